@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# System packages Sentiscope's tests use, from Debian: ffmpeg 5.1 (with ffprobe) and
+# Chromium (end-to-end tests drive the browser-mode UI in it). The app itself runs on
+# the ffmpeg that ships inside npm packages when these are absent.
+set -euo pipefail
+missing=()
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-system-deps: need ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
