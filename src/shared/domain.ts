@@ -1,0 +1,135 @@
+// Domain types shared by every layer. Pure data: no I/O, no classes.
+// Human labels and model predictions are different types on purpose: a prediction
+// can become a label only through an explicit accept, never by being stored as one.
+
+export type Polarity = 'negative' | 'neutral' | 'positive';
+export const POLARITIES: readonly Polarity[] = ['negative', 'neutral', 'positive'];
+
+/** MMSA's `mode` column. MOSI's "dev" split is written as "valid" in label.csv. */
+export type Split = 'train' | 'valid' | 'test';
+
+export type SegmentSource = 'vad' | 'asr' | 'import' | 'manual';
+export type LabelScheme = 'mosi' | 'mvsa';
+export type MediaKind = 'video' | 'audio' | 'image' | 'none';
+
+export interface VideoStreamInfo {
+  width: number;
+  height: number;
+  fps: number;
+  codec: string;
+}
+
+export interface AudioStreamInfo {
+  sampleRate: number;
+  channels: number;
+  codec: string;
+}
+
+/** What `sentiscope probe` prints: the contract in ARCHITECTURE.md. */
+export interface ProbeInfo {
+  duration: number;
+  video: VideoStreamInfo | null;
+  audio: AudioStreamInfo | null;
+}
+
+export interface Project {
+  id: number;
+  name: string;
+  createdAt: string;
+}
+
+/**
+ * A media item. `name` is the MMSA `video_id` (a file's base name by default);
+ * `path` is null for items known only from an imported label file.
+ */
+export interface Media {
+  id: number;
+  projectId: number;
+  name: string;
+  path: string | null;
+  /** Stable file identity (size + content hash of head and tail), used for caches. */
+  identity: string | null;
+  kind: MediaKind;
+  probe: ProbeInfo | null;
+  addedAt: string;
+}
+
+export interface WordTiming {
+  word: string;
+  start: number;
+  end: number;
+}
+
+export interface Segment {
+  id: number;
+  mediaId: number;
+  /** MMSA `clip_id`; unique within its media. */
+  clipId: string;
+  start: number;
+  end: number;
+  source: SegmentSource;
+  text: string;
+  words: WordTiming[] | null;
+  split: Split | null;
+}
+
+/** CMU-MOSI style: overall score in [-3, 3], optional per-modality scores (CH-SIMS style). */
+export interface MosiLabelValues {
+  score: number;
+  text: number | null;
+  audio: number | null;
+  visual: number | null;
+}
+
+/**
+ * MVSA style: text and image labelled apart; the pair label is derived from them by the
+ * merge rule. `pair` holds a pair label given directly (an imported MVSA-Single post whose
+ * sides were never labelled apart); it is used only while both sides are null.
+ */
+export interface MvsaLabelValues {
+  text: Polarity | null;
+  image: Polarity | null;
+  pair: Polarity | null;
+}
+
+interface LabelBase {
+  id: number;
+  segmentId: number;
+  annotator: string;
+  notes: string;
+  questionable: boolean;
+  updatedAt: string;
+}
+export interface MosiLabel extends LabelBase {
+  scheme: 'mosi';
+  values: MosiLabelValues;
+}
+export interface MvsaLabel extends LabelBase {
+  scheme: 'mvsa';
+  values: MvsaLabelValues;
+}
+export type Label = MosiLabel | MvsaLabel;
+
+export interface ClassProbabilities {
+  negative: number;
+  neutral: number;
+  positive: number;
+}
+
+/** Signed Shapley contributions; null where the modality was absent. */
+export interface ModalityContributions {
+  text: number | null;
+  audio: number | null;
+  visual: number | null;
+}
+
+export interface Prediction {
+  id: number;
+  segmentId: number;
+  modelId: string;
+  modelVersion: string;
+  score: number;
+  probabilities: ClassProbabilities;
+  contributions: ModalityContributions;
+  createdAt: string;
+}

@@ -1,0 +1,49 @@
+// Errors a user can hit. They carry what happened, to which file, and what to do,
+// and cross the IPC / HTTP boundary as plain JSON ({ code, message, file }).
+
+export type ErrorCode =
+  | 'file-missing'
+  | 'file-unreadable'
+  | 'not-media'
+  | 'media-corrupt'
+  | 'no-audio'
+  | 'no-video'
+  | 'unsupported-codec'
+  | 'tool-missing'
+  | 'bad-input'
+  | 'bad-csv'
+  | 'not-found'
+  | 'no-project'
+  | 'internal';
+
+export class SentiscopeError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | null;
+
+  constructor(code: ErrorCode, message: string, file: string | null = null) {
+    super(message);
+    this.name = 'SentiscopeError';
+    this.code = code;
+    this.file = file;
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, file: this.file };
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  file: string | null;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof SentiscopeError) return err.toJSON();
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message, file: null };
+}
+
+export function deserializeError(e: SerializedError): SentiscopeError {
+  return new SentiscopeError(e.code, e.message, e.file);
+}
