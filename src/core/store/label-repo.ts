@@ -1,0 +1,153 @@
+// Label rows: human annotations, one per segment, annotator and scheme (an upsert key).
+// Predictions are stored elsewhere (prediction-repo.ts) and never touched from here.
+
+import {
+  POLARITIES,
+  type Label,
+  type MosiLabel,
+  type MosiLabelValues,
+  type MvsaLabel,
+  type MvsaLabelValues,
+  type Polarity,
+} from '../../shared/domain';
+import { toLabel, type LabelRow } from './row-mappers';
+import type { StoreContext } from './store-context';
+
+interface LabelInput<V> {
+  segmentId: number;
+  annotator: string;
+  values: V;
+  /** Omitted: an existing label keeps its notes (a new one gets ''). */
+  notes?: string;
+  /** Omitted: an existing label keeps its flag (a new one gets false). */
+  questionable?: boolean;
+}
+export type MosiLabelInput = LabelInput<MosiLabelValues>;
+export type MvsaLabelInput = LabelInput<MvsaLabelValues>;
+
+const MOSI_MIN = -3;
+const MOSI_MAX = 3;
+
+const UPSERT = `
+  INSERT INTO label (segment_id, annotator, scheme, mosi_score, mosi_text, mosi_audio, mosi_visual,
+                     mvsa_text, mvsa_image, mvsa_pair, notes, questionable, updated_at)
+  VALUES (@segmentId, @annotator, @scheme, @mosiScore, @mosiText, @mosiAudio, @mosiVisual,
+          @mvsaText, @mvsaImage, @mvsaPair, COALESCE(@notes, ''), COALESCE(@questionable, 0), @updatedAt)
+  ON CONFLICT (segment_id, annotator, scheme) DO UPDATE SET
+    mosi_score = excluded.mosi_score, mosi_text = excluded.mosi_text,
+    mosi_audio = excluded.mosi_audio, mosi_visual = excluded.mosi_visual,
+    mvsa_text = excluded.mvsa_text, mvsa_image = excluded.mvsa_image, mvsa_pair = excluded.mvsa_pair,
+    notes = COALESCE(@notes, label.notes),
+    questionable = COALESCE(@questionable, label.questionable),
+    updated_at = excluded.updated_at
+  RETURNING *`;
+
+export class LabelRepo {
+  constructor(private readonly ctx: StoreContext) {}
+
+  private annotatorOf(input: LabelInput<unknown>): string {
+    const annotator = typeof input.annotator === 'string' ? input.annotator.trim() : '';
+    if (annotator === '') throw this.ctx.badInput('A label needs an annotator name');
+    return annotator;
+  }
+
+  private checkMosiValue(name: string, v: number | null, required: boolean): void {
+    if (v === null && !required) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < MOSI_MIN || v > MOSI_MAX) {
+      throw this.ctx.badInput(`MOSI ${name} must be a number from ${MOSI_MIN} to ${MOSI_MAX} (got ${v})`);
+    }
+  }
+
+  private checkPolarity(name: string, v: Polarity | null): void {
+    if (v !== null && !POLARITIES.includes(v)) {
+      throw this.ctx.badInput(`MVSA ${name} label must be one of ${POLARITIES.join(', ')} or empty (got ${v})`);
+    }
+  }
+
+  private upsert(
+    input: LabelInput<unknown>,
+    scheme: 'mosi' | 'mvsa',
+    columns: Record<string, number | string | null>,
+    requireSegment: (id: number) => void,
+  ): Label {
+    const annotator = this.annotatorOf(input);
+    return this.ctx.transaction(() => {
+      requireSegment(input.segmentId);
+      const row = this.ctx.stmt(UPSERT).get({
+        segmentId: input.segmentId,
+        annotator,
+        scheme,
+        mosiScore: null,
+        mosiText: null,
+        mosiAudio: null,
+        mosiVisual: null,
+        mvsaText: null,
+        mvsaImage: null,
+        mvsaPair: null,
+        ...columns,
+        notes: input.notes ?? null,
+        questionable: input.questionable === undefined ? null : input.questionable ? 1 : 0,
+        updatedAt: this.ctx.now(),
+      }) as LabelRow;
+      return toLabel(row);
+    });
+  }
+
+  setMosi(input: MosiLabelInput, requireSegment: (id: number) => void): MosiLabel {
+    const v = input.values;
+    this.checkMosiValue('score', v.score, true);
+    this.checkMosiValue('text score', v.text ?? null, false);
+    this.checkMosiValue('audio score', v.audio ?? null, false);
+    this.checkMosiValue('visual score', v.visual ?? null, false);
+    return this.upsert(
+      input,
+      'mosi',
+      { mosiScore: v.score, mosiText: v.text ?? null, mosiAudio: v.audio ?? null, mosiVisual: v.visual ?? null },
+      requireSegment,
+    ) as MosiLabel;
+  }
+
+  setMvsa(input: MvsaLabelInput, requireSegment: (id: number) => void): MvsaLabel {
+    const v = input.values;
+    this.checkPolarity('text', v.text ?? null);
+    this.checkPolarity('image', v.image ?? null);
+    this.checkPolarity('pair', v.pair ?? null);
+    return this.upsert(
+      input,
+      'mvsa',
+      { mvsaText: v.text ?? null, mvsaImage: v.image ?? null, mvsaPair: v.pair ?? null },
+      requireSegment,
+    ) as MvsaLabel;
+  }
+
+  get(id: number): Label {
+    const row = this.ctx.stmt(`SELECT * FROM label WHERE id = ?`).get(id) as LabelRow | undefined;
+    if (!row) throw this.ctx.notFound('Label', id);
+    return toLabel(row);
+  }
+
+  /** All labels of a media item's segments, in segment order. */
+  listForMedia(mediaId: number): Label[] {
+    const rows = this.ctx
+      .stmt(
+        `SELECT label.* FROM label JOIN segment ON segment.id = label.segment_id
+         WHERE segment.media_id = ?
+         ORDER BY segment.start_s, segment.end_s, segment.id, label.scheme, label.annotator`,
+      )
+      .all(mediaId) as LabelRow[];
+    return rows.map(toLabel);
+  }
+
+  listForSegment(segmentId: number): Label[] {
+    const rows = this.ctx
+      .stmt(`SELECT * FROM label WHERE segment_id = ? ORDER BY scheme, annotator`)
+      .all(segmentId) as LabelRow[];
+    return rows.map(toLabel);
+  }
+
+  delete(id: number): void {
+    this.ctx.transaction(() => {
+      if (this.ctx.stmt(`DELETE FROM label WHERE id = ?`).run(id).changes === 0) throw this.ctx.notFound('Label', id);
+    });
+  }
+}
