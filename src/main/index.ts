@@ -1,0 +1,49 @@
+// Electron main process: app lifecycle. The core services answer the contract
+// (createContractHandlers); this file only wires them to IPC, media:// and the window.
+
+import { app, BrowserWindow, session } from 'electron';
+import { createContractHandlers } from '../core/services/contract-handlers';
+import { registerContractIpc } from './ipc';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
+import { rendererLocation } from './renderer-location';
+import { hardenSession, hardenWebContents } from './security';
+import { createMainWindow } from './window';
+
+// One instance: two would write the same project database at once.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerMediaScheme();
+  const renderer = rendererLocation();
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, renderer.isAppUrl));
+
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  void app.whenReady().then(() => {
+    const handlers = createContractHandlers({
+      shell: 'electron',
+      version: app.getVersion(),
+      dataDir: app.getPath('userData'),
+    });
+    hardenSession(session.defaultSession);
+    registerContractIpc(handlers, renderer.isAppUrl);
+    handleMediaProtocol((mediaId) => handlers.resolveMediaPath(mediaId));
+    createMainWindow(renderer);
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(renderer);
+    });
+    app.on('will-quit', () => handlers.close());
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
