@@ -1,0 +1,83 @@
+// The contract implemented once over the core services; every shell serves these
+// handlers ([Note: one contract, three shells] in src/shared/contract.ts).
+
+import { join } from 'node:path';
+import type { AppInfo, ContractHandlers } from '../../shared/contract';
+import { SentiscopeError } from '../../shared/errors';
+import { getWaveformPeaks, resolveMediaTools } from '../media';
+import { addMediaFile } from './media-library';
+import { ProjectSession } from './project-session';
+import { exportFromProject } from './project-export';
+import { importIntoProject } from './project-import';
+
+export interface ContractHandlerOptions {
+  shell: AppInfo['shell'];
+  /** The app's version, as the shell knows it (Electron's app.getVersion(), the CLI's package.json). */
+  version: string;
+  /** Per-user folder for caches (waveform peaks). */
+  dataDir: string;
+  /** A project file to open at start, if any. */
+  projectPath?: string;
+}
+
+export interface ServedContract extends ContractHandlers {
+  /** File path of a media item, for the media:// protocol and the /media/ route. */
+  resolveMediaPath(mediaId: number): string;
+  close(): void;
+}
+
+export function createContractHandlers(options: ContractHandlerOptions): ServedContract {
+  const session = new ProjectSession();
+  if (options.projectPath) session.open(options.projectPath);
+  const peaksCacheDir = join(options.dataDir, 'cache', 'peaks');
+
+  const mediaFile = (mediaId: number): string => {
+    const media = session.require().getMedia(mediaId);
+    if (!media.path) {
+      throw new SentiscopeError(
+        'not-found',
+        `Media '${media.name}' has labels but no file yet: add its video or audio file to the project.`,
+      );
+    }
+    return media.path;
+  };
+
+  return {
+    'app:info': () => {
+      const tools = resolveMediaTools();
+      return {
+        version: options.version,
+        shell: options.shell,
+        ffmpeg: tools.ffmpeg,
+        ffprobe: tools.ffprobe,
+        projectPath: session.current()?.path ?? null,
+      };
+    },
+
+    'project:open': ({ path }) => session.open(path),
+    'project:current': () => session.current(),
+
+    'media:add': ({ path }) => addMediaFile(session.require(), path),
+    'media:list': () => session.require().listMedia(),
+    'media:peaks': ({ mediaId, peaksPerSecond }) =>
+      getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond }),
+
+    'segments:list': ({ mediaId }) => session.require().listSegments(mediaId),
+    'segments:create': ({ mediaId, start, end, text }) =>
+      session.require().createSegment({ mediaId, start, end, text: text ?? '', source: 'manual' }),
+    'segments:update': ({ segmentId, ...patch }) => session.require().updateSegment(segmentId, patch),
+    'segments:delete': ({ segmentId }) => session.require().deleteSegment(segmentId),
+
+    'labels:list': ({ mediaId }) => session.require().listLabels(mediaId),
+    'labels:setMosi': (request) => session.require().setMosiLabel(request),
+    'labels:setMvsa': (request) => session.require().setMvsaLabel(request),
+
+    'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
+
+    'io:import': (request) => importIntoProject(session.require(), request),
+    'io:export': (request) => exportFromProject(session.require(), request),
+
+    resolveMediaPath: mediaFile,
+    close: () => session.close(),
+  };
+}

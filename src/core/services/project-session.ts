@@ -1,0 +1,34 @@
+// The project a shell currently has open. One SQLite file is one project.
+
+import { resolve } from 'node:path';
+import { SentiscopeError } from '../../shared/errors';
+import type { OpenProject } from '../../shared/contract';
+import { ProjectStore } from '../store';
+
+export class ProjectSession {
+  private store: ProjectStore | null = null;
+
+  open(path: string): OpenProject {
+    const next = ProjectStore.open(resolve(path));
+    this.store?.close();
+    this.store = next;
+    return this.current()!;
+  }
+
+  current(): OpenProject | null {
+    return this.store ? { path: this.store.path, project: this.store.project() } : null;
+  }
+
+  /** The open store, or an error telling the user to open a project first. */
+  require(): ProjectStore {
+    if (!this.store) {
+      throw new SentiscopeError('no-project', 'No project is open: open or create a project file first.');
+    }
+    return this.store;
+  }
+
+  close(): void {
+    this.store?.close();
+    this.store = null;
+  }
+}
