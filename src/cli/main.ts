@@ -3,13 +3,14 @@
 
 import { SentiscopeError } from '../shared/errors';
 import { UsageError, type Command } from './command';
+import { infoCommand } from './commands/info';
 import { probeCommand } from './commands/probe';
 import { importCommand } from './commands/import';
 import { exportCommand } from './commands/export';
 import { evalCommand } from './commands/eval';
 import { serveCommand } from './commands/serve';
 
-const COMMANDS: Command[] = [probeCommand, importCommand, exportCommand, evalCommand, serveCommand];
+const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);

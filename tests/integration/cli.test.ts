@@ -52,6 +52,20 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(dir));
 
+describe('sentiscope info', () => {
+  it('reports the ffmpeg in use, and probes through ffmpeg when ffprobe is switched off', () => {
+    const env = { ...process.env, SENTISCOPE_FFPROBE: 'none' };
+    const info = spawnSync(process.execPath, [BIN, 'info'], { encoding: 'utf8', env });
+    expect(info.status, info.stderr).toBe(0);
+    const tools = JSON.parse(info.stdout);
+    expect(tools.ffmpeg.version).toMatch(/\S/);
+    expect(tools.ffprobe).toBeNull();
+    const probe = spawnSync(process.execPath, [BIN, 'probe', MOSI_CLIP], { encoding: 'utf8', env });
+    expect(probe.status, probe.stderr).toBe(0);
+    expect(JSON.parse(probe.stdout)).toMatchObject({ video: { width: 480, height: 360, fps: 30 }, audio: { sampleRate: 44100 } });
+  });
+});
+
 describe('sentiscope probe', () => {
   it('prints the MOSI clip as JSON: 7.5 s, 480x360 at 30 fps, 44.1 kHz stereo', () => {
     const run = sentiscope('probe', MOSI_CLIP);
