@@ -7,6 +7,7 @@ import { registerContractIpc } from './ipc';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { rendererLocation } from './renderer-location';
 import { hardenSession, hardenWebContents } from './security';
+import { useElectronSqliteBinding } from './sqlite-binding';
 import { createMainWindow } from './window';
 
 // One instance: two would write the same project database at once.
@@ -27,6 +28,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
+    useElectronSqliteBinding();
     const handlers = createContractHandlers({
       shell: 'electron',
       version: app.getVersion(),

@@ -16,9 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(dir));
 
-async function rejection(promise: Promise<unknown>): Promise<SentiscopeError> {
+/** The SentiscopeError a call fails with, whether it throws or rejects. */
+async function rejection(call: () => unknown): Promise<SentiscopeError> {
   try {
-    await promise;
+    await call();
   } catch (err) {
     if (err instanceof SentiscopeError) return err;
     throw err;
@@ -67,7 +68,7 @@ describe('MVSA posts', () => {
     writeFileSync(posts, 'id,text,image,label\n9,hello,images/none.jpg,positive\n');
     const store = ProjectStore.open(join(dir, 'lonely.sentiscope'));
     try {
-      const err = await rejection(importIntoProject(store, { format: 'mvsa', path: posts }));
+      const err = await rejection(() => importIntoProject(store, { format: 'mvsa', path: posts }));
       expect(err.code).toBe('bad-csv');
       expect(err.message).toContain(posts);
       expect(err.message).toContain('images/none.jpg');
@@ -125,7 +126,7 @@ describe('contract handlers', () => {
   afterAll(() => handlers.close());
 
   it('asks for a project before anything else', async () => {
-    const err = await rejection(Promise.resolve().then(() => handlers['media:list'](undefined)));
+    const err = await rejection(() => handlers['media:list'](undefined));
     expect(err.code).toBe('no-project');
   });
 
@@ -138,7 +139,7 @@ describe('contract handlers', () => {
     expect((await handlers['media:add']({ path: MOSI_CLIP })).id).toBe(clip.id);
 
     const fake = await textFileAsMedia(dir, 'not-a-video.mp4');
-    const err = await rejection(handlers['media:add']({ path: fake }));
+    const err = await rejection(() => handlers['media:add']({ path: fake }));
     expect(err.code).toBe('not-media');
     expect(err.message).toContain(fake);
     expect((await handlers['media:list'](undefined)).map((m) => m.name)).toEqual(['Oz06ZWiO20M_6']);

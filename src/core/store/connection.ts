@@ -28,6 +28,17 @@ export function notAProject(file: string, why: string): SentiscopeError {
   );
 }
 
+let nativeBinding: string | undefined;
+
+/**
+ * The better-sqlite3 addon to load instead of the one in node_modules. The Electron main
+ * process sets it to the copy built for Electron's ABI (scripts/build-electron-sqlite.mjs);
+ * Node (the CLI, the tests) never does.
+ */
+export function useSqliteNativeBinding(path: string | undefined): void {
+  nativeBinding = path;
+}
+
 /** Opens (or creates) the file and checks it is SQLite; sets nothing yet. */
 export function openDatabase(file: string): Db {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
@@ -45,7 +56,7 @@ export function openDatabase(file: string): Db {
 
   let db: Db;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding });
   } catch (err) {
     throw new SentiscopeError(
       'file-unreadable',

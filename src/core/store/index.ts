@@ -10,3 +10,4 @@ export type {
   NewPrediction,
 } from './project-store';
 export { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+export { useSqliteNativeBinding } from './connection';
