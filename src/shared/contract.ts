@@ -13,6 +13,8 @@ import type {
   Prediction,
   Project,
   Segment,
+  SegmentSource,
+  Split,
 } from './domain';
 import {
   array,
@@ -58,7 +60,8 @@ export interface WaveformPeaks {
 }
 
 export type ImportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
-export type ExportFormat = 'mosi' | 'mvsa' | 'segments';
+/** srt and vtt write the transcript of one media item. */
+export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
 
 export interface ImportReport {
   format: ImportFormat;
@@ -89,6 +92,58 @@ const mvsaValues: Validator<MvsaLabelValues> = object({
   pair: nullable(polarity),
 });
 
+/** What 'segments:split' returns: the segment cut at `at` (same id) and the new second half. */
+export interface SplitResult {
+  first: Segment;
+  second: Segment;
+}
+
+/** A segment as it was before a delete, for undo ('segments:restore'); the id is given anew. */
+export interface SegmentSnapshot {
+  mediaId: number;
+  clipId: string;
+  start: number;
+  end: number;
+  source: SegmentSource;
+  text: string;
+  words: { word: string; start: number; end: number }[] | null;
+  split: Split | null;
+}
+
+/** A label as it was before a delete, for undo. Exactly one of mosi / mvsa is set, per scheme. */
+export interface LabelSnapshot {
+  annotator: string;
+  scheme: 'mosi' | 'mvsa';
+  mosi: MosiLabelValues | null;
+  mvsa: MvsaLabelValues | null;
+  notes: string;
+  questionable: boolean;
+}
+
+export interface RestoredSegment {
+  segment: Segment;
+  labels: Label[];
+}
+
+const segmentSnapshot: Validator<SegmentSnapshot> = object({
+  mediaId: int,
+  clipId: str,
+  start: num,
+  end: num,
+  source: oneOf('vad', 'asr', 'import', 'manual'),
+  text: str,
+  words: nullable(array(object({ word: str, start: num, end: num }))),
+  split: nullable(oneOf('train', 'valid', 'test')),
+});
+const labelSnapshot: Validator<LabelSnapshot> = object({
+  annotator: str,
+  scheme: oneOf('mosi', 'mvsa'),
+  mosi: nullable(mosiValues),
+  mvsa: nullable(mvsaValues),
+  notes: str,
+  questionable: bool,
+});
+
 /** A channel: its request validator, and its response type (compile time only). */
 interface Channel<Req, Res> {
   validate: Validator<Req>;
@@ -117,6 +172,19 @@ export const contract = {
     object({ segmentId: int, start: optional(num), end: optional(num), text: optional(str) }),
   ),
   'segments:delete': channel<void>()(object({ segmentId: int })),
+  /** Cuts a segment at `at` (strictly inside it) in one transaction; labels stay on the first part. */
+  'segments:split': channel<SplitResult>()(
+    object({ segmentId: int, at: num, firstText: optional(str), secondText: optional(str) }),
+  ),
+  /**
+   * Joins `nextId` into `segmentId` in one transaction: the span covers both, texts are
+   * joined with a space, the first segment's labels are kept and the next one's are dropped.
+   */
+  'segments:merge': channel<Segment>()(object({ segmentId: int, nextId: int })),
+  /** Puts back a deleted segment with its labels (undo of delete/merge); it gets a new id. */
+  'segments:restore': channel<RestoredSegment>()(
+    object({ segment: segmentSnapshot, labels: array(labelSnapshot) }),
+  ),
 
   'labels:list': channel<Label[]>()(object({ mediaId: int })),
   'labels:setMosi': channel<Label>()(
@@ -138,6 +206,9 @@ export const contract = {
     }),
   ),
 
+  /** Removes one human label (undo of a first label on a segment). */
+  'labels:delete': channel<void>()(object({ labelId: int })),
+
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
 
   'io:import': channel<ImportReport>()(
@@ -150,7 +221,7 @@ export const contract = {
   ),
   'io:export': channel<ExportReport>()(
     object({
-      format: oneOf('mosi', 'mvsa', 'segments'),
+      format: oneOf('mosi', 'mvsa', 'segments', 'srt', 'vtt'),
       path: str,
       mediaIds: optional(array(int)),
       annotator: optional(str),

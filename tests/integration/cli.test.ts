@@ -172,6 +172,17 @@ describe('sentiscope import / export', () => {
     } finally {
       db.close();
     }
+
+    const back = join(dir, 'back.srt');
+    const exported = sentiscope('export', '--project', project, '--format', 'srt', '--media', 'Oz06ZWiO20M_6', '--out', back);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(readFileSync(back, 'utf8')).toBe(readFileSync(srt, 'utf8'));
+    const vtt = join(dir, 'back.vtt');
+    expect(sentiscope('export', '--project', project, '--format', 'vtt', '--media', 'Oz06ZWiO20M_6', '--out', vtt).code).toBe(0);
+    expect(readFileSync(vtt, 'utf8')).toContain('00:00:03.200 --> 00:00:07.000\nand the rest');
+    const unknown = sentiscope('export', '--project', project, '--format', 'srt', '--media', 'nope', '--out', back);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no media named 'nope'");
   });
 });
 

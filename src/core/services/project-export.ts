@@ -8,6 +8,8 @@ import type { Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
 import { formatMosiLabelCsv, type MosiRow } from '../io/mosi-label-csv';
 import { formatMvsaCsv, type MvsaRow } from '../io/mvsa-csv';
 import { formatSegmentsCsv, type SegmentRow } from '../io/segments-csv';
+import { formatTranscript } from '../io/transcripts';
+import { SentiscopeError } from '../../shared/errors';
 import { writeTextFileAtomic } from '../io/text-file';
 import type { ProjectStore } from '../store';
 
@@ -169,6 +171,16 @@ export async function exportFromProject(store: ProjectStore, request: ExportRequ
       const all = segmentRows(segments);
       text = formatSegmentsCsv(all);
       rows = all.length;
+      break;
+    }
+    case 'srt':
+    case 'vtt': {
+      if (request.mediaIds?.length !== 1) {
+        throw new SentiscopeError('bad-input', `A ${request.format} transcript is of one media item: name exactly one.`, file);
+      }
+      const cues = segments.filter(({ segment }) => segment.text !== '').map(({ segment }) => segment);
+      text = formatTranscript(cues, request.format);
+      rows = cues.length;
       break;
     }
   }
