@@ -1,18 +1,12 @@
 // Prediction rows: model outputs, kept per model id + version and never merged with
 // human labels (label-repo.ts). Rows are only added: a re-run adds a newer prediction.
 
-import type { ClassProbabilities, ModalityContributions, Prediction } from '../../shared/domain';
+import type { Prediction } from '../../shared/domain';
 import { toPrediction, type PredictionRow } from './row-mappers';
 import type { StoreContext } from './store-context';
 
-export interface NewPrediction {
-  segmentId: number;
-  modelId: string;
-  modelVersion: string;
-  score: number;
-  probabilities: ClassProbabilities;
-  contributions: ModalityContributions;
-}
+/** A prediction before the store gives it an id and a time. */
+export type NewPrediction = Omit<Prediction, 'id' | 'createdAt'>;
 
 export class PredictionRepo {
   constructor(private readonly ctx: StoreContext) {}
