@@ -58,6 +58,10 @@ function makeHandlers(projectPath: string): ContractHandlers {
       return segment;
     },
     'segments:update': unused('segments:update'),
+    'segments:split': unused('segments:split'),
+    'segments:merge': unused('segments:merge'),
+    'segments:restore': unused('segments:restore'),
+    'labels:delete': unused('labels:delete'),
     'segments:delete': unused('segments:delete'),
     'labels:list': unused('labels:list'),
     'labels:setMosi': unused('labels:setMosi'),

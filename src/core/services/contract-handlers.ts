@@ -9,6 +9,7 @@ import { addMediaFile } from './media-library';
 import { ProjectSession } from './project-session';
 import { exportFromProject } from './project-export';
 import { importIntoProject } from './project-import';
+import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 
 export interface ContractHandlerOptions {
   shell: AppInfo['shell'];
@@ -67,10 +68,14 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       session.require().createSegment({ mediaId, start, end, text: text ?? '', source: 'manual' }),
     'segments:update': ({ segmentId, ...patch }) => session.require().updateSegment(segmentId, patch),
     'segments:delete': ({ segmentId }) => session.require().deleteSegment(segmentId),
+    'segments:split': (request) => splitSegment(session.require(), request),
+    'segments:merge': ({ segmentId, nextId }) => mergeSegments(session.require(), segmentId, nextId),
+    'segments:restore': ({ segment, labels }) => restoreSegment(session.require(), segment, labels),
 
     'labels:list': ({ mediaId }) => session.require().listLabels(mediaId),
     'labels:setMosi': (request) => session.require().setMosiLabel(request),
     'labels:setMvsa': (request) => session.require().setMvsaLabel(request),
+    'labels:delete': ({ labelId }) => session.require().deleteLabel(labelId),
 
     'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
 
