@@ -1,0 +1,99 @@
+// The workspace's key bindings. MOSI scores: keys 1..7 set -3..+3 (4 is neutral);
+// [ and ] move the score by 0.1. MVSA posts: 1/2/3 set the text label and 4/5/6 the
+// image label (negative/neutral/positive); the pair label follows by the merge rule.
+
+import type { Polarity } from '../../../shared/domain';
+import type { useWorkspace } from '../stores/workspace';
+import type { useTransport } from '../stores/transport';
+import { Keymap, type KeyAction } from './keymap';
+
+type Workspace = ReturnType<typeof useWorkspace>;
+type Transport = ReturnType<typeof useTransport>;
+
+const POLARITY_KEYS: Polarity[] = ['negative', 'neutral', 'positive'];
+
+export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keymap {
+  const withSelected = (fn: (id: number) => void) => () => {
+    if (ws.selectedId !== null) fn(ws.selectedId);
+  };
+  const go = (step: 1 | -1) => () => {
+    const next = ws.neighbour(step);
+    if (!next) return;
+    ws.select(next.id);
+    transport.controls?.seek(next.start);
+  };
+  const scoreKey = (digit: number) => (event: KeyboardEvent) => {
+    void event;
+    if (ws.selectedId === null) return;
+    if (ws.scheme === 'mvsa') {
+      if (digit <= 3) void ws.setMvsa(ws.selectedId, { text: POLARITY_KEYS[digit - 1] });
+      else if (digit <= 6) void ws.setMvsa(ws.selectedId, { image: POLARITY_KEYS[digit - 4] });
+      return;
+    }
+    void ws.setMosi(ws.selectedId, { score: digit - 4 });
+  };
+
+  const actions: KeyAction[] = [
+    { id: 'help', keys: ['?'], scope: 'global', description: 'act_help', handler: () => (ws.helpOpen = !ws.helpOpen) },
+    {
+      id: 'escape',
+      keys: ['Escape'],
+      scope: 'global',
+      description: 'act_escape',
+      inTextFields: true,
+      handler: () => {
+        if (ws.helpOpen) ws.helpOpen = false;
+        else (document.activeElement as HTMLElement | null)?.blur?.();
+      },
+    },
+    { id: 'playPause', keys: [' '], scope: 'global', description: 'act_playPause', handler: () => transport.controls?.playPause() },
+    ...[1, 2, 3, 4, 5, 6, 7].map<KeyAction>((digit) => ({
+      id: `score${digit}`,
+      keys: [String(digit)],
+      scope: 'global',
+      description: 'act_score',
+      params: { from: 1, to: 7 },
+      handler: scoreKey(digit),
+    })),
+    { id: 'scoreDown', keys: ['['], scope: 'global', description: 'act_scoreDown', handler: withSelected((id) => void ws.nudgeScore(id, -0.1)) },
+    { id: 'scoreUp', keys: [']'], scope: 'global', description: 'act_scoreUp', handler: withSelected((id) => void ws.nudgeScore(id, 0.1)) },
+    {
+      id: 'questionable',
+      keys: ['Q'],
+      scope: 'global',
+      description: 'act_questionable',
+      handler: withSelected((id) => {
+        const questionable = !(ws.scheme === 'mvsa' ? ws.myLabel(id, 'mvsa') : ws.myLabel(id, 'mosi'))?.questionable;
+        void ws.setLabelExtras(id, { questionable });
+      }),
+    },
+    { id: 'prev', keys: ['P'], scope: 'global', description: 'act_prev', handler: go(-1) },
+    { id: 'next', keys: ['N'], scope: 'global', description: 'act_next', handler: go(1) },
+    { id: 'rowUp', keys: ['ArrowUp'], scope: 'table', description: 'act_rowUp', handler: go(-1) },
+    { id: 'rowDown', keys: ['ArrowDown'], scope: 'table', description: 'act_rowDown', handler: go(1) },
+    { id: 'seekBack', keys: ['ArrowLeft'], scope: 'global', description: 'act_seekBack', handler: () => transport.seekBy(-1) },
+    { id: 'seekForward', keys: ['ArrowRight'], scope: 'global', description: 'act_seekForward', handler: () => transport.seekBy(1) },
+    { id: 'startEarlier', keys: ['Alt+ArrowLeft'], scope: 'global', description: 'act_startEarlier', handler: withSelected((id) => void ws.nudgeEdge(id, 'start', -1)) },
+    { id: 'startLater', keys: ['Alt+ArrowRight'], scope: 'global', description: 'act_startLater', handler: withSelected((id) => void ws.nudgeEdge(id, 'start', 1)) },
+    { id: 'endEarlier', keys: ['Shift+ArrowLeft'], scope: 'global', description: 'act_endEarlier', handler: withSelected((id) => void ws.nudgeEdge(id, 'end', -1)) },
+    { id: 'endLater', keys: ['Shift+ArrowRight'], scope: 'global', description: 'act_endLater', handler: withSelected((id) => void ws.nudgeEdge(id, 'end', 1)) },
+    { id: 'loop', keys: ['L'], scope: 'global', description: 'act_loop', handler: () => (transport.loop = !transport.loop) },
+    {
+      id: 'split',
+      keys: ['S'],
+      scope: 'global',
+      description: 'act_split',
+      handler: withSelected((id) => void ws.splitAt(id, transport.controls?.currentTime() ?? ws.currentTime)),
+    },
+    { id: 'merge', keys: ['M'], scope: 'global', description: 'act_merge', handler: withSelected((id) => void ws.mergeWithNext(id)) },
+    { id: 'delete', keys: ['Delete', 'Backspace'], scope: 'global', description: 'act_delete', handler: withSelected((id) => void ws.deleteSegment(id)) },
+    { id: 'edit', keys: ['E', 'Enter'], scope: 'global', description: 'act_edit', handler: withSelected((id) => (ws.editingId = id)) },
+    { id: 'undo', keys: ['Ctrl+Z'], scope: 'global', description: 'act_undo', handler: () => void ws.undo() },
+    { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], scope: 'global', description: 'act_redo', handler: () => void ws.redo() },
+    { id: 'zoomIn', keys: ['Z'], scope: 'global', description: 'act_zoomIn', handler: () => transport.stepZoom(1) },
+    { id: 'zoomOut', keys: ['Shift+Z'], scope: 'global', description: 'act_zoomOut', handler: () => transport.stepZoom(-1) },
+    { id: 'slower', keys: ['<'], scope: 'global', description: 'act_slower', handler: () => transport.stepRate(-1) },
+    { id: 'faster', keys: ['>'], scope: 'global', description: 'act_faster', handler: () => transport.stepRate(1) },
+  ];
+  return new Keymap(actions);
+}
