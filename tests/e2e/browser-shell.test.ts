@@ -28,7 +28,8 @@ function handlersServing(appInfo: AppInfo): ContractHandlers {
   const unused = (channel: ChannelName) => () => {
     throw new SentiscopeError('internal', `${channel} is not used by the shell test`);
   };
-  const handlers: Partial<ContractHandlers> = { 'app:info': () => appInfo };
+  // The workspace also asks which project is open when it starts: none here.
+  const handlers: Partial<ContractHandlers> = { 'app:info': () => appInfo, 'project:current': () => null };
   return new Proxy(handlers, {
     get: (target, name) => (target as Record<string | symbol, unknown>)[name] ?? unused(name as ChannelName),
   }) as ContractHandlers;
