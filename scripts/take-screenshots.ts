@@ -1,0 +1,69 @@
+// Takes the README screenshots of the annotation workspace with the real data:
+//   docs/screenshot-workspace-mosi.png  the MOSI clip with labelled segments (no model output:
+//                                      predictions come from the analysis engine, not built yet)
+//   docs/screenshot-mvsa.png            an MVSA post (image + text) with text/image labels
+// Run: npx tsx scripts/take-screenshots.ts   (needs /usr/bin/chromium and ../shared/data)
+
+import { resolve } from 'node:path';
+import { ProjectStore } from '../src/core/store';
+import { startWorkspace } from '../tests/e2e/workspace-harness';
+import { MOSI_CLIP } from '../tests/helpers/generate-media';
+
+const DOCS = resolve('docs');
+const MVSA_POSTS = resolve('../shared/data/mvsa/posts.csv');
+/** A post whose image and text are both clear (from posts.csv). */
+const MVSA_POST_ID = process.env.MVSA_POST ?? '26';
+
+async function mosiShot(): Promise<void> {
+  const ws = await startWorkspace({ openProject: true });
+  try {
+    const media = await ws.handlers['media:add']({ path: MOSI_CLIP });
+    // The clip's transcript (MOSI segment Oz06ZWiO20M_6), cut into three labelled parts.
+    const parts: [number, number, string, number][] = [
+      [0.25, 2.4, 'and sucker punch is a failure', -1.6],
+      [2.6, 4.9, 'but like a really ambitious weird', 0.4],
+      [5.1, 7.3, 'the interesting idiosyncratic failure', -0.4],
+    ];
+    const store = ProjectStore.open(ws.projectPath);
+    for (const [start, end, text, score] of parts) {
+      const s = store.createSegment({ mediaId: media.id, start, end, text, source: 'manual' });
+      store.setMosiLabel({ segmentId: s.id, annotator: 'alice', values: { score, text: null, audio: null, visual: null } });
+    }
+    store.close();
+    const page = await ws.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(() => localStorage.setItem('sentiscope.annotator', 'alice'));
+    await page.goto(ws.server.url);
+    await page.getByTestId('media-item').first().click();
+    await page.locator('[data-testid=waveform] canvas').first().waitFor({ timeout: 20_000 });
+    await page.getByTestId('transcript-item').nth(1).click();
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 800)));
+    await page.screenshot({ path: resolve(DOCS, 'screenshot-workspace-mosi.png') });
+  } finally {
+    await ws.close();
+  }
+}
+
+async function mvsaShot(): Promise<void> {
+  const ws = await startWorkspace({ openProject: true });
+  try {
+    await ws.handlers['io:import']({ format: 'mvsa', path: MVSA_POSTS });
+    const page = await ws.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(() => localStorage.setItem('sentiscope.annotator', 'alice'));
+    await page.goto(ws.server.url);
+    await page.getByTestId('media-filter').fill(MVSA_POST_ID);
+    await page.locator('[data-testid=media-item] .name').getByText(MVSA_POST_ID, { exact: true }).click();
+    await page.getByTestId('post-image').waitFor();
+    await page.getByTestId('label-panel').getByTestId('mvsa-text-positive').waitFor();
+    await page.keyboard.press('3'); // text: positive
+    await page.keyboard.press('5'); // image: neutral
+    await page.getByTestId('mvsa-pair').waitFor();
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 800)));
+    await page.screenshot({ path: resolve(DOCS, 'screenshot-mvsa.png') });
+  } finally {
+    await ws.close();
+  }
+}
+
+await mosiShot();
+await mvsaShot();
+console.log('wrote docs/screenshot-workspace-mosi.png and docs/screenshot-mvsa.png');
