@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# System packages Sentiscope's tests use, from Debian: ffmpeg 5.1 (with ffprobe) and
-# Chromium (end-to-end tests drive the browser-mode UI in it). The app itself runs on
-# the ffmpeg that ships inside npm packages when these are absent.
+# System packages Sentiscope's tests use, from Debian: ffmpeg 5.1 (with ffprobe),
+# Chromium (end-to-end tests drive the browser-mode UI in it) and python3-onnx (the test
+# that re-runs scripts/convert-face-models.py). The app itself runs on the ffmpeg that
+# ships inside npm packages when these are absent.
 set -euo pipefail
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+/usr/bin/python3 -c 'import onnx, numpy' >/dev/null 2>&1 || missing+=(python3-onnx python3-numpy)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: need ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
