@@ -1,0 +1,107 @@
+// The model pack contract: resources/models/<id>/manifest.json.
+// [Note: model pack] A pack names its ONNX files, the exact feature recipe each input
+// expects, its tensors, its output scale and labels, the data it saw, its metrics and
+// its licenses. The runtime computes every input itself from media and text, so a pack
+// whose recipes or tensor shapes differ from what this build computes is refused with a
+// message naming what differs — never run on features it was not trained on.
+
+import type { AcousticRecipe } from '../analysis/acoustic';
+import type { VisualRecipe } from '../analysis/face';
+import type { TextRecipe } from '../analysis/text';
+
+export const MODEL_PACK_FORMAT = 'sentiscope-model-pack';
+export const MODEL_PACK_FORMAT_VERSION = 1;
+
+export type Modality = 'text' | 'audio' | 'visual';
+export const MODALITIES: readonly Modality[] = ['text', 'audio', 'visual'];
+
+/**
+ * What an input tensor carries; the runtime knows how to compute each kind.
+ * - text.token_ids: int64 [1, tokens] ids from the pack's vocabulary (pad 0, unknown 1)
+ * - text.lexicon: float32 [1, 11] lexicon features (VADER + AFINN), names in the recipe
+ * - audio.statistics / visual.statistics: float32 [1, D] utterance statistics
+ * - audio.frames / visual.frames: float32 [1, frames, D] frame sequences
+ * - presence: float32 [1, 3] 1/0 per modality in MODALITIES order
+ */
+export type TensorFeature =
+  | 'text.token_ids'
+  | 'text.lexicon'
+  | 'audio.statistics'
+  | 'audio.frames'
+  | 'visual.statistics'
+  | 'visual.frames'
+  | 'presence';
+
+/** A dimension: a fixed size, or a name for a dynamic axis ("tokens", "frames"). */
+export type Dimension = number | string;
+
+export interface TensorSpec {
+  name: string;
+  dtype: 'float32' | 'int64';
+  shape: Dimension[];
+  feature: TensorFeature;
+  /** For feature vectors: the column names in order, as the extractor names them. */
+  columns?: string[];
+}
+
+export interface ModelPackInputs {
+  /** Present when the pack reads text. */
+  text?: {
+    recipe: TextRecipe;
+    /** Vocabulary file (one token per line; id = 2 + line index), relative to the pack. */
+    vocabulary?: string;
+    maxTokens?: number;
+  };
+  audio?: { recipe: AcousticRecipe };
+  visual?: { recipe: VisualRecipe };
+}
+
+export interface ModelPackFusion {
+  /** The fusion ONNX file, relative to the pack folder. */
+  file: string;
+  inputs: TensorSpec[];
+  outputs: {
+    /** float32 [1, 1], in scoreRange. */
+    score: string;
+    /** float32 [1, 3] logits over `classes`. */
+    logits: string;
+    /** Internal gates, where the architecture has them (name -> tensor). */
+    gates?: Record<string, string>;
+  };
+}
+
+export interface TrainingDataset {
+  name: string;
+  /** e.g. "train", "dev"; what the pack saw. */
+  splits: string[];
+  rows: number;
+  modalities: Modality[];
+  source: string;
+}
+
+export interface ModelPackManifest {
+  format: typeof MODEL_PACK_FORMAT;
+  formatVersion: number;
+  id: string;
+  version: string;
+  name: string;
+  architecture: string;
+  description: string;
+  modalities: Modality[];
+  inputs: ModelPackInputs;
+  fusion: ModelPackFusion;
+  output: {
+    scoreRange: [number, number];
+    classes: ['negative', 'neutral', 'positive'];
+  };
+  training: {
+    data: TrainingDataset[];
+    /** The command that produced this pack, from the repository root. */
+    command: string;
+  };
+  /** split -> metric -> value, MMSA conventions (e.g. { "mosi-dev": { "acc2_non0": 0.71 } }). */
+  metrics: Record<string, Record<string, number>>;
+  license: string;
+  /** Weights and data this pack derives from, with their licenses. */
+  derivedFrom: { name: string; license: string; source: string }[];
+}
