@@ -40,6 +40,10 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'media:add': unused('media:add'),
     'media:list': () => [],
     'media:peaks': unused('media:peaks'),
+    'media:peaksPacked': unused('media:peaksPacked'),
+    'media:spectrogram': unused('media:spectrogram'),
+    'dialog:openFile': unused('dialog:openFile'),
+    'dialog:saveFile': unused('dialog:saveFile'),
     'segments:list': ({ mediaId }) => segments.filter((s) => s.mediaId === mediaId),
     'segments:create': ({ mediaId, start, end, text }) => {
       if (end <= start) throw new SentiscopeError('bad-input', `segment end ${end} must be after its start ${start}`);

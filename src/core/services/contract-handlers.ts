@@ -8,6 +8,9 @@ import { getWaveformPeaks, resolveMediaTools } from '../media';
 import { addMediaFile } from './media-library';
 import { ProjectSession } from './project-session';
 import { exportFromProject } from './project-export';
+import { noFileDialog } from './file-dialogs';
+import { packWaveformPeaks } from './packed-floats';
+import { spectrogramWindow } from './spectrogram-window';
 import { importIntoProject } from './project-import';
 import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 
@@ -62,6 +65,12 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
     'media:list': () => session.require().listMedia(),
     'media:peaks': ({ mediaId, peaksPerSecond }) =>
       getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond }),
+    'media:peaksPacked': async ({ mediaId, peaksPerSecond }) =>
+      packWaveformPeaks(await getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond })),
+    'media:spectrogram': ({ mediaId, start, end }) => spectrogramWindow(mediaFile(mediaId), start, end),
+
+    'dialog:openFile': noFileDialog,
+    'dialog:saveFile': noFileDialog,
 
     'segments:list': ({ mediaId }) => session.require().listSegments(mediaId),
     'segments:create': ({ mediaId, start, end, text }) =>
