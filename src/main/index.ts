@@ -3,6 +3,7 @@
 
 import { app, BrowserWindow, session } from 'electron';
 import { createContractHandlers } from '../core/services/contract-handlers';
+import { fileDialogHandlers } from './dialogs';
 import { registerContractIpc } from './ipc';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { rendererLocation } from './renderer-location';
@@ -29,11 +30,15 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     useElectronSqliteBinding();
-    const handlers = createContractHandlers({
-      shell: 'electron',
-      version: app.getVersion(),
-      dataDir: app.getPath('userData'),
-    });
+    // The core refuses file dialogs (browser mode has none); the desktop app has real ones.
+    const handlers = Object.assign(
+      createContractHandlers({
+        shell: 'electron',
+        version: app.getVersion(),
+        dataDir: app.getPath('userData'),
+      }),
+      fileDialogHandlers(),
+    );
     hardenSession(session.defaultSession);
     registerContractIpc(handlers, renderer.isAppUrl);
     handleMediaProtocol((mediaId) => handlers.resolveMediaPath(mediaId));
