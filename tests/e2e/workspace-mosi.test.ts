@@ -1,13 +1,15 @@
 // The annotation workspace end to end on the real MOSI clip: open a project by path, add
-// the clip, create three segments by dragging on the waveform, type their transcripts,
-// label them with keys, undo/redo (checked in the UI and in the project file), export
-// MOSI label.csv from the UI, reload and find the same labels. Then a file that is not
-// media: a clear message, and the workspace keeps working.
+// the clip, see its spectrogram (checked against the core's own features), create three
+// segments by dragging on the waveform, type their transcripts, label them with keys,
+// undo/redo (checked in the UI and in the project file), export MOSI label.csv from the
+// UI, reload and find the same labels. Then a file that is not media: a clear message,
+// and the workspace keeps working.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ACOUSTIC_RECIPE, extractAcousticFeaturesFromMedia, frameCenterSeconds } from '../../src/core/analysis/acoustic';
 import { parseMosiLabelCsv } from '../../src/core/io/mosi-label-csv';
 import { ProjectStore } from '../../src/core/store';
 import type { MosiLabel } from '../../src/shared/domain';
@@ -43,6 +45,21 @@ function dbScores(): (number | null)[] {
   return store.listSegments(media.id).map((s) => labels.find((l) => l.segmentId === s.id)?.values.score ?? null);
 }
 
+function correlation(a: number[], b: number[]): number {
+  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
 async function selectSegment(index: number): Promise<void> {
   await page.getByTestId('transcript-item').nth(index).click();
 }
@@ -59,6 +76,11 @@ describe('annotation workspace (MOSI clip)', () => {
     // Annotator name, set once (kept in localStorage).
     await page.getByTestId('annotator').fill(ANNOTATOR);
     await page.getByTestId('annotator').press('Tab');
+
+    // Browser mode has no native file dialogs: no Browse buttons, the path fields stay,
+    // and the core refuses the dialog channels with a message that says to type the path.
+    expect(await page.locator('[data-testid^=browse-]').count()).toBe(0);
+    await expect(Promise.resolve().then(() => ws.handlers['dialog:openFile']({ purpose: 'media' }))).rejects.toThrow('type the path');
 
     // Project by path (created), then the real clip by path.
     await page.getByTestId('project-path-input').fill(ws.projectPath);
@@ -80,6 +102,56 @@ describe('annotation workspace (MOSI clip)', () => {
     })`)) as number;
     expect(duration).toBeGreaterThan(7);
     expect(duration).toBeLessThan(8);
+
+    // The spectrogram under the waveform: the clip's log-mel bands for the visible range
+    // (all 7.5 s at zoom 0), computed in the core and painted in viridis. Speech and its
+    // pauses make the columns differ in brightness (not one flat colour), and the loudest
+    // columns are where the core finds the most energy in the clip.
+    const spectrogramDrawn = () => page.getByTestId('spectrogram').getAttribute('data-state');
+    await expect.poll(spectrogramDrawn, { timeout: 20_000 }).toBe('drawn');
+    const paint = (await page.evaluate(`(() => {
+      const canvas = document.querySelector('[data-testid=spectrogram]');
+      const { width, height } = canvas;
+      const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+      const colours = new Set();
+      const columns = new Array(width).fill(0);
+      let opaque = 0;
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (data[i + 3] === 0) continue;
+        opaque++;
+        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        columns[x] += (data[i] + data[i + 1] + data[i + 2]) / height;
+      }
+      return { coverage: opaque / (width * height), colours: colours.size, columns };
+    })()`)) as { coverage: number; colours: number; columns: number[] };
+    expect(paint.coverage).toBeGreaterThan(0.95);
+    expect(paint.colours).toBeGreaterThan(40);
+    expect(Math.max(...paint.columns) - Math.min(...paint.columns)).toBeGreaterThan(60);
+    // The core's log-mel of the whole clip, on the painted colour scale (the top 16 ln units).
+    const core = await extractAcousticFeaturesFromMedia(MOSI_CLIP);
+    const bins = DEFAULT_ACOUSTIC_RECIPE.melBins;
+    let loudest = Number.NEGATIVE_INFINITY;
+    for (let f = 0; f < core.frames; f++) for (let b = 0; b < bins; b++) loudest = Math.max(loudest, core.data[f * core.dims + b]);
+    const coreLevels = (shift: number) =>
+      paint.columns.map((_, x) => {
+        const time = ((x + 0.5) / paint.columns.length) * duration + shift;
+        const frame = Math.max(0, Math.min(core.frames - 1, Math.round((time - frameCenterSeconds(DEFAULT_ACOUSTIC_RECIPE, 0)) * 100)));
+        let sum = 0;
+        for (let b = 0; b < bins; b++) sum += Math.max(0, core.data[frame * core.dims + b] - (loudest - 16));
+        return sum / bins;
+      });
+    // (Colour brightness is not linear in the level, hence "clearly correlated", not ~1.)
+    const aligned = correlation(paint.columns, coreLevels(0));
+    expect(aligned).toBeGreaterThan(0.6);
+    // Drawn at the right times: the core's levels shifted by 0.3 s match far worse.
+    expect(aligned).toBeGreaterThan(correlation(paint.columns, coreLevels(0.3)) + 0.3);
+    expect(aligned).toBeGreaterThan(correlation(paint.columns, coreLevels(-0.3)) + 0.3);
+    // G hides it, and shows it again.
+    await page.keyboard.press('g');
+    await expect.poll(() => page.getByTestId('spectrogram').count()).toBe(0);
+    await page.keyboard.press('g');
+    await expect.poll(spectrogramDrawn, { timeout: 20_000 }).toBe('drawn');
 
     // Three segments by dragging on free stretches of the waveform.
     const spans: [number, number][] = [

@@ -78,6 +78,7 @@ export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keym
     { id: 'endEarlier', keys: ['Shift+ArrowLeft'], scope: 'global', description: 'act_endEarlier', handler: withSelected((id) => void ws.nudgeEdge(id, 'end', -1)) },
     { id: 'endLater', keys: ['Shift+ArrowRight'], scope: 'global', description: 'act_endLater', handler: withSelected((id) => void ws.nudgeEdge(id, 'end', 1)) },
     { id: 'loop', keys: ['L'], scope: 'global', description: 'act_loop', handler: () => (transport.loop = !transport.loop) },
+    { id: 'spectrogram', keys: ['G'], scope: 'global', description: 'act_spectrogram', handler: () => transport.toggleSpectrogram() },
     {
       id: 'split',
       keys: ['S'],

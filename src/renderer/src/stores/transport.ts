@@ -1,5 +1,5 @@
-// Playback state shared by the player and the keymap: speed, zoom, loop, and the
-// player's controls (registered by the Player component while a media item is shown).
+// Playback state shared by the player and the keymap: speed, zoom, loop, whether the
+// spectrogram shows (kept across sessions), and the player's controls (registered by the Player component while a media item is shown).
 
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
@@ -13,11 +13,13 @@ export interface PlayerControls {
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
 export const ZOOM_MIN = 0; // 0 px/s: fit the whole media into the view
 export const ZOOM_MAX = 500;
+const SPECTROGRAM_KEY = 'sentiscope.spectrogram';
 
 export const useTransport = defineStore('transport', () => {
   const rate = ref(1);
   const zoom = ref(ZOOM_MIN);
   const loop = ref(false);
+  const spectrogram = ref(globalThis.localStorage?.getItem(SPECTROGRAM_KEY) !== 'off');
   const playingNow = ref(false);
   const controls = shallowRef<PlayerControls | null>(null);
 
@@ -36,5 +38,10 @@ export const useTransport = defineStore('transport', () => {
     if (c) c.seek(Math.max(0, c.currentTime() + delta));
   }
 
-  return { rate, zoom, loop, playingNow, controls, stepRate, stepZoom, seekBy };
+  function toggleSpectrogram(): void {
+    spectrogram.value = !spectrogram.value;
+    globalThis.localStorage?.setItem(SPECTROGRAM_KEY, spectrogram.value ? 'on' : 'off');
+  }
+
+  return { rate, zoom, loop, spectrogram, playingNow, controls, stepRate, stepZoom, seekBy, toggleSpectrogram };
 });

@@ -1,0 +1,92 @@
+// Opening a project, adding and selecting media, exporting, and the native file dialogs
+// (desktop only): the actions that move the whole workspace from one item to another.
+
+import type { ContractClient, ExportFormat } from '../../../../shared/contract';
+import { t } from '../../i18n';
+import type { Annotations } from './annotations';
+import type { EditCommands } from './edit-commands';
+import type { Library } from './library';
+import type { Status } from './status';
+
+const LAST_MEDIA_KEY = 'sentiscope.lastMedia';
+
+export type OpenPurpose = 'media' | 'project' | 'import';
+
+export function createProjectActions(api: ContractClient, status: Status, library: Library, annotations: Annotations, edits: EditCommands) {
+  const { guard, notice } = status;
+  const { project, mediaList, mediaId, peaks, refreshMedia, loadPeaks } = library;
+
+  async function init(): Promise<void> {
+    await guard(async () => {
+      project.value = await api.invoke('project:current', undefined);
+      if (!project.value) return;
+      await refreshMedia();
+      const last = Number(globalThis.localStorage?.getItem(LAST_MEDIA_KEY));
+      if (mediaList.value.some((m) => m.id === last)) await selectMedia(last);
+    });
+  }
+
+  async function openProject(path: string): Promise<void> {
+    await guard(async () => {
+      project.value = await api.invoke('project:open', { path: path.trim() });
+      mediaId.value = null;
+      annotations.reset();
+      peaks.value = null;
+      edits.clearHistory();
+      await refreshMedia();
+    });
+  }
+
+  async function addMedia(path: string): Promise<void> {
+    await guard(async () => {
+      const added = await api.invoke('media:add', { path: path.trim() });
+      await refreshMedia();
+      await selectMedia(added.id);
+    });
+  }
+
+  async function selectMedia(id: number): Promise<void> {
+    await guard(async () => {
+      mediaId.value = id;
+      annotations.reset();
+      peaks.value = null;
+      globalThis.localStorage?.setItem(LAST_MEDIA_KEY, String(id));
+      const item = mediaList.value.find((m) => m.id === id);
+      // Peaks and segments load side by side: the waveform need not wait for 2,000 rows.
+      // (The failure is kept as a value until awaited, so it never shows as an unhandled rejection.)
+      const waveform =
+        item?.path && (item.kind === 'video' || item.kind === 'audio')
+          ? loadPeaks(id).then(
+              () => null,
+              (err: unknown) => ({ err }),
+            )
+          : null;
+      await annotations.load(id, () => mediaId.value === id);
+      const list = annotations.segments.value;
+      if (list.length && (item?.kind === 'image' || item?.kind === 'none')) annotations.selectedId.value = list[0].id;
+      const failed = await waveform;
+      if (failed) throw failed.err;
+    });
+  }
+
+  async function exportTo(format: ExportFormat, path: string): Promise<void> {
+    await guard(async () => {
+      const report = await api.invoke('io:export', { format, path: path.trim() });
+      notice.value =
+        t('exported', { rows: report.rows, file: report.file }) +
+        (report.skippedConflicts ? ' ' + t('exportedConflicts', { n: report.skippedConflicts }) : '');
+    });
+  }
+
+  /** The native open dialog (desktop app); null when cancelled or it failed (the banner says why). */
+  async function browseOpen(purpose: OpenPurpose): Promise<string | null> {
+    return (await guard(async () => (await api.invoke('dialog:openFile', { purpose })).path)) ?? null;
+  }
+
+  /** The native save dialog for an export file; null when cancelled. */
+  async function browseSave(format: ExportFormat): Promise<string | null> {
+    return (await guard(async () => (await api.invoke('dialog:saveFile', { purpose: 'export', format })).path)) ?? null;
+  }
+
+  return { init, openProject, addMedia, selectMedia, exportTo, browseOpen, browseSave };
+}
