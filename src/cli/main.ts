@@ -9,8 +9,11 @@ import { importCommand } from './commands/import';
 import { exportCommand } from './commands/export';
 import { evalCommand } from './commands/eval';
 import { serveCommand } from './commands/serve';
+import { predictCommand } from './commands/predict';
+import { featuresCommand } from './commands/features';
+import { modelsCommand } from './commands/models';
 
-const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand];
+const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);

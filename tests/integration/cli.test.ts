@@ -1,7 +1,7 @@
 // The `sentiscope` command as a user runs it: the real bin, real ffmpeg, real SQLite.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -63,6 +63,29 @@ describe('sentiscope info', () => {
     const probe = spawnSync(process.execPath, [BIN, 'probe', MOSI_CLIP], { encoding: 'utf8', env });
     expect(probe.status, probe.stderr).toBe(0);
     expect(JSON.parse(probe.stdout)).toMatchObject({ video: { width: 480, height: 360, fps: 30 }, audio: { sampleRate: 44100 } });
+  });
+});
+
+describe('sentiscope models', () => {
+  it('lists fusion packs and component models with size, license and origin, and says why a pack is refused', () => {
+    const root = join(dir, 'models-root');
+    cpSync(resolve('tests/fixtures/packs/tiny-late-fusion'), join(root, 'tiny-late-fusion'), { recursive: true });
+    cpSync(resolve('tests/fixtures/packs/tiny-late-fusion'), join(root, 'broken'), { recursive: true });
+    rmSync(join(root, 'broken', 'fusion.onnx'));
+    const env = { ...process.env, SENTISCOPE_MODELS: root };
+    const run = spawnSync(process.execPath, [BIN, 'models', '--json'], { encoding: 'utf8', env });
+    expect(run.status, run.stderr).toBe(0);
+    const models = JSON.parse(run.stdout) as { kind: string; id: string; bytes: number; license: string; source: string; problem: string | null; isDefault: boolean }[];
+    const packs = models.filter((m) => m.kind === 'fusion-pack');
+    expect(packs.find((m) => m.id === 'tiny-late-fusion')).toMatchObject({ problem: null, isDefault: true });
+    expect(packs.find((m) => m.id === 'broken')?.problem).toContain('fusion.onnx');
+    const components = models.filter((m) => m.kind === 'component').map((m) => m.id);
+    expect(components).toEqual(['face/blazeface', 'face/emotion', 'vad/silero']);
+    for (const m of models.filter((x) => !x.problem)) {
+      expect(m.bytes, m.id).toBeGreaterThan(0);
+      expect(m.license, m.id).not.toBe('');
+      expect(m.source, m.id).not.toBe('');
+    }
   });
 });
 

@@ -85,6 +85,8 @@ export interface ModelPackManifest {
   id: string;
   version: string;
   name: string;
+  /** The pack `predict` and the app use when none is named; else the first by id. */
+  default?: boolean;
   architecture: string;
   description: string;
   modalities: Modality[];

@@ -15,6 +15,7 @@ export type FaceModelName = 'blazeface' | 'emotion';
 
 export interface FaceModelEntry {
   file: string;
+  description: string;
   sha256: string;
   inputs: { name: string; shape: (number | string)[] }[];
   outputs: { name: string; shape: (number | string)[] }[];

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { exportSegmentFeatures } from '../../core/analysis/features/feature-export';
+import { readSegmentTable } from '../../core/analysis/features/segment-table';
+import { SegmentFeatureExtractor } from '../../core/analysis/segment-features';
+import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
+
+export const featuresCommand: Command = {
+  name: 'features',
+  usage: 'features --in IN.csv --out DIR [--base DIR] [--jobs N]',
+  summary: 'Per-segment text/audio/visual features as .npy + rows.csv, for training a model pack',
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      base: { type: 'string' },
+      jobs: { type: 'string' },
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const input = requireOption(values.in, '--in');
+    const outDir = resolve(requireOption(values.out, '--out'));
+    const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number >= 1 (got '${values.jobs}')`);
+
+    // The whole table is checked before any extraction starts.
+    const table = await readSegmentTable(input, values.base);
+    const extractor = await SegmentFeatureExtractor.create();
+    const started = Date.now();
+    let lastReport = 0;
+    try {
+      const summary = await exportSegmentFeatures(table, extractor, outDir, {
+        jobs,
+        onProgress: ({ done, total, present }) => {
+          const now = Date.now();
+          if (done !== total && now - lastReport < 2000) return;
+          lastReport = now;
+          const seconds = ((now - started) / 1000).toFixed(0);
+          process.stderr.write(`features: ${done}/${total} rows, ${seconds} s (present: text ${present.text}, audio ${present.audio}, visual ${present.visual})\n`);
+        },
+      });
+      process.stderr.write(`features: wrote ${summary.files.length} files to ${outDir}\n`);
+      process.stdout.write(JSON.stringify({ out: outDir, rows: summary.rows, present: summary.present, absent: summary.absent }) + '\n');
+    } finally {
+      extractor.close();
+    }
+  },
+};

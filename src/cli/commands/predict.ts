@@ -1,0 +1,40 @@
+import { DEVICES, describeProvider, type Device } from '../../core/models/execution-providers';
+import { predictCsv } from '../../core/models/batch-predict';
+import { UsageError, oneOfOption, parseCommandArgs, requireOption, type Command } from '../command';
+
+export const predictCommand: Command = {
+  name: 'predict',
+  usage: 'predict --in IN.csv --out OUT.csv [--base DIR] [--model PACK] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N]',
+  summary: 'predict sentiment and per-modality contributions for every row of a CSV',
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      base: { type: 'string' },
+      model: { type: 'string' },
+      device: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const device: Device = oneOfOption(values.device, '--device', DEVICES);
+    let threads: number | undefined;
+    if (values.threads !== undefined) {
+      threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${values.threads}')`);
+    }
+    const say = (line: string) => process.stderr.write(`sentiscope predict: ${line}\n`);
+    const report = await predictCsv({
+      input: requireOption(values.in, '--in'),
+      output: requireOption(values.out, '--out'),
+      base: values.base,
+      model: values.model,
+      device,
+      threads,
+      onNote: say,
+      onStart: ({ pack, provider, fallbacks, rows }) =>
+        say(`model ${pack.manifest.id}@${pack.manifest.version} on ${describeProvider(provider, fallbacks)}, ${rows} rows`),
+    });
+    const absent = report.rowsWithAbsence ? ` (${report.rowsWithAbsence} with a modality absent)` : '';
+    say(`${report.rows} rows -> ${report.output}${absent}`);
+  },
+};

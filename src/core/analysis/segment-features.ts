@@ -1,0 +1,221 @@
+// The per-segment feature vectors a late-fusion model pack reads: tokens + lexicon
+// features of the text, utterance statistics of the audio, face statistics of the frames.
+// Training (`sentiscope features`) and prediction compute them with this one class, so a
+// pack is never run on numbers computed differently from those it was trained on.
+//
+// [Note: segment presence]
+// A modality is absent (with a reason) instead of an error when the media's CONTENT has
+// nothing to give: no words, no audio or video stream, digital silence, no face, a range
+// too short for one frame, a file ffmpeg cannot decode. A file that does not exist is the
+// user's mistake in the input, so it throws a SentiscopeError naming the file.
+// Silence: every frame's log energy below SILENCE_LOG_ENERGY (mean square < 1e-8, i.e.
+// below -80 dBFS) and no voiced frame -> absent 'silent'. Quiet speech stays present.
+
+import { stat } from 'node:fs/promises';
+import { SentiscopeError } from '../../shared/errors';
+import type { Modality } from '../models/manifest';
+import {
+  type AcousticRecipe,
+  DEFAULT_ACOUSTIC_RECIPE,
+  acousticStatisticNames,
+  extractAcousticFeaturesFromMedia,
+  utteranceStatistics,
+} from './acoustic';
+import { DEFAULT_VISUAL_RECIPE, EMOTION_LABELS, VisualAnalyzer, type VisualRecipe, describeVisualRecipeMismatch } from './face';
+import { DEFAULT_TEXT_RECIPE, type TextRecipe, lexiconFeatures } from './text';
+
+export interface MediaRange {
+  path: string;
+  /** Seconds from the start of the file. */
+  start?: number;
+  /** Seconds from the start of the file (exclusive); default: the end of the file. */
+  end?: number;
+}
+
+/** One segment's inputs. A video row gives audio and visual from the same path; an image only visual; a wav only audio. */
+export interface SegmentSource {
+  text?: string | null;
+  audio?: MediaRange | null;
+  visual?: MediaRange | null;
+}
+
+export interface SegmentFeatures {
+  text: { tokens: string[]; lexicon: Float32Array } | null;
+  audio: { statistics: Float32Array } | null;
+  visual: { statistics: Float32Array } | null;
+  /** Why each absent modality is absent (a modality not asked for reads 'not given'). */
+  absent: Partial<Record<Modality, string>>;
+}
+
+export interface SegmentFeatureOptions {
+  textRecipe?: TextRecipe;
+  acousticRecipe?: AcousticRecipe;
+  visualRecipe?: VisualRecipe;
+  /** Folder with the face models (default resources/models/face). */
+  faceModelDir?: string;
+}
+
+/** Column names of the audio statistics vector (acoustic utteranceStatistics, default recipe). */
+export const AUDIO_STATISTICS_NAMES: string[] = acousticStatisticNames(DEFAULT_ACOUSTIC_RECIPE);
+
+/** Column names of the visual statistics vector, see visualStatisticsVector. */
+export const VISUAL_STATISTICS_NAMES: string[] = [
+  'face_ratio',
+  ...EMOTION_LABELS.map((label) => `emotion_${label}_mean`),
+  'face_score_mean',
+];
+
+/** ln(1e-8): a frame quieter than -80 dBFS counts as digital silence, see [Note: segment presence]. */
+export const SILENCE_LOG_ENERGY = Math.log(1e-8);
+
+// Media errors that mean "this content has nothing for the modality", not "bad input".
+const ABSENT_ON = new Set(['no-audio', 'no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
+
+export class SegmentFeatureExtractor {
+  private visualAnalyzer: Promise<VisualAnalyzer> | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly textRecipe: TextRecipe,
+    readonly acousticRecipe: AcousticRecipe,
+    readonly visualRecipe: VisualRecipe,
+    private readonly faceModelDir: string | undefined,
+  ) {}
+
+  /**
+   * Refuses recipes this build cannot compute (text: only the built-in tokenizer and
+   * lexicons; audio: 16 kHz). The face models load on the first visual segment, so a
+   * text-only batch never pays for them.
+   */
+  static async create(options: SegmentFeatureOptions = {}): Promise<SegmentFeatureExtractor> {
+    const textRecipe = options.textRecipe ?? structuredClone(DEFAULT_TEXT_RECIPE as TextRecipe);
+    // The visual describer spells arrays out element by element (negators, feature names).
+    const textMismatch = describeVisualRecipeMismatch(textRecipe, DEFAULT_TEXT_RECIPE);
+    if (textMismatch) {
+      throw new SentiscopeError('bad-input', `text recipe differs from what this build computes (${textMismatch}): use a pack made for this version`);
+    }
+    const acousticRecipe = options.acousticRecipe ?? structuredClone(DEFAULT_ACOUSTIC_RECIPE as AcousticRecipe);
+    if (acousticRecipe.sampleRate !== 16_000) {
+      throw new SentiscopeError('bad-input', `acoustic recipe wants ${acousticRecipe.sampleRate} Hz; media decodes at 16000 Hz: use a pack made for 16 kHz`);
+    }
+    const visualRecipe = options.visualRecipe ?? structuredClone(DEFAULT_VISUAL_RECIPE as VisualRecipe);
+    return new SegmentFeatureExtractor(textRecipe, acousticRecipe, visualRecipe, options.faceModelDir);
+  }
+
+  get audioStatisticsNames(): string[] {
+    return acousticStatisticNames(this.acousticRecipe);
+  }
+
+  async extract(source: SegmentSource): Promise<SegmentFeatures> {
+    if (this.closed) throw new Error('SegmentFeatureExtractor.extract after close()');
+    const absent: SegmentFeatures['absent'] = {};
+    // Missing files first: a typo in the input must not pass for an absent modality.
+    for (const range of [source.audio, source.visual]) if (range) await assertFileExists(range.path);
+
+    let text: SegmentFeatures['text'] = null;
+    if (source.text == null) absent.text = 'not given';
+    else {
+      const lexicon = lexiconFeatures(source.text);
+      if (lexicon) text = { tokens: lexicon.tokens, lexicon: lexicon.values };
+      else absent.text = 'no text';
+    }
+
+    let audio: SegmentFeatures['audio'] = null;
+    if (!source.audio) absent.audio = 'not given';
+    else {
+      const result = await this.audioStatistics(source.audio);
+      if (typeof result === 'string') absent.audio = result;
+      else audio = { statistics: result };
+    }
+
+    let visual: SegmentFeatures['visual'] = null;
+    if (!source.visual) absent.visual = 'not given';
+    else {
+      const result = await this.visualStatistics(source.visual);
+      if (typeof result === 'string') absent.visual = result;
+      else visual = { statistics: result };
+    }
+    return { text, audio, visual, absent };
+  }
+
+  /** The face sessions are shared process-wide (loadFaceModels caches them); nothing to free here. */
+  close(): void {
+    this.closed = true;
+    this.visualAnalyzer = null;
+  }
+
+  private async audioStatistics(range: MediaRange): Promise<Float32Array | string> {
+    const empty = emptyRange(range);
+    if (empty) return empty;
+    let frames;
+    try {
+      frames = await extractAcousticFeaturesFromMedia(range.path, { start: range.start, end: range.end, recipe: this.acousticRecipe });
+    } catch (err) {
+      if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) return absenceFromError(err);
+      throw err;
+    }
+    const statistics = utteranceStatistics(frames);
+    if (!statistics) return 'too short (no full audio frame)';
+    const energy = frames.names.indexOf('log_energy');
+    let loudest = -Infinity;
+    for (let t = 0; t < frames.frames; t++) loudest = Math.max(loudest, frames.data[t * frames.dims + energy]);
+    const voicedRatio = statistics.values[statistics.names.indexOf('voiced_ratio')];
+    if (loudest < SILENCE_LOG_ENERGY && voicedRatio === 0) return 'silent';
+    return statistics.values;
+  }
+
+  private async visualStatistics(range: MediaRange): Promise<Float32Array | string> {
+    const empty = emptyRange(range);
+    if (empty) return empty;
+    this.visualAnalyzer ??= VisualAnalyzer.create({ recipe: this.visualRecipe, modelDir: this.faceModelDir });
+    const analyzer = await this.visualAnalyzer;
+    const features = await analyzer.analyzeMedia(range.path, { start: range.start, end: range.end });
+    if (features.absence) {
+      switch (features.absence.reason) {
+        case 'no-face':
+          return 'no face';
+        case 'no-video':
+          return 'no video stream';
+        case 'no-frames':
+          return 'no frames in range';
+        default:
+          return `undecodable: ${features.absence.message}`;
+      }
+    }
+    return visualStatisticsVector(features.statistics);
+  }
+}
+
+/** face_ratio, the 7 mean emotion probabilities (frames with a face), the mean detector score. */
+export function visualStatisticsVector(statistics: {
+  faceRatio: number;
+  meanEmotions: Float32Array | null;
+  meanScore: number | null;
+}): Float32Array {
+  const vector = new Float32Array(VISUAL_STATISTICS_NAMES.length);
+  vector[0] = statistics.faceRatio;
+  if (statistics.meanEmotions) vector.set(statistics.meanEmotions, 1);
+  vector[vector.length - 1] = statistics.meanScore ?? 0;
+  return vector;
+}
+
+function emptyRange(range: MediaRange): string | null {
+  if (range.start !== undefined && range.end !== undefined && range.end <= range.start) return 'empty range';
+  return null;
+}
+
+function absenceFromError(err: SentiscopeError): string {
+  if (err.code === 'no-audio') return 'no audio stream';
+  if (err.code === 'no-video') return 'no video stream';
+  return `undecodable: ${err.message}`;
+}
+
+async function assertFileExists(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new SentiscopeError('file-unreadable', `${path} is not a file: give a media file.`, path);
+  } catch (err) {
+    if (err instanceof SentiscopeError) throw err;
+    throw new SentiscopeError('file-missing', `${path} does not exist: check the path.`, path);
+  }
+}

@@ -1,0 +1,189 @@
+// `sentiscope predict`: a CSV of segments in, a CSV of predictions out
+// (ARCHITECTURE "CLI"). The input is checked whole first ([Note: predict input]); rows
+// are then extracted, predicted and written one at a time, so memory stays flat however
+// long the batch. One bad media file never ends the batch: its modality is absent in that
+// row's prediction. The output is written beside OUT and renamed into place at the end,
+// so an interrupted run never leaves a half file that looks complete.
+//
+// [Note: predict output]
+// Columns: the id columns, then pred_score (the score head, in the pack's scoreRange),
+// pred_label (the class with the highest probability: the pack's classification head, so
+// it always agrees with p_*; near 0 it may disagree in sign with pred_score), p_negative,
+// p_neutral, p_positive, contrib_text, contrib_audio, contrib_visual (Shapley values of
+// pred_score; empty where the modality is absent), then the input's other columns.
+// Numbers are written with 4 decimals.
+
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { formatCsvCell } from '../../shared/csv';
+import { SentiscopeError } from '../../shared/errors';
+import { SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/segment-features';
+import type { Device, ExecutionProvider, ProviderFallback } from './execution-providers';
+import { FusionRunner } from './fusion-runner';
+import { MODALITIES, type Modality } from './manifest';
+import { type ModelPack, resolveModelPack } from './pack-loader';
+import { readPredictInput } from './predict-input';
+import { type SegmentPrediction, predictWithContributions } from './shapley';
+
+export const PREDICTION_COLUMNS = [
+  'pred_score',
+  'pred_label',
+  'p_negative',
+  'p_neutral',
+  'p_positive',
+  'contrib_text',
+  'contrib_audio',
+  'contrib_visual',
+] as const;
+
+export interface BatchPredictOptions {
+  input: string;
+  output: string;
+  /** Folder media paths are relative to; default the input file's folder. */
+  base?: string;
+  /** Pack id (resources/models) or folder; default the default pack. */
+  model?: string;
+  device?: Device;
+  threads?: number;
+  /** Progress and notes, one line each (the CLI prints them on stderr). */
+  onNote?: (line: string) => void;
+  /** Called once the pack is loaded and the session open, before any row. */
+  onStart?: (info: { pack: ModelPack; provider: ExecutionProvider; fallbacks: ProviderFallback[]; rows: number }) => void;
+}
+
+export interface BatchPredictReport {
+  rows: number;
+  /** Rows where a modality the row gave turned out absent (no audio, no face, ...). */
+  rowsWithAbsence: number;
+  model: { id: string; version: string };
+  provider: ExecutionProvider;
+  fallbacks: ProviderFallback[];
+  output: string;
+}
+
+const number = (v: number) => {
+  const text = v.toFixed(4);
+  return text === '-0.0000' ? '0.0000' : text;
+};
+
+/** The prediction cells of one row, in PREDICTION_COLUMNS order. */
+export function predictionCells(prediction: SegmentPrediction, classes: readonly string[]): string[] {
+  const p = prediction.probabilities;
+  const best = p.indexOf(Math.max(...p));
+  const contribution = (m: Modality) => {
+    const c = prediction.contributions[m];
+    return c === null ? '' : number(c);
+  };
+  return [number(prediction.score), classes[best], number(p[0]), number(p[1]), number(p[2]), ...MODALITIES.map(contribution)];
+}
+
+// Errors that mean the machine, not the row, is broken: stop the batch.
+const FATAL = new Set(['tool-missing', 'internal']);
+
+/**
+ * Features of one row. Should extraction throw for one modality (an unexpected decoder
+ * failure), that modality alone is absent, with the error as its reason.
+ */
+async function extractRow(extractor: SegmentFeatureExtractor, source: SegmentSource): Promise<SegmentFeatures> {
+  try {
+    return await extractor.extract(source);
+  } catch (err) {
+    if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
+  }
+  const parts = await Promise.all(
+    MODALITIES.map(async (m) => {
+      try {
+        return await extractor.extract({ [m]: source[m] });
+      } catch (err) {
+        if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
+        return { text: null, audio: null, visual: null, absent: { [m]: err.message } } as SegmentFeatures;
+      }
+    }),
+  );
+  return {
+    text: parts[0].text,
+    audio: parts[1].audio,
+    visual: parts[2].visual,
+    absent: Object.fromEntries(MODALITIES.flatMap((m, i) => (parts[i].absent[m] ? [[m, parts[i].absent[m]!]] : []))),
+  };
+}
+
+export async function predictCsv(options: BatchPredictOptions): Promise<BatchPredictReport> {
+  const note = options.onNote ?? (() => {});
+  const output = resolve(options.output);
+  if (output === resolve(options.input)) {
+    throw new SentiscopeError('bad-input', `--out ${output} is the input file: write the predictions to another file.`, output);
+  }
+  const input = await readPredictInput(options.input, options.base, PREDICTION_COLUMNS);
+  const pack = await resolveModelPack(options.model);
+  const { manifest } = pack;
+  const runner = await FusionRunner.create(pack, { device: options.device, threads: options.threads });
+  options.onStart?.({ pack, provider: runner.provider, fallbacks: runner.fallbacks, rows: input.rows.length });
+
+  const unused = input.modalities.filter((m) => !manifest.modalities.includes(m));
+  if (unused.length) note(`model ${manifest.id} does not read ${unused.join(' or ')}; those columns are ignored`);
+  const extractor = await SegmentFeatureExtractor.create({
+    textRecipe: manifest.inputs.text?.recipe,
+    acousticRecipe: manifest.inputs.audio?.recipe,
+    visualRecipe: manifest.inputs.visual?.recipe,
+  });
+
+  await mkdir(dirname(output), { recursive: true });
+  const temporary = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temporary, { encoding: 'utf8' });
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => {});
+  const write = async (cells: readonly string[]) => {
+    if (!stream.write(cells.map(formatCsvCell).join(',') + '\n')) {
+      await Promise.race([new Promise<void>((r) => stream.once('drain', () => r())), failed]);
+    }
+  };
+
+  let rowsWithAbsence = 0;
+  let noted = 0;
+  try {
+    await write([...input.idColumns, ...PREDICTION_COLUMNS, ...input.carriedColumns]);
+    for (const row of input.rows) {
+      // Only what the pack reads is extracted: a text-only pack never decodes video.
+      const source: SegmentSource = {
+        text: manifest.modalities.includes('text') ? row.source.text : null,
+        audio: manifest.modalities.includes('audio') ? row.source.audio : null,
+        visual: manifest.modalities.includes('visual') ? row.source.visual : null,
+      };
+      const features = await extractRow(extractor, source);
+      const missing = MODALITIES.filter((m) => source[m] != null && features[m] === null);
+      if (missing.length) {
+        rowsWithAbsence++;
+        if (noted++ < 20) {
+          note(`line ${row.line} (${row.ids.join(' ')}): ${missing.map((m) => `${m} absent (${features.absent[m] ?? 'unknown'})`).join(', ')}`);
+        }
+      }
+      const prediction = await predictWithContributions(runner, features);
+      await write([...row.ids, ...predictionCells(prediction, manifest.output.classes), ...row.carried]);
+    }
+    await new Promise<void>((done, reject) => {
+      stream.once('error', reject);
+      stream.end(done);
+    });
+    await rename(temporary, output);
+  } catch (err) {
+    stream.destroy();
+    await rm(temporary, { force: true });
+    if (err instanceof Error && 'code' in err && !(err instanceof SentiscopeError)) {
+      throw new SentiscopeError('file-unreadable', `${output} cannot be written (${(err as NodeJS.ErrnoException).code}): check the folder and its permissions.`, output);
+    }
+    throw err;
+  } finally {
+    extractor.close();
+  }
+  if (noted > 20) note(`... and ${noted - 20} more rows with an absent modality`);
+  return {
+    rows: input.rows.length,
+    rowsWithAbsence,
+    model: { id: manifest.id, version: manifest.version },
+    provider: runner.provider,
+    fallbacks: runner.fallbacks,
+    output,
+  };
+}

@@ -1,0 +1,35 @@
+// Model packs and the prediction runtime: loading and checking packs, choosing the
+// execution provider, running fusion models, and per-modality contributions.
+
+export * from './manifest';
+export { FEATURE_KINDS, isTensorFeature } from './feature-columns';
+export type { FeatureKind } from './feature-columns';
+export {
+  defaultModelsDir,
+  describeTextRecipeMismatch,
+  listModelPacks,
+  loadModelPack,
+  manifestProblems,
+  resolveModelPack,
+} from './pack-loader';
+export type { ModelPack, ModelPackListing } from './pack-loader';
+export {
+  DEFAULT_THREADS,
+  DEVICES,
+  GPU_OUTPUT_TOLERANCE,
+  autoProviderOrder,
+  describeProvider,
+  openSession,
+  providerUnavailable,
+  releaseSessions,
+} from './execution-providers';
+export type { Device, ExecutionProvider, ProvidedSession, ProviderFallback, SessionOptions } from './execution-providers';
+export { FusionRunner, softmax } from './fusion-runner';
+export type { FusionOutput, FusionRunnerOptions, ModalityMask } from './fusion-runner';
+export { predictWithContributions } from './shapley';
+export { PREDICTION_COLUMNS, predictCsv, predictionCells } from './batch-predict';
+export type { BatchPredictOptions, BatchPredictReport } from './batch-predict';
+export { INPUT_COLUMNS, MEDIA_COLUMNS, readPredictInput } from './predict-input';
+export type { PredictInput, PredictInputRow } from './predict-input';
+export type { SegmentPrediction } from './shapley';
+export { listInstalledModels, type InstalledModel } from './inventory';
