@@ -94,7 +94,14 @@ export interface DialogResult {
   path: string | null;
 }
 
-export type ImportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
+/**
+ * srt, vtt, txt and transcript-csv attach a transcript to one media item (`mediaId`).
+ * txt (and a transcript CSV without times) is spread over the speech and marked unaligned.
+ */
+export type ImportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | 'txt' | 'transcript-csv';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'txt', 'transcript-csv'];
+/** The import formats that need the media item the transcript belongs to. */
+export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt', 'transcript-csv'];
 /** srt and vtt write the transcript of one media item. */
 export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
 
@@ -143,6 +150,8 @@ export interface SegmentSnapshot {
   text: string;
   words: { word: string; start: number; end: number }[] | null;
   split: Split | null;
+  /** Absent = true (snapshots made before the field existed). */
+  aligned?: boolean;
 }
 
 /** A label as it was before a delete, for undo. Exactly one of mosi / mvsa is set, per scheme. */
@@ -169,6 +178,7 @@ const segmentSnapshot: Validator<SegmentSnapshot> = object({
   text: str,
   words: nullable(array(object({ word: str, start: num, end: num }))),
   split: nullable(oneOf('train', 'valid', 'test')),
+  aligned: optional(bool),
 });
 const labelSnapshot: Validator<LabelSnapshot> = object({
   annotator: str,
@@ -261,7 +271,7 @@ export const contract = {
 
   'io:import': channel<ImportReport>()(
     object({
-      format: oneOf('mosi', 'mvsa', 'segments', 'srt', 'vtt'),
+      format: oneOf(...IMPORT_FORMATS),
       path: str,
       mediaId: optional(int),
       annotator: optional(str),

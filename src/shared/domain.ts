@@ -69,8 +69,17 @@ export interface Segment {
   end: number;
   source: SegmentSource;
   text: string;
+  /**
+   * Word timings. From an SRT/VTT cue or a spread plain transcript they are estimates:
+   * the segment's span shared among its words by character length.
+   */
   words: WordTiming[] | null;
   split: Split | null;
+  /**
+   * false when the span is an estimate (plain text spread over speech by duration) that
+   * the annotator should check; moving a boundary makes it true again.
+   */
+  aligned: boolean;
 }
 
 /** CMU-MOSI style: overall score in [-3, 3], optional per-modality scores (CH-SIMS style). */

@@ -57,6 +57,7 @@ function makeHandlers(projectPath: string): ContractHandlers {
         text: text ?? '',
         words: null,
         split: null,
+        aligned: true,
       };
       segments.push(segment);
       return segment;

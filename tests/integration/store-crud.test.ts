@@ -131,7 +131,7 @@ describe('segments', () => {
       { word: 'there', start: 1.5, end: 2 },
     ];
     const s1 = store.createSegment({ mediaId: a.id, start: 1, end: 2, source: 'asr', text: 'hello there', words, split: 'train' });
-    expect(s1).toEqual({ id: s1.id, mediaId: a.id, clipId: '1', start: 1, end: 2, source: 'asr', text: 'hello there', words, split: 'train' });
+    expect(s1).toEqual({ id: s1.id, mediaId: a.id, clipId: '1', start: 1, end: 2, source: 'asr', text: 'hello there', words, split: 'train', aligned: true });
     expect(store.createSegment({ mediaId: a.id, clipId: '7', start: 3, end: 4, source: 'import' }).clipId).toBe('7');
     expect(store.createSegment({ mediaId: a.id, clipId: '7b', start: 5, end: 6, source: 'import' }).clipId).toBe('7b');
     const next = store.createSegment({ mediaId: a.id, start: 0, end: 0.5, source: 'vad' });

@@ -1,14 +1,12 @@
-import type { ImportFormat } from '../../shared/contract';
+import { IMPORT_FORMATS, TRANSCRIPT_FORMATS } from '../../shared/contract';
 import { addMediaFile } from '../../core/services/media-library';
 import { importIntoProject } from '../../core/services/project-import';
 import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
 import { openProjectOption } from '../project-option';
 
-const FORMATS: readonly ImportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt'];
-
 export const importCommand: Command = {
   name: 'import',
-  usage: 'import --project DB --format mosi|mvsa|segments|srt|vtt FILE [--media FILE] [--annotator NAME]',
+  usage: `import --project DB --format ${IMPORT_FORMATS.join('|')} FILE [--media FILE] [--annotator NAME]`,
   summary: 'import labels, posts, segments or a transcript into a project',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -17,11 +15,11 @@ export const importCommand: Command = {
       media: { type: 'string' },
       annotator: { type: 'string' },
     });
-    const format = oneOfOption(values.format, '--format', FORMATS);
+    const format = oneOfOption(values.format, '--format', IMPORT_FORMATS);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE to import');
-    if (values.media && format !== 'srt' && format !== 'vtt') {
-      throw new UsageError('--media goes with --format srt or vtt');
-    }
+    const transcript = TRANSCRIPT_FORMATS.includes(format);
+    if (values.media && !transcript) throw new UsageError(`--media goes with --format ${TRANSCRIPT_FORMATS.join(', ')}`);
+    if (!values.media && transcript) throw new UsageError(`--format ${format} needs --media FILE: the media the transcript belongs to`);
     const store = openProjectOption(values.project);
     try {
       const mediaId = values.media ? (await addMediaFile(store, values.media)).id : undefined;

@@ -11,13 +11,16 @@ import { parseMosiLabelCsv } from '../io/mosi-label-csv';
 import { parseMvsaCsv, type MvsaRow } from '../io/mvsa-csv';
 import { parseSegmentsCsv } from '../io/segments-csv';
 import { readTextFile } from '../io/text-file';
+import { parsePlainTranscript, wordsOf } from '../io/plain-transcript';
+import { parseTranscriptCsv } from '../io/transcript-csv';
 import { parseTranscript } from '../io/transcripts';
 import type { ProjectStore } from '../store';
+import { shareTextBySpans, spreadWords, type TimeSpan } from './transcript-alignment';
 
 export interface ImportRequest {
   format: ImportFormat;
   path: string;
-  /** SRT/VTT only: the media the transcript belongs to. */
+  /** Transcripts only (srt, vtt, txt, transcript-csv): the media the transcript belongs to. */
   mediaId?: number;
   /** Who the labels are stored under when the file does not say. */
   annotator?: string;
@@ -164,25 +167,105 @@ async function importSegments(store: ProjectStore, file: string, annotator: stri
   return tally;
 }
 
-async function importTranscript(
-  store: ProjectStore,
-  file: string,
-  format: 'srt' | 'vtt',
-  mediaId: number | undefined,
-): Promise<ImportTally> {
+/** The media a transcript attaches to; not-found before anything is parsed or written. */
+function transcriptMedia(store: ProjectStore, file: string, mediaId: number | undefined): Media {
   if (mediaId === undefined) {
     throw new SentiscopeError('bad-input', `${file}: a transcript needs the media it belongs to (give --media FILE).`, file);
   }
-  store.getMedia(mediaId); // not-found before anything is parsed or written
-  const cues = parseTranscript(await readTextFile(file), file, format);
+  return store.getMedia(mediaId);
+}
+
+interface TimedLine {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Timed lines (cues, CSV rows) -> aligned segments, word times estimated within each line. */
+function writeTimedLines(store: ProjectStore, mediaId: number, lines: readonly TimedLine[]): ImportTally {
   const tally = new ImportTally();
   store.transaction(() => {
-    for (const cue of cues) {
+    for (const line of lines) {
       tally.segments++;
-      store.createSegment({ mediaId, start: cue.start, end: cue.end, text: cue.text, source: 'import' });
+      store.createSegment({
+        mediaId,
+        start: line.start,
+        end: line.end,
+        text: line.text,
+        words: spreadWords(line.text, line.start, line.end),
+        source: 'import',
+      });
     }
   });
   return tally;
+}
+
+async function importTranscript(store: ProjectStore, file: string, format: 'srt' | 'vtt', mediaId: number | undefined): Promise<ImportTally> {
+  const media = transcriptMedia(store, file, mediaId);
+  const cues = parseTranscript(await readTextFile(file), file, format);
+  return writeTimedLines(store, media.id, cues);
+}
+
+/**
+ * Where untimed text goes: the media's segments when it has any (their spans are kept),
+ * else the speech Silero VAD finds; a media item without speech (or audio) gets one span
+ * over its whole length.
+ */
+async function speechSpans(store: ProjectStore, media: Media, file: string): Promise<{ spans: TimeSpan[]; existing: Segment[] }> {
+  const existing = store.listSegments(media.id);
+  if (existing.length > 0) return { spans: existing, existing };
+  if (!media.path || (media.kind !== 'video' && media.kind !== 'audio')) {
+    throw new SentiscopeError(
+      'bad-input',
+      `${file}: media '${media.name}' has no audio to spread a transcript without times over; ` +
+        'add its video or audio file, or import a transcript with times (SRT, VTT, or a CSV with start_s,end_s).',
+      file,
+    );
+  }
+  const duration = media.probe?.duration ?? 0;
+  if (media.probe && media.probe.audio === null) return { spans: [{ start: 0, end: duration }], existing };
+  // Loaded here, not at the top: onnxruntime is only needed when text has no times.
+  const { segmentMediaByVad } = await import('../analysis/segmentation/vad-segmenter');
+  const vad = await segmentMediaByVad(media.path);
+  if (vad.segments.length > 0) return { spans: vad.segments.map(({ start, end }) => ({ start, end })), existing };
+  return { spans: [{ start: 0, end: Math.max(duration, vad.duration) }], existing };
+}
+
+/** Sentences without times -> spread over the speech, in order, marked unaligned. */
+async function spreadUntimed(store: ProjectStore, media: Media, file: string, sentences: string[][]): Promise<ImportTally> {
+  const { spans, existing } = await speechSpans(store, media, file);
+  const texts = shareTextBySpans(sentences, spans);
+  const tally = new ImportTally();
+  store.transaction(() => {
+    spans.forEach((span, k) => {
+      tally.segments++;
+      const fields = { text: texts[k], words: spreadWords(texts[k], span.start, span.end), aligned: false };
+      // Existing segments keep their span, clip id and source: only the text is a guess.
+      if (existing.length > 0) store.updateSegment(existing[k].id, fields);
+      else store.createSegment({ mediaId: media.id, start: span.start, end: span.end, source: 'import', ...fields });
+    });
+  });
+  return tally;
+}
+
+async function importPlainText(store: ProjectStore, file: string, mediaId: number | undefined): Promise<ImportTally> {
+  const media = transcriptMedia(store, file, mediaId);
+  const { sentences } = parsePlainTranscript(await readTextFile(file), file);
+  return spreadUntimed(store, media, file, sentences);
+}
+
+async function importTranscriptCsv(store: ProjectStore, file: string, mediaId: number | undefined): Promise<ImportTally> {
+  const media = transcriptMedia(store, file, mediaId);
+  const csv = parseTranscriptCsv(await readTextFile(file), file);
+  if (csv.timed) {
+    return writeTimedLines(
+      store,
+      media.id,
+      csv.rows.map((r) => ({ start: r.start as number, end: r.end as number, text: r.text })),
+    );
+  }
+  // Each row is one utterance: a sentence end the spread prefers to cut at.
+  return spreadUntimed(store, media, file, csv.rows.map((r) => wordsOf(r.text)));
 }
 
 export async function importIntoProject(store: ProjectStore, request: ImportRequest): Promise<ImportReport> {
@@ -202,6 +285,12 @@ export async function importIntoProject(store: ProjectStore, request: ImportRequ
     case 'srt':
     case 'vtt':
       tally = await importTranscript(store, file, request.format, request.mediaId);
+      break;
+    case 'txt':
+      tally = await importPlainText(store, file, request.mediaId);
+      break;
+    case 'transcript-csv':
+      tally = await importTranscriptCsv(store, file, request.mediaId);
       break;
   }
   return { format: request.format, file, ...tally };

@@ -34,6 +34,8 @@ export function splitSegment(store: ProjectStore, request: SplitRequest): SplitR
       end: request.at,
       text: request.firstText ?? segment.text,
       words: segment.words?.filter((w) => w.end <= request.at) ?? null,
+      // A cut does not check the outer boundaries: an estimated span stays estimated.
+      aligned: segment.aligned,
     });
     const second = store.createSegment({
       mediaId: segment.mediaId,
@@ -43,6 +45,7 @@ export function splitSegment(store: ProjectStore, request: SplitRequest): SplitR
       text: request.secondText ?? '',
       words: segment.words?.filter((w) => w.start >= request.at) ?? null,
       split: segment.split,
+      aligned: segment.aligned,
     });
     return { first, second };
   });
@@ -65,6 +68,7 @@ export function mergeSegments(store: ProjectStore, segmentId: number, nextId: nu
       end: Math.max(first.end, next.end),
       text,
       words,
+      aligned: first.aligned && next.aligned,
     });
   });
 }

@@ -95,8 +95,16 @@ CREATE TABLE prediction (
 CREATE INDEX prediction_segment_model ON prediction (segment_id, model_id, model_version, id);
 `;
 
+// Whether a segment's times are trusted. Imported plain text is spread over speech
+// segments by duration (an estimate): those segments are 0 until the annotator moves a
+// boundary. Every row made before this column existed had real timings, hence DEFAULT 1.
+const SEGMENT_ALIGNED = `
+ALTER TABLE segment ADD COLUMN aligned INTEGER NOT NULL DEFAULT 1 CHECK (aligned IN (0, 1));
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
+  { version: 2, name: 'segment alignment flag', sql: SEGMENT_ALIGNED },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

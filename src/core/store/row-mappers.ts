@@ -42,6 +42,7 @@ export interface SegmentRow {
   text: string;
   words_json: string | null;
   split: Split | null;
+  aligned: number;
 }
 
 export interface LabelRow {
@@ -117,6 +118,7 @@ export function toSegment(row: SegmentRow, file: string): Segment {
     text: row.text,
     words: parseJson<WordTiming[]>(row.words_json, file, `word timings of segment ${row.id}`),
     split: row.split,
+    aligned: row.aligned === 1,
   };
 }
 

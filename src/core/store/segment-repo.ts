@@ -14,9 +14,17 @@ export interface NewSegment {
   text?: string;
   words?: WordTiming[] | null;
   split?: Split | null;
+  /** false for estimated spans (a spread plain transcript); default true. */
+  aligned?: boolean;
 }
 
-export type SegmentPatch = Partial<Pick<Segment, 'clipId' | 'start' | 'end' | 'source' | 'text' | 'words' | 'split'>>;
+/**
+ * Fields to change. A patch that moves start or end and does not say `aligned` marks the
+ * segment aligned: whoever set the times (the annotator dragging a boundary, a label file
+ * with times) is trusted over the estimate. Edits that keep an estimate (split, merge)
+ * pass `aligned` explicitly.
+ */
+export type SegmentPatch = Partial<Pick<Segment, 'clipId' | 'start' | 'end' | 'source' | 'text' | 'words' | 'split' | 'aligned'>>;
 
 const SOURCES: readonly SegmentSource[] = ['vad', 'asr', 'import', 'manual'];
 const SPLITS: readonly Split[] = ['train', 'valid', 'test'];
@@ -37,6 +45,7 @@ export class SegmentRepo {
       throw bad(`Split "${s.split}" is not one of ${SPLITS.join(', ')}`);
     }
     if (typeof s.text !== 'string') throw bad('Segment text must be a string');
+    if (typeof s.aligned !== 'boolean') throw bad(`Segment "aligned" must be true or false (got ${String(s.aligned)})`);
     for (const w of s.words ?? []) {
       if (typeof w.word !== 'string' || !Number.isFinite(w.start) || !Number.isFinite(w.end) || w.end < w.start) {
         throw bad(`Word timing ${JSON.stringify(w)} needs a word and a start <= end in seconds`);
@@ -76,13 +85,14 @@ export class SegmentRepo {
         text: input.text ?? '',
         words: input.words ?? null,
         split: input.split ?? null,
+        aligned: input.aligned ?? true,
       };
       this.check(segment);
       this.refuseTakenClipId(segment.mediaId, segment.clipId, null);
       const row = this.ctx
         .stmt(
-          `INSERT INTO segment (media_id, clip_id, start_s, end_s, source, text, words_json, split)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO segment (media_id, clip_id, start_s, end_s, source, text, words_json, split, aligned)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         )
         .get(
           segment.mediaId,
@@ -93,6 +103,7 @@ export class SegmentRepo {
           segment.text,
           segment.words === null ? null : JSON.stringify(segment.words),
           segment.split,
+          segment.aligned ? 1 : 0,
         ) as SegmentRow;
       return toSegment(row, this.ctx.file);
     });
@@ -103,12 +114,16 @@ export class SegmentRepo {
       const current = this.get(id);
       // `undefined` in the patch means "leave as is", as when the field is absent.
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as SegmentPatch;
-      const next: Segment = { ...current, ...given, id: current.id, mediaId: current.mediaId };
+      const moved =
+        (given.start !== undefined && given.start !== current.start) || (given.end !== undefined && given.end !== current.end);
+      const aligned = given.aligned ?? (moved ? true : current.aligned);
+      const next: Segment = { ...current, ...given, aligned, id: current.id, mediaId: current.mediaId };
       this.check(next);
       this.refuseTakenClipId(next.mediaId, next.clipId, id);
       const row = this.ctx
         .stmt(
-          `UPDATE segment SET clip_id = ?, start_s = ?, end_s = ?, source = ?, text = ?, words_json = ?, split = ?
+          `UPDATE segment SET clip_id = ?, start_s = ?, end_s = ?, source = ?, text = ?, words_json = ?, split = ?,
+             aligned = ?
            WHERE id = ? RETURNING *`,
         )
         .get(
@@ -119,6 +134,7 @@ export class SegmentRepo {
           next.text,
           next.words === null ? null : JSON.stringify(next.words),
           next.split,
+          next.aligned ? 1 : 0,
           id,
         ) as SegmentRow;
       return toSegment(row, this.ctx.file);

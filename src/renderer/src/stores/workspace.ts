@@ -69,6 +69,7 @@ export const useWorkspace = defineStore('workspace', () => {
     selectMedia: actions.selectMedia,
     refreshMedia: library.refreshMedia,
     exportTo: actions.exportTo,
+    importTranscript: actions.importTranscript,
     browseOpen: actions.browseOpen,
     browseSave: actions.browseSave,
     setAnnotator: status.setAnnotator,

@@ -20,8 +20,8 @@ export const MIN_SEGMENT = 0.05;
 type LabelExtras = { notes?: string; questionable?: boolean };
 
 function snapshotOf(segment: Segment): SegmentSnapshot {
-  const { mediaId, clipId, start, end, source, text, words, split } = segment;
-  return { mediaId, clipId, start, end, source, text, words, split };
+  const { mediaId, clipId, start, end, source, text, words, split, aligned } = segment;
+  return { mediaId, clipId, start, end, source, text, words, split, aligned };
 }
 
 function labelSnapshotOf(label: Label): LabelSnapshot {

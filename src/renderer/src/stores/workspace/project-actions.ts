@@ -1,7 +1,7 @@
 // Opening a project, adding and selecting media, exporting, and the native file dialogs
 // (desktop only): the actions that move the whole workspace from one item to another.
 
-import type { ContractClient, ExportFormat } from '../../../../shared/contract';
+import type { ContractClient, ExportFormat, ImportFormat } from '../../../../shared/contract';
 import { t } from '../../i18n';
 import type { Annotations } from './annotations';
 import type { EditCommands } from './edit-commands';
@@ -9,6 +9,13 @@ import type { Library } from './library';
 import type { Status } from './status';
 
 const LAST_MEDIA_KEY = 'sentiscope.lastMedia';
+
+/** A transcript's format from its file name: .srt, .vtt, .csv, anything else is plain text. */
+export function transcriptFormatOfPath(path: string): ImportFormat {
+  const ext = /\.([^./\\]+)$/.exec(path.trim().toLowerCase())?.[1];
+  if (ext === 'srt' || ext === 'vtt') return ext;
+  return ext === 'csv' ? 'transcript-csv' : 'txt';
+}
 
 export type OpenPurpose = 'media' | 'project' | 'import';
 
@@ -88,5 +95,21 @@ export function createProjectActions(api: ContractClient, status: Status, librar
     return (await guard(async () => (await api.invoke('dialog:saveFile', { purpose: 'export', format })).path)) ?? null;
   }
 
-  return { init, openProject, addMedia, selectMedia, exportTo, browseOpen, browseSave };
+  /**
+   * Attaches a transcript file to the selected media item, then reloads its segments.
+   * The import is not undoable, so the edit history is cleared (older commands could
+   * otherwise write back over the imported text).
+   */
+  async function importTranscript(path: string): Promise<void> {
+    const id = mediaId.value;
+    if (id === null) return;
+    await guard(async () => {
+      const report = await api.invoke('io:import', { format: transcriptFormatOfPath(path), path: path.trim(), mediaId: id });
+      edits.clearHistory();
+      await annotations.load(id, () => mediaId.value === id);
+      notice.value = t('importedTranscript', { n: report.segments, file: report.file });
+    });
+  }
+
+  return { init, openProject, addMedia, selectMedia, exportTo, importTranscript, browseOpen, browseSave };
 }
