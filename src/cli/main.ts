@@ -12,8 +12,10 @@ import { serveCommand } from './commands/serve';
 import { predictCommand } from './commands/predict';
 import { featuresCommand } from './commands/features';
 import { modelsCommand } from './commands/models';
+import { analyzeCommand } from './commands/analyze';
+import { benchCommand } from './commands/bench';
 
-const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand];
+const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, benchCommand];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);

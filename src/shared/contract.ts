@@ -5,6 +5,7 @@
 // loop over `CHANNELS`, so nothing outside this map is reachable (an allow-list by
 // construction). Requests are validated here; responses come from our own code.
 
+import type { AnalysisJobStatus } from './analysis-job';
 import type {
   Label,
   Media,
@@ -268,6 +269,17 @@ export const contract = {
   'labels:delete': channel<void>()(object({ labelId: int })),
 
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
+
+  /**
+   * Analysis jobs ([Note: resumable analysis]): 'analysis:start' queues one media item
+   * (segments: its own, else VAD) and answers at once; the page polls 'analysis:status'
+   * (all jobs, or one) while a job runs; 'analysis:cancel' stops one, keeping what it saved.
+   */
+  'analysis:start': channel<AnalysisJobStatus>()(
+    object({ mediaId: int, model: optional(str), segmentation: optional(oneOf('auto', 'vad', 'existing')) }),
+  ),
+  'analysis:status': channel<AnalysisJobStatus[]>()(object({ jobId: optional(str) })),
+  'analysis:cancel': channel<AnalysisJobStatus>()(object({ jobId: str })),
 
   'io:import': channel<ImportReport>()(
     object({

@@ -72,6 +72,9 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'labels:setMosi': unused('labels:setMosi'),
     'labels:setMvsa': unused('labels:setMvsa'),
     'predictions:list': unused('predictions:list'),
+    'analysis:start': unused('analysis:start'),
+    'analysis:status': unused('analysis:status'),
+    'analysis:cancel': unused('analysis:cancel'),
     'io:import': unused('io:import'),
     'io:export': unused('io:export'),
   };

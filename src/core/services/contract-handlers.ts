@@ -13,6 +13,8 @@ import { packWaveformPeaks } from './packed-floats';
 import { spectrogramWindow } from './spectrogram-window';
 import { importIntoProject } from './project-import';
 import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
+import { AnalysisJobs } from './analysis-jobs';
+import type { JobHostFactory } from '../jobs';
 
 export interface ContractHandlerOptions {
   shell: AppInfo['shell'];
@@ -22,6 +24,8 @@ export interface ContractHandlerOptions {
   dataDir: string;
   /** A project file to open at start, if any. */
   projectPath?: string;
+  /** How analysis jobs are run off the serving thread (default a worker thread; Electron: a utilityProcess). */
+  startAnalysisHost?: JobHostFactory;
 }
 
 export interface ServedContract extends ContractHandlers {
@@ -34,6 +38,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
   const session = new ProjectSession();
   if (options.projectPath) session.open(options.projectPath);
   const peaksCacheDir = join(options.dataDir, 'cache', 'peaks');
+  const analysis = new AnalysisJobs(session, options.startAnalysisHost);
 
   const mediaFile = (mediaId: number): string => {
     const media = session.require().getMedia(mediaId);
@@ -88,10 +93,17 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
     'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
 
+    'analysis:start': (request) => analysis.start(request),
+    'analysis:status': ({ jobId }) => analysis.status(jobId),
+    'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
+
     'io:import': (request) => importIntoProject(session.require(), request),
     'io:export': (request) => exportFromProject(session.require(), request),
 
     resolveMediaPath: mediaFile,
-    close: () => session.close(),
+    close: () => {
+      void analysis.close();
+      session.close();
+    },
   };
 }

@@ -8,6 +8,7 @@
 
 import { defineStore } from 'pinia';
 import { useContractClient } from '../api/client';
+import { createAnalysis } from './workspace/analysis';
 import { createAnnotations } from './workspace/annotations';
 import { createEditCommands } from './workspace/edit-commands';
 import { createLibrary } from './workspace/library';
@@ -26,6 +27,7 @@ export const useWorkspace = defineStore('workspace', () => {
   const annotations = createAnnotations(api, library.media, status.annotator);
   const edits = createEditCommands(api, status, library, annotations);
   const actions = createProjectActions(api, status, library, annotations, edits);
+  const analysis = createAnalysis(api, status, library, annotations);
 
   return {
     // state
@@ -67,6 +69,10 @@ export const useWorkspace = defineStore('workspace', () => {
     openProject: actions.openProject,
     addMedia: actions.addMedia,
     selectMedia: actions.selectMedia,
+    analysisJob: analysis.analysisJob,
+    analysisRunning: analysis.analysisRunning,
+    startAnalysis: analysis.startAnalysis,
+    cancelAnalysis: analysis.cancelAnalysis,
     refreshMedia: library.refreshMedia,
     exportTo: actions.exportTo,
     importTranscript: actions.importTranscript,

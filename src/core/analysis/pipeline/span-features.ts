@@ -1,0 +1,164 @@
+// Features of many segments from one pass over a stretch of a media file: the audio of
+// the stretch is decoded once and its acoustic frames cut per segment, and its frames are
+// sampled once with the face nets run only on frames inside a segment. Per-segment
+// extraction (SegmentFeatureExtractor) spawns two ffmpeg processes per segment and
+// re-decodes the video from the previous keyframe each time; this is what makes a
+// long file affordable (see `sentiscope bench`).
+//
+// [Note: span features]
+// - Audio: frame t of the stretch covers samples [t*hop, t*hop+frameLength) from the
+//   stretch start; a segment takes the frames that lie wholly inside it, so its frames sit
+//   on the stretch's hop grid (at most one hop off the grid a per-segment decode would
+//   use). The acoustic recipe makes a frame depend on its own samples only (YIN aside),
+//   so the statistics match per-segment extraction up to that shift.
+// - Visual: frames at the recipe's fps from the stretch start; a segment takes those with
+//   start <= time < end. A still image's one frame belongs to every segment.
+// - Absence follows [Note: segment presence] in segment-features.ts: no stream, digital
+//   silence, no face, nothing in range, or a file ffmpeg cannot decode -> absent with the
+//   reason, never an error.
+
+import { SentiscopeError } from '../../../shared/errors';
+import type { Media } from '../../../shared/domain';
+import { decodeAudio, sampleFrames } from '../../media';
+import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
+import { VisualAnalyzer, type VisualFrameFeatures, type VisualRecipe, visualStatistics } from '../face';
+import { SILENCE_LOG_ENERGY, type SegmentFeatures, visualStatisticsVector } from '../segment-features';
+import { lexiconFeatures } from '../text';
+import type { Modality } from '../../models/manifest';
+
+export interface SpanSegment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface SpanFeatureOptions {
+  acousticRecipe: AcousticRecipe;
+  visualRecipe: VisualRecipe;
+  /** Modalities the model reads; the others are not extracted. */
+  modalities: readonly Modality[];
+  faceModelDir?: string;
+  signal?: AbortSignal;
+}
+
+// Media errors that mean "this content has nothing for the modality", not "bad input".
+const ABSENT_ON = new Set(['no-audio', 'no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
+
+/** Per-media extractor of segment features by stretches; keeps the face sessions between stretches. */
+export class SpanFeatureExtractor {
+  private analyzer: Promise<VisualAnalyzer> | null = null;
+  /** Seconds spent per part, for `sentiscope bench`. */
+  readonly timings = { audio: 0, visual: 0 };
+
+  constructor(
+    private readonly media: Media,
+    private readonly options: SpanFeatureOptions,
+  ) {}
+
+  /** Features of `segments` (sorted by start), all inside one stretch of the file. */
+  async extract(segments: readonly SpanSegment[]): Promise<SegmentFeatures[]> {
+    if (!segments.length) return [];
+    const from = Math.max(0, Math.min(...segments.map((s) => s.start)));
+    const to = Math.max(...segments.map((s) => s.end));
+    const wants = (m: Modality) => this.options.modalities.includes(m);
+    const [audio, visual] = await Promise.all([
+      wants('audio') ? this.audioOf(segments, from, to) : segments.map(() => 'not read by the model'),
+      wants('visual') ? this.visualOf(segments, from, to) : segments.map(() => 'not read by the model'),
+    ]);
+    return segments.map((segment, i) => {
+      const absent: SegmentFeatures['absent'] = {};
+      let text: SegmentFeatures['text'] = null;
+      if (!wants('text')) absent.text = 'not read by the model';
+      else if (segment.text.trim() === '') absent.text = 'no transcript';
+      else {
+        const lexicon = lexiconFeatures(segment.text);
+        if (lexicon) text = { tokens: lexicon.tokens, lexicon: lexicon.values };
+        else absent.text = 'no text';
+      }
+      const a = audio[i];
+      const v = visual[i];
+      if (typeof a === 'string') absent.audio = a;
+      if (typeof v === 'string') absent.visual = v;
+      return {
+        text,
+        audio: typeof a === 'string' ? null : { statistics: a },
+        visual: typeof v === 'string' ? null : { statistics: v },
+        absent,
+      };
+    });
+  }
+
+  private async audioOf(segments: readonly SpanSegment[], from: number, to: number): Promise<(Float32Array | string)[]> {
+    if (!this.media.probe?.audio) return segments.map(() => 'no audio stream');
+    const began = performance.now();
+    const recipe = this.options.acousticRecipe;
+    const extractor = new AcousticExtractor(recipe);
+    let frames: AcousticFrames;
+    try {
+      for await (const chunk of decodeAudio(this.media.path!, { start: from, end: to })) {
+        this.options.signal?.throwIfAborted();
+        extractor.push(chunk);
+      }
+      frames = extractor.finish();
+    } catch (err) {
+      if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) {
+        return segments.map(() => (err.code === 'no-audio' ? 'no audio stream' : `undecodable: ${err.message}`));
+      }
+      throw err;
+    } finally {
+      this.timings.audio += (performance.now() - began) / 1000;
+    }
+    const { hop, frameLength } = frameGeometry(recipe);
+    const rate = recipe.sampleRate;
+    const energy = frames.names.indexOf('log_energy');
+    return segments.map((s) => {
+      if (s.end <= s.start) return 'empty range';
+      const first = Math.ceil(((s.start - from) * rate) / hop - 1e-9);
+      const last = Math.floor(((s.end - from) * rate - frameLength) / hop + 1e-9);
+      const count = Math.min(frames.frames, last + 1) - Math.max(0, first);
+      if (count <= 0) return 'too short (no full audio frame)';
+      const at = Math.max(0, first);
+      const slice: AcousticFrames = { ...frames, frames: count, data: frames.data.subarray(at * frames.dims, (at + count) * frames.dims) };
+      const statistics = utteranceStatistics(slice);
+      if (!statistics) return 'too short (no full audio frame)';
+      let loudest = -Infinity;
+      for (let t = 0; t < count; t++) loudest = Math.max(loudest, slice.data[t * slice.dims + energy]);
+      const voicedRatio = statistics.values[statistics.names.indexOf('voiced_ratio')];
+      if (loudest < SILENCE_LOG_ENERGY && voicedRatio === 0) return 'silent';
+      return statistics.values;
+    });
+  }
+
+  private async visualOf(segments: readonly SpanSegment[], from: number, to: number): Promise<(Float32Array | string)[]> {
+    if (!this.media.probe?.video) return segments.map(() => 'no video stream');
+    const began = performance.now();
+    this.analyzer ??= VisualAnalyzer.create({ recipe: this.options.visualRecipe, modelDir: this.options.faceModelDir });
+    const analyzer = await this.analyzer;
+    const still = this.media.kind === 'image';
+    const inSomeSegment = (time: number) => still || segments.some((s) => time >= s.start && time < s.end);
+    const frames: VisualFrameFeatures[] = [];
+    try {
+      const range = still ? {} : { start: from, end: to };
+      for await (const frame of sampleFrames(this.media.path!, { fps: analyzer.recipe.fps, maxSize: analyzer.recipe.maxSize, ...range })) {
+        this.options.signal?.throwIfAborted();
+        // Frames between segments are decoded (ffmpeg cannot skip them) but never analysed.
+        if (inSomeSegment(frame.time)) frames.push(await analyzer.analyzeFrame(frame));
+      }
+    } catch (err) {
+      if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) {
+        return segments.map(() => (err.code === 'no-video' ? 'no video stream' : `undecodable: ${err.message}`));
+      }
+      throw err;
+    } finally {
+      this.timings.visual += (performance.now() - began) / 1000;
+    }
+    const labels = analyzer.recipe.expression.labels;
+    return segments.map((s) => {
+      if (!still && s.end <= s.start) return 'empty range';
+      const statistics = visualStatistics(frames, labels, still ? {} : { start: s.start, end: s.end });
+      if (statistics.frames === 0) return 'no frames in range';
+      if (statistics.faceFrames === 0) return 'no face';
+      return visualStatisticsVector(statistics);
+    });
+  }
+}

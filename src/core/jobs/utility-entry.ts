@@ -1,0 +1,18 @@
+// Entry of the Electron utilityProcess that runs analysis jobs (src/main/analysis-process.ts
+// forks the built copy of this file). No `electron` import: the utility process gets its
+// port as process.parentPort.
+
+import type { ToJobHost } from './job-messages';
+import { serveJobs } from './job-host';
+
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+if (!parentPort) throw new Error('utility-entry runs inside an Electron utilityProcess');
+serveJobs({
+  post: (message) => parentPort.postMessage(message),
+  onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as ToJobHost)),
+});

@@ -1,0 +1,34 @@
+// Analysis jobs in the desktop app run in an Electron utilityProcess (a separate Node
+// process, so a crash or a long job never touches the window's main process). It runs
+// the same job host as the CLI's worker thread (src/core/jobs/utility-entry.ts, built to
+// out/main/analysis-utility.js); pass this factory as createContractHandlers'
+// startAnalysisHost.
+
+import { join } from 'node:path';
+import { utilityProcess } from 'electron';
+import type { FromJobHost } from '../core/jobs/job-messages';
+import type { JobHostFactory } from '../core/jobs/worker-host';
+
+export function utilityProcessHost(entry: string = join(__dirname, 'analysis-utility.js')): JobHostFactory {
+  return () => {
+    const child = utilityProcess.fork(entry, [], { serviceName: 'Sentiscope analysis', stdio: 'inherit' });
+    let ended = false;
+    let exitListener: ((reason: string) => void) | null = null;
+    child.on('exit', (code) => {
+      if (ended) return;
+      ended = true;
+      exitListener?.(`the analysis process exited (code ${code})`);
+    });
+    return {
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', (message: FromJobHost) => listener(message)),
+      onExit: (listener) => {
+        exitListener = listener;
+      },
+      async terminate() {
+        ended = true;
+        child.kill();
+      },
+    };
+  };
+}
