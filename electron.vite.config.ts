@@ -5,7 +5,13 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // Analysis jobs run here, in a utilityProcess (src/main/analysis-process.ts).
+          'analysis-utility': resolve('src/core/jobs/utility-entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -4,14 +4,25 @@
 // out/main/analysis-utility.js); pass this factory as createContractHandlers'
 // startAnalysisHost.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { utilityProcess } from 'electron';
+import { electronSqliteBindingPath } from './sqlite-binding';
 import type { FromJobHost } from '../core/jobs/job-messages';
 import type { JobHostFactory } from '../core/jobs/worker-host';
 
-export function utilityProcessHost(entry: string = join(__dirname, 'analysis-utility.js')): JobHostFactory {
+const BUILT_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'analysis-utility.js');
+
+export function utilityProcessHost(entry: string = BUILT_ENTRY): JobHostFactory {
   return () => {
-    const child = utilityProcess.fork(entry, [], { serviceName: 'Sentiscope analysis', stdio: 'inherit' });
+    // [Note: better-sqlite3 under Electron] applies to the utility process too: it opens
+    // the project file with the Electron-ABI addon, whose path it gets from here.
+    const binding = electronSqliteBindingPath();
+    const child = utilityProcess.fork(entry, [], {
+      serviceName: 'Sentiscope analysis',
+      stdio: 'inherit',
+      env: { ...process.env, ...(binding ? { SENTISCOPE_SQLITE_BINDING: binding } : {}) },
+    });
     let ended = false;
     let exitListener: ((reason: string) => void) | null = null;
     child.on('exit', (code) => {

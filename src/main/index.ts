@@ -9,6 +9,7 @@ import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { rendererLocation } from './renderer-location';
 import { hardenSession, hardenWebContents } from './security';
 import { useElectronSqliteBinding } from './sqlite-binding';
+import { utilityProcessHost } from './analysis-process';
 import { createMainWindow } from './window';
 
 // One instance: two would write the same project database at once.
@@ -36,6 +37,7 @@ if (!app.requestSingleInstanceLock()) {
         shell: 'electron',
         version: app.getVersion(),
         dataDir: app.getPath('userData'),
+        startAnalysisHost: utilityProcessHost(),
       }),
       fileDialogHandlers(),
     );

@@ -6,11 +6,17 @@ import { join } from 'node:path';
 import { app } from 'electron';
 import { useSqliteNativeBinding } from '../core/store';
 
-export function useElectronSqliteBinding(): void {
+/** The Electron-ABI better-sqlite3 addon, or null when it has not been built. */
+export function electronSqliteBindingPath(): string | null {
   const binding = join(app.getAppPath(), 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
-  if (existsSync(binding)) {
+  return existsSync(binding) ? binding : null;
+}
+
+export function useElectronSqliteBinding(): void {
+  const binding = electronSqliteBindingPath();
+  if (binding) {
     useSqliteNativeBinding(binding);
   } else {
-    console.warn(`better-sqlite3 for Electron not found at ${binding}: run \`npm start\` (it builds it) before opening a project.`);
+    console.warn(`better-sqlite3 for Electron not found under out/native: run \`npm start\` (it builds it) before opening a project.`);
   }
 }

@@ -2,8 +2,12 @@
 // forks the built copy of this file). No `electron` import: the utility process gets its
 // port as process.parentPort.
 
+import { useSqliteNativeBinding } from '../store';
 import type { ToJobHost } from './job-messages';
 import { serveJobs } from './job-host';
+
+// The Electron-ABI better-sqlite3 addon, passed by src/main/analysis-process.ts.
+useSqliteNativeBinding(process.env.SENTISCOPE_SQLITE_BINDING);
 
 interface ParentPort {
   postMessage(message: unknown): void;
