@@ -6,6 +6,7 @@
 // construction). Requests are validated here; responses come from our own code.
 
 import type { AnalysisJobStatus } from './analysis-job';
+import type { InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type {
   Label,
   Media,
@@ -280,6 +281,19 @@ export const contract = {
   ),
   'analysis:status': channel<AnalysisJobStatus[]>()(object({ jobId: optional(str) })),
   'analysis:cancel': channel<AnalysisJobStatus>()(object({ jobId: str })),
+
+  /**
+   * Models ([Note: offline by default] in src/core/models/model-download.ts): the shipped
+   * and added packs and the component models; add a pack from a folder (checked before it
+   * is copied); remove an added one; download one by id from a model index the user names
+   * (there is no default index), polled with 'models:downloadStatus'.
+   */
+  'models:list': channel<ModelsOverview>()(none),
+  'models:add': channel<InstalledModel>()(object({ path: str })),
+  'models:remove': channel<void>()(object({ id: str })),
+  'models:download': channel<ModelDownloadStatus>()(object({ indexUrl: str, id: str })),
+  'models:downloadStatus': channel<ModelDownloadStatus[]>()(object({ jobId: optional(str) })),
+  'models:downloadCancel': channel<ModelDownloadStatus>()(object({ jobId: str })),
 
   'io:import': channel<ImportReport>()(
     object({

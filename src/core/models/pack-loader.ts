@@ -325,12 +325,16 @@ async function manifestFormat(dir: string): Promise<unknown> {
 /**
  * Every pack folder under `root` (default resources/models), sorted by id, each loaded or
  * with the error that refused it. Folders whose manifest is not a model pack's (the face
- * models in resources/models/face) are not packs and are skipped.
+ * models in resources/models/face) are not packs and are skipped, and so are folders
+ * whose name starts with a dot (a pack half-copied into the per-user models folder).
  */
 export async function listModelPacks(root: string = defaultModelsDir()): Promise<ModelPackListing[]> {
   let entries: string[];
   try {
-    entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    // Dot folders are work in progress (a pack being added or downloaded, or removed).
+    entries = (await readdir(root, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name);
   } catch {
     return [];
   }

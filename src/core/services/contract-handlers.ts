@@ -14,14 +14,19 @@ import { spectrogramWindow } from './spectrogram-window';
 import { importIntoProject } from './project-import';
 import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 import { AnalysisJobs } from './analysis-jobs';
+import { modelsOverview } from './model-catalog';
+import { ModelDownloads } from './model-downloads';
+import { addModelFromFolder, listInstalledModels, modelRoots, packFolderFor, removeAddedModel, type ModelRoots } from '../models';
 import type { JobHostFactory } from '../jobs';
 
 export interface ContractHandlerOptions {
   shell: AppInfo['shell'];
   /** The app's version, as the shell knows it (Electron's app.getVersion(), the CLI's package.json). */
   version: string;
-  /** Per-user folder for caches (waveform peaks). */
+  /** Per-user folder for caches (waveform peaks) and added models (<dataDir>/models). */
   dataDir: string;
+  /** The shipped and per-user models folders (default: resources/models and <dataDir>/models). */
+  modelRoots?: ModelRoots;
   /** A project file to open at start, if any. */
   projectPath?: string;
   /** How analysis jobs are run off the serving thread (default a worker thread; Electron: a utilityProcess). */
@@ -39,6 +44,9 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
   if (options.projectPath) session.open(options.projectPath);
   const peaksCacheDir = join(options.dataDir, 'cache', 'peaks');
   const analysis = new AnalysisJobs(session, options.startAnalysisHost);
+  // Read per call: SENTISCOPE_MODELS may be set after the handlers are made (tests).
+  const roots = (): ModelRoots => options.modelRoots ?? modelRoots(options.dataDir);
+  const downloads = new ModelDownloads(roots);
 
   const mediaFile = (mediaId: number): string => {
     const media = session.require().getMedia(mediaId);
@@ -93,9 +101,25 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
     'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
 
-    'analysis:start': (request) => analysis.start(request),
+    // An added pack is named by id on the page; the job is given its folder.
+    'analysis:start': async (request) =>
+      analysis.start(request.model ? { ...request, model: await packFolderFor(request.model, roots()) } : request),
     'analysis:status': ({ jobId }) => analysis.status(jobId),
     'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
+
+    'models:list': () => modelsOverview(roots(), analysis.status()),
+    'models:add': async ({ path }) => {
+      const pack = await addModelFromFolder(path, roots());
+      const listed = (await listInstalledModels(roots())).find((m) => m.location === pack.dir);
+      if (!listed) throw new SentiscopeError('internal', `The pack added at ${pack.dir} is not listed.`, pack.dir);
+      return listed;
+    },
+    'models:remove': async ({ id }) => {
+      await removeAddedModel(id, roots());
+    },
+    'models:download': (request) => downloads.start(request),
+    'models:downloadStatus': ({ jobId }) => downloads.status(jobId),
+    'models:downloadCancel': ({ jobId }) => downloads.cancel(jobId),
 
     'io:import': (request) => importIntoProject(session.require(), request),
     'io:export': (request) => exportFromProject(session.require(), request),
@@ -103,6 +127,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
     resolveMediaPath: mediaFile,
     close: () => {
       void analysis.close();
+      downloads.close();
       session.close();
     },
   };

@@ -43,6 +43,7 @@ export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keym
       inTextFields: true,
       handler: () => {
         if (ws.helpOpen) ws.helpOpen = false;
+        else if (ws.modelsOpen) ws.modelsOpen = false;
         else (document.activeElement as HTMLElement | null)?.blur?.();
       },
     },

@@ -5,6 +5,7 @@
 //   annotations.ts      segments, labels, predictions, selection, playhead, lookups
 //   edit-commands.ts    every edit as an undoable command saved through the contract
 //   project-actions.ts  open project, add/select media, export, file dialogs
+//   models.ts           the Models page: installed packs, add/remove/download, Analyze's pack
 
 import { defineStore } from 'pinia';
 import { useContractClient } from '../api/client';
@@ -12,6 +13,7 @@ import { createAnalysis } from './workspace/analysis';
 import { createAnnotations } from './workspace/annotations';
 import { createEditCommands } from './workspace/edit-commands';
 import { createLibrary } from './workspace/library';
+import { createModels } from './workspace/models';
 import { createProjectActions } from './workspace/project-actions';
 import { createStatus } from './workspace/status';
 
@@ -27,7 +29,8 @@ export const useWorkspace = defineStore('workspace', () => {
   const annotations = createAnnotations(api, library.media, status.annotator);
   const edits = createEditCommands(api, status, library, annotations);
   const actions = createProjectActions(api, status, library, annotations, edits);
-  const analysis = createAnalysis(api, status, library, annotations);
+  const models = createModels(api, status);
+  const analysis = createAnalysis(api, status, library, annotations, () => models.analysisModel.value);
 
   return {
     // state
@@ -53,6 +56,11 @@ export const useWorkspace = defineStore('workspace', () => {
     notice: status.notice,
     busy: status.busy,
     helpOpen: status.helpOpen,
+    modelsOpen: status.modelsOpen,
+    models: models.overview,
+    modelDownload: models.download,
+    analysisModel: models.analysisModel,
+    modelIndexUrl: models.indexUrl,
     editingId: status.editingId,
     shell: status.shell,
     canUndo: edits.canUndo,
@@ -74,6 +82,12 @@ export const useWorkspace = defineStore('workspace', () => {
     startAnalysis: analysis.startAnalysis,
     cancelAnalysis: analysis.cancelAnalysis,
     refreshMedia: library.refreshMedia,
+    loadModels: models.loadModels,
+    addModel: models.addModel,
+    removeModel: models.removeModel,
+    startModelDownload: models.startDownload,
+    cancelModelDownload: models.cancelDownload,
+    useModelForAnalysis: models.useForAnalysis,
     exportTo: actions.exportTo,
     importTranscript: actions.importTranscript,
     browseOpen: actions.browseOpen,

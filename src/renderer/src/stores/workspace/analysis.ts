@@ -12,7 +12,8 @@ import type { Status } from './status';
 
 const POLL_MS = 300;
 
-export function createAnalysis(api: ContractClient, status: Status, library: Library, annotations: Annotations) {
+/** `model`: the pack id chosen on the Models page, or null for the default pack. */
+export function createAnalysis(api: ContractClient, status: Status, library: Library, annotations: Annotations, model: () => string | null = () => null) {
   /** The latest status of each media item's most recent job. */
   const jobs = shallowRef<Map<number, AnalysisJobStatus>>(new Map());
   const polling = ref(false);
@@ -59,7 +60,7 @@ export function createAnalysis(api: ContractClient, status: Status, library: Lib
     const mediaId = library.mediaId.value;
     if (mediaId === null || running.value) return;
     await status.guard(async () => {
-      put(await api.invoke('analysis:start', { mediaId }));
+      put(await api.invoke('analysis:start', { mediaId, model: model() ?? undefined }));
       void poll().catch((err: unknown) => (status.error.value = err instanceof Error ? err.message : String(err)));
     });
   }

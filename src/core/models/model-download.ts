@@ -1,0 +1,240 @@
+// Downloading a model pack by id, only when the user asks ([Note: offline by default]:
+// there is no built-in index URL, so nothing is fetched unless the user gives one).
+// A model index is a JSON file listing each pack's files with their URL, size and sha256:
+//
+//   { "format": "sentiscope-model-index", "formatVersion": 1,
+//     "models": [ { "id": "late-fusion-v2", "version": "2.0.0", "files": [
+//       { "path": "manifest.json", "url": "late-fusion-v2/manifest.json", "bytes": 11436, "sha256": "…" }, … ] } ] }
+//
+// URLs may be relative to the index. Each file streams into a dot folder of the per-user
+// models folder while its sha256 is computed; a wrong size or checksum, or a connection
+// that breaks, removes the folder, so nothing is installed. The whole pack is then checked
+// (loadModelPack) and renamed into place (installStagedPack).
+
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join, normalize, sep } from 'node:path';
+import type { ModelDownloadProgress } from '../../shared/model-catalog';
+import { SentiscopeError } from '../../shared/errors';
+import type { ModelPack } from './pack-loader';
+import { installStagedPack, stagingFolder, type ModelRoots } from './user-models';
+
+export const MODEL_INDEX_FORMAT = 'sentiscope-model-index';
+export const MODEL_INDEX_FORMAT_VERSION = 1;
+/** An index is a short list; anything bigger is not one. */
+const MAX_INDEX_BYTES = 4 * 1024 * 1024;
+
+export interface ModelIndexFile {
+  /** Where the file goes in the pack folder (relative, '/'-separated). */
+  path: string;
+  /** Absolute, or relative to the index URL. */
+  url: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ModelIndexEntry {
+  id: string;
+  version?: string;
+  files: ModelIndexFile[];
+}
+
+export interface ModelIndex {
+  format: typeof MODEL_INDEX_FORMAT;
+  formatVersion: number;
+  models: ModelIndexEntry[];
+}
+
+export interface DownloadOptions {
+  onProgress?: (progress: ModelDownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+function httpUrl(spec: string, base?: string): URL {
+  let url: URL;
+  try {
+    url = new URL(spec, base);
+  } catch {
+    throw new SentiscopeError('bad-input', `"${spec}" is not a URL. Give the model index as an http:// or https:// address.`, spec);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SentiscopeError('bad-input', `${url.href}: only http:// and https:// downloads are supported.`, url.href);
+  }
+  return url;
+}
+
+/** A pack-relative path that stays inside the pack folder. */
+function safeRelative(path: unknown): path is string {
+  if (typeof path !== 'string' || path === '' || path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path)) return false;
+  const parts = path.split('/');
+  return parts.every((p) => p !== '' && p !== '.' && p !== '..' && !p.startsWith('.'));
+}
+
+function indexProblems(value: unknown): string[] {
+  const v = value as Partial<ModelIndex> | null;
+  if (!v || typeof v !== 'object') return ['it is not a JSON object'];
+  if (v.format !== MODEL_INDEX_FORMAT) return [`"format" is ${JSON.stringify(v.format)}, not "${MODEL_INDEX_FORMAT}"`];
+  if (v.formatVersion !== MODEL_INDEX_FORMAT_VERSION) return [`"formatVersion" is ${JSON.stringify(v.formatVersion)}; this build reads ${MODEL_INDEX_FORMAT_VERSION}`];
+  if (!Array.isArray(v.models)) return ['"models" must be a list'];
+  const problems: string[] = [];
+  v.models.forEach((m: Partial<ModelIndexEntry>, i) => {
+    if (typeof m?.id !== 'string' || m.id === '') problems.push(`models[${i}] has no "id"`);
+    if (!Array.isArray(m?.files) || m.files.length === 0) {
+      problems.push(`models[${i}] lists no "files"`);
+      return;
+    }
+    if (!m.files.some((f) => f?.path === 'manifest.json')) problems.push(`models[${i}] has no manifest.json among its files`);
+    m.files.forEach((f: Partial<ModelIndexFile>, j) => {
+      const where = `models[${i}].files[${j}]`;
+      if (!safeRelative(f?.path)) problems.push(`${where}.path must be a relative path inside the pack`);
+      if (typeof f?.url !== 'string' || f.url === '') problems.push(`${where}.url is missing`);
+      if (!Number.isInteger(f?.bytes) || (f?.bytes ?? -1) < 0) problems.push(`${where}.bytes must be a size in bytes`);
+      if (typeof f?.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(f.sha256)) problems.push(`${where}.sha256 must be 64 hex digits`);
+    });
+  });
+  return problems;
+}
+
+async function get(url: URL, what: string, signal?: AbortSignal): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, redirect: 'follow' });
+  } catch (err) {
+    if (signal?.aborted) throw cancelled(url.href);
+    throw new SentiscopeError('file-unreadable', `Could not reach ${url.href} (${causeOf(err)}) while fetching ${what}. Check the address and the network.`, url.href);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new SentiscopeError('file-unreadable', `${url.href} answered HTTP ${res.status} ${res.statusText} for ${what}. Check the address.`, url.href);
+  }
+  return res;
+}
+
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: { message?: string; code?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+}
+
+function cancelled(where: string): SentiscopeError {
+  return new SentiscopeError('bad-input', `The download from ${where} was cancelled; nothing was installed.`, where);
+}
+
+/** Fetches and checks a model index. */
+export async function fetchModelIndex(indexUrl: string, signal?: AbortSignal): Promise<ModelIndex> {
+  const url = httpUrl(indexUrl);
+  const res = await get(url, 'the model index', signal);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_INDEX_BYTES) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new SentiscopeError('bad-input', `${url.href} is ${declared} bytes: too big for a model index. Check the address.`, url.href);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(await res.text());
+  } catch (err) {
+    throw new SentiscopeError('bad-input', `${url.href} is not a model index (not JSON: ${(err as Error).message}).`, url.href);
+  }
+  const problems = indexProblems(value);
+  if (problems.length) throw new SentiscopeError('bad-input', `${url.href} is not a usable model index: ${problems.join('; ')}.`, url.href);
+  return value as ModelIndex;
+}
+
+/** Streams one file to `dest`, counting bytes and hashing as it goes; checks size and sha256. */
+async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+  const url = httpUrl(file.url, indexUrl);
+  const res = await get(url, file.path, signal);
+  if (!res.body) throw new SentiscopeError('file-unreadable', `${url.href} sent no body for ${file.path}.`, url.href);
+  await mkdir(dirname(dest), { recursive: true });
+  const out = createWriteStream(dest);
+  const hash = createHash('sha256');
+  let received = 0;
+  try {
+    const reader = res.body.getReader();
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        if (signal?.aborted) throw cancelled(url.href);
+        throw new SentiscopeError(
+          'file-unreadable',
+          `The download of ${file.path} from ${url.href} broke off after ${received} of ${file.bytes} bytes (${causeOf(err)}). Nothing was installed; try again.`,
+          url.href,
+        );
+      }
+      if (chunk.done) break;
+      received += chunk.value.byteLength;
+      if (received > file.bytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new SentiscopeError('bad-input', `${url.href} sent more than the ${file.bytes} bytes the index gives for ${file.path}. Nothing was installed; check the model index.`, url.href);
+      }
+      hash.update(chunk.value);
+      if (!out.write(chunk.value)) await new Promise<void>((ok) => out.once('drain', ok));
+      onBytes(chunk.value.byteLength);
+    }
+  } finally {
+    await new Promise<void>((ok, fail) => out.end((err?: Error | null) => (err ? fail(err) : ok())));
+  }
+  if (received !== file.bytes) {
+    throw new SentiscopeError(
+      'file-unreadable',
+      `The download of ${file.path} from ${url.href} ended after ${received} of ${file.bytes} bytes. Nothing was installed; try again.`,
+      url.href,
+    );
+  }
+  const digest = hash.digest('hex');
+  if (digest !== file.sha256.toLowerCase()) {
+    throw new SentiscopeError(
+      'bad-input',
+      `Checksum mismatch for ${file.path} from ${url.href}: sha256 is ${digest}, the index says ${file.sha256.toLowerCase()}. Nothing was installed; the file or the index is wrong.`,
+      url.href,
+    );
+  }
+}
+
+/**
+ * Downloads the pack `id` listed in the model index at `indexUrl` into the per-user models
+ * folder, reporting progress as bytes arrive. Throws (having installed nothing) on a wrong
+ * checksum or size, a broken connection, a pack that does not load, or an id already installed.
+ */
+export async function downloadModel(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions = {}): Promise<ModelPack> {
+  const { signal, onProgress } = options;
+  const index = await fetchModelIndex(request.indexUrl, signal);
+  const entry = index.models.find((m) => m.id === request.id);
+  if (!entry) {
+    throw new SentiscopeError(
+      'not-found',
+      `The model index ${request.indexUrl} has no model "${request.id}" (it lists: ${index.models.map((m) => m.id).join(', ') || 'none'}).`,
+      request.indexUrl,
+    );
+  }
+  const total = entry.files.reduce((sum, f) => sum + f.bytes, 0);
+  const progress: ModelDownloadProgress = { file: null, bytes: 0, total, percent: 0 };
+  const report = () => onProgress?.({ ...progress });
+  report();
+  const staging = await stagingFolder(roots, 'download');
+  try {
+    for (const file of entry.files) {
+      progress.file = file.path;
+      report();
+      const dest = join(staging, normalize(file.path));
+      if (!dest.startsWith(staging + sep)) throw new SentiscopeError('bad-input', `${file.path} would land outside the pack folder.`, request.indexUrl);
+      await downloadFile(file, request.indexUrl, dest, (n) => {
+        progress.bytes += n;
+        const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
+        if (percent !== progress.percent) {
+          progress.percent = percent;
+          report();
+        }
+      }, signal);
+    }
+    progress.file = null;
+    progress.percent = 100;
+    report();
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  return installStagedPack(staging, roots, { from: 'download', location: request.indexUrl, addedAt: new Date().toISOString() }, request.id);
+}

@@ -1,0 +1,85 @@
+// The Models page's state: what is installed (models:list), adding a pack from a folder,
+// removing an added one, a download the user started (polled like analysis jobs), and
+// the pack Analyze uses (kept in localStorage; none = the installation's default pack).
+// Nothing is downloaded unless the user gives an index URL and presses Download.
+
+import { ref, shallowRef } from 'vue';
+import type { ContractClient } from '../../../../shared/contract';
+import type { ModelDownloadStatus, ModelsOverview } from '../../../../shared/model-catalog';
+import { t } from '../../i18n';
+import type { Status } from './status';
+
+const ANALYSIS_MODEL_KEY = 'sentiscope.analysisModel';
+const INDEX_URL_KEY = 'sentiscope.modelIndexUrl';
+const POLL_MS = 250;
+
+export function createModels(api: ContractClient, status: Status) {
+  const overview = shallowRef<ModelsOverview | null>(null);
+  const download = shallowRef<ModelDownloadStatus | null>(null);
+  /** The pack id Analyze passes; null = the default pack. */
+  const analysisModel = ref<string | null>(globalThis.localStorage?.getItem(ANALYSIS_MODEL_KEY) || null);
+  /** The last model index URL the user typed; there is no default one. */
+  const indexUrl = ref(globalThis.localStorage?.getItem(INDEX_URL_KEY) ?? '');
+
+  function useForAnalysis(id: string | null): void {
+    analysisModel.value = id;
+    if (id === null) globalThis.localStorage?.removeItem(ANALYSIS_MODEL_KEY);
+    else globalThis.localStorage?.setItem(ANALYSIS_MODEL_KEY, id);
+  }
+
+  async function loadModels(): Promise<void> {
+    await status.guard(async () => {
+      overview.value = await api.invoke('models:list', undefined);
+      // A choice whose pack is gone (removed elsewhere) falls back to the default.
+      const packs = overview.value.models.filter((m) => m.kind === 'fusion-pack' && !m.problem);
+      if (analysisModel.value !== null && !packs.some((m) => m.id === analysisModel.value)) useForAnalysis(null);
+    });
+  }
+
+  async function addModel(path: string): Promise<void> {
+    if (!path.trim()) return;
+    await status.guard(async () => {
+      const added = await api.invoke('models:add', { path: path.trim() });
+      status.notice.value = t('modelAdded', { id: added.id });
+    });
+    await loadModels();
+  }
+
+  async function removeModel(id: string): Promise<void> {
+    await status.guard(async () => {
+      await api.invoke('models:remove', { id });
+      if (analysisModel.value === id) useForAnalysis(null);
+      status.notice.value = t('modelRemoved', { id });
+    });
+    await loadModels();
+  }
+
+  async function startDownload(url: string, id: string): Promise<void> {
+    if (!url.trim() || !id.trim() || download.value?.state === 'running') return;
+    indexUrl.value = url.trim();
+    globalThis.localStorage?.setItem(INDEX_URL_KEY, indexUrl.value);
+    const started = await status.guard(() => api.invoke('models:download', { indexUrl: indexUrl.value, id: id.trim() }));
+    if (!started) return;
+    download.value = started;
+    await status.guard(async () => {
+      while (download.value?.state === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        [download.value] = await api.invoke('models:downloadStatus', { jobId: started.jobId });
+      }
+    });
+    const done = download.value;
+    if (done?.state === 'done') status.notice.value = t('modelDownloaded', { id: done.id });
+    if (done?.state === 'failed') status.error.value = done.error?.message ?? t('modelDownloadFailed');
+    await loadModels();
+  }
+
+  async function cancelDownload(): Promise<void> {
+    const job = download.value;
+    if (job?.state !== 'running') return;
+    await status.guard(() => api.invoke('models:downloadCancel', { jobId: job.jobId }));
+  }
+
+  return { overview, download, analysisModel, indexUrl, loadModels, addModel, removeModel, startDownload, cancelDownload, useForAnalysis };
+}
+
+export type Models = ReturnType<typeof createModels>;
