@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # System packages Sentiscope's tests use, from Debian: ffmpeg 5.1 (with ffprobe),
-# Chromium (end-to-end tests drive the browser-mode UI in it) and python3-onnx (the test
-# that re-runs scripts/convert-face-models.py). The app itself runs on the ffmpeg that
-# ships inside npm packages when these are absent.
+# Chromium (end-to-end tests drive the browser-mode UI in it), python3-onnx (the test that
+# re-runs scripts/convert-face-models.py) and python3-torch (the smoke run of every seed
+# architecture in training/). The app itself runs on the ffmpeg that ships inside npm
+# packages when these are absent.
 set -euo pipefail
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import onnx, numpy' >/dev/null 2>&1 || missing+=(python3-onnx python3-numpy)
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || missing+=(python3-torch)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: need ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
