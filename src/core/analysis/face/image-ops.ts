@@ -47,23 +47,18 @@ export function letterboxToTensor(image: RgbImage, size: number, out = new Float
   const offsetX = Math.floor((size - contentW) / 2);
   const offsetY = Math.floor((size - contentH) / 2);
   out.fill(-1);
-  const sx = width / contentW;
-  const sy = height / contentH;
+  const { x0s, x1s, wxs, y0s, y1s, wys } = samplingTables(width, height, contentW, contentH);
   for (let v = 0; v < contentH; v++) {
-    const fy = clamp((v + 0.5) * sy - 0.5, 0, height - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, height - 1);
-    const wy = fy - y0;
+    const rowA = y0s[v] * width * 3;
+    const rowC = y1s[v] * width * 3;
+    const wy = wys[v];
     let o = ((v + offsetY) * size + offsetX) * 3;
     for (let u = 0; u < contentW; u++, o += 3) {
-      const fx = clamp((u + 0.5) * sx - 0.5, 0, width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, width - 1);
-      const wx = fx - x0;
-      const a = (y0 * width + x0) * 3;
-      const b = (y0 * width + x1) * 3;
-      const c = (y1 * width + x0) * 3;
-      const d = (y1 * width + x1) * 3;
+      const wx = wxs[u];
+      const a = rowA + x0s[u];
+      const b = rowA + x1s[u];
+      const c = rowC + x0s[u];
+      const d = rowC + x1s[u];
       for (let ch = 0; ch < 3; ch++) {
         const top = rgb[a + ch] + (rgb[b + ch] - rgb[a + ch]) * wx;
         const bottom = rgb[c + ch] + (rgb[d + ch] - rgb[c + ch]) * wx;
@@ -72,6 +67,44 @@ export function letterboxToTensor(image: RgbImage, size: number, out = new Float
     }
   }
   return { tensor: out, letterbox: { scaleX: contentW / width, scaleY: contentH / height, offsetX, offsetY } };
+}
+
+// Source pixels and weights of each output column and row: a video's frames all have one
+// size, so they are worked out once per size instead of per pixel per frame.
+interface SamplingTables {
+  key: string;
+  /** Byte offsets (x * 3) of the left and right source pixels, and the right one's weight. */
+  x0s: Int32Array;
+  x1s: Int32Array;
+  wxs: Float64Array;
+  y0s: Int32Array;
+  y1s: Int32Array;
+  wys: Float64Array;
+}
+
+let lastTables: SamplingTables | null = null;
+
+function samplingTables(width: number, height: number, contentW: number, contentH: number): SamplingTables {
+  const key = `${width}x${height}>${contentW}x${contentH}`;
+  if (lastTables?.key === key) return lastTables;
+  const axis = (from: number, to: number, bytes: number) => {
+    const lo = new Int32Array(to);
+    const hi = new Int32Array(to);
+    const w = new Float64Array(to);
+    const step = from / to;
+    for (let i = 0; i < to; i++) {
+      const f = clamp((i + 0.5) * step - 0.5, 0, from - 1);
+      const i0 = Math.floor(f);
+      lo[i] = i0 * bytes;
+      hi[i] = Math.min(i0 + 1, from - 1) * bytes;
+      w[i] = f - i0;
+    }
+    return { lo, hi, w };
+  };
+  const x = axis(width, contentW, 3);
+  const y = axis(height, contentH, 1);
+  lastTables = { key, x0s: x.lo, x1s: x.hi, wxs: x.w, y0s: y.lo, y1s: y.hi, wys: y.w };
+  return lastTables;
 }
 
 /** Map a box from model-input pixels back to frame pixels. */

@@ -16,6 +16,10 @@ export type { FaceModelEntry, FaceModelManifest, FaceModelName, FaceModels } fro
 export { FaceDetector, blazeFaceAnchors, iou, nonMaxSuppression } from './face-detector';
 export type { FaceDetection, FaceDetectorOptions } from './face-detector';
 export { ExpressionClassifier, expressionCrop, mainFace } from './expression';
+export { FaceTrack } from './face-track';
+export type { FaceTrackOptions, TimedFrame, TrackedFrame } from './face-track';
+export { faceShift, greyThumbnail } from './face-motion';
+export type { GreyLevel, GreyThumbnail } from './face-motion';
 export type { ExpressionOptions, ExpressionResult } from './expression';
 export { GREY_WEIGHTS, cropToGreyTensor, letterboxToTensor, unletterboxBox } from './image-ops';
 export type { Letterbox, PixelBox, RgbImage } from './image-ops';

@@ -9,6 +9,7 @@ import { sampleFrames } from '../../media';
 import { ExpressionClassifier, mainFace } from './expression';
 import { FaceDetector } from './face-detector';
 import { loadFaceModels } from './face-models';
+import { FaceTrack, type TrackedFrame } from './face-track';
 import type { RgbImage } from './image-ops';
 import { DEFAULT_VISUAL_RECIPE, type VisualRecipe, describeVisualRecipeMismatch } from './recipe';
 
@@ -86,6 +87,21 @@ export class VisualAnalyzer {
     return new VisualAnalyzer(recipe, detector, expression);
   }
 
+  /**
+   * A detect-and-track pass over one run of frames in time order (recipe.tracker, see
+   * [Note: detect and track]): push each frame, then flush; both return finished frames.
+   */
+  track(): { push(frame: RgbImage & { time?: number }): Promise<VisualFrameFeatures[]>; flush(): Promise<VisualFrameFeatures[]> } {
+    // A v1 recipe (from an older pack or feature folder) has no tracker: it detected every frame.
+    const tracker = this.recipe.tracker ?? { detectEvery: 1, minIou: 1, thumbnailScale: 4, searchRadius: 0 };
+    const track = new FaceTrack(this.detector, this.expression, { ...tracker, fps: this.recipe.fps });
+    return {
+      push: async (frame) => (await track.push(frame)).map(frameFeatures),
+      flush: async () => (await track.flush()).map(frameFeatures),
+    };
+  }
+
+  /** One frame on its own: detection, then the main face's expression. */
   async analyzeFrame(frame: RgbImage & { time?: number }): Promise<VisualFrameFeatures> {
     const faces = await this.detector.detect(frame);
     const face = mainFace(faces);
@@ -110,10 +126,12 @@ export class VisualAnalyzer {
   async analyzeMedia(path: string, range: { start?: number; end?: number } = {}): Promise<VisualFeatures> {
     const frames: VisualFrameFeatures[] = [];
     let failure: SentiscopeError | null = null;
+    const track = this.track();
     try {
       for await (const frame of sampleFrames(path, { fps: this.recipe.fps, maxSize: this.recipe.maxSize, ...range })) {
-        frames.push(await this.analyzeFrame(frame));
+        frames.push(...(await track.push(frame)));
       }
+      frames.push(...(await track.flush()));
     } catch (err) {
       if (!(err instanceof SentiscopeError) || !ABSENT_ON.has(err.code)) throw err;
       failure = err;
@@ -140,6 +158,19 @@ export class VisualAnalyzer {
       recipe: this.recipe,
     };
   }
+}
+
+function frameFeatures(f: TrackedFrame): VisualFrameFeatures {
+  if (!f.face || !f.emotions) return { time: f.time, present: false, faces: 0, box: null, score: 0, emotions: null };
+  const { x, y, width, height } = f.face.box;
+  return {
+    time: f.time,
+    present: true,
+    faces: f.faces,
+    box: [x / f.width, y / f.height, width / f.width, height / f.height],
+    score: f.face.score,
+    emotions: f.emotions,
+  };
 }
 
 const ABSENT_ON = new Set(['no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);

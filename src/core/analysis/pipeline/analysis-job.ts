@@ -73,6 +73,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
   };
   const progress = new JobProgress(context.jobId, spec.file ?? `media ${spec.mediaId}`, (e) => context.onProgress?.(e));
   const store = context.store ?? ProjectStore.open(spec.projectPath);
+  let stopExtraction = () => {};
   try {
     signal?.throwIfAborted();
     progress.report('probe', 0, 1);
@@ -123,20 +124,35 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
       note(`${media.name}: no transcript, so the text modality is absent (this build has no speech recognition; give --transcript)`);
     }
 
+    // Also aborted when the job ends early, so a stretch decoded ahead stops with it.
+    const extraction = new AbortController();
+    stopExtraction = () => extraction.abort();
     const extractor = new SpanFeatureExtractor(media, {
       acousticRecipe: recipes.acousticRecipe,
       visualRecipe: recipes.visualRecipe,
       modalities: manifest.modalities,
-      signal,
+      signal: signal ? AbortSignal.any([signal, extraction.signal]) : extraction.signal,
     });
     const absent = { text: 0, audio: 0, visual: 0 };
     const reasons = new Map<string, number>();
     let done = 0;
     let fusion = 0;
     progress.report('analyze', 0, pending.length);
-    for (const stretch of stretchesOf(pending)) {
+    const stretches = stretchesOf(pending);
+    // One stretch ahead: its ffmpeg processes start (probe, seek, first frames) while this
+    // one's features and predictions are computed, so the thread never waits on a spawn.
+    const extract = (i: number) => {
+      const features = extractor.extract(stretches[i]);
+      features.catch(() => {}); // awaited in turn below; a failure surfaces there
+      return features;
+    };
+    let ahead = stretches.length ? extract(0) : null;
+    for (let s = 0; s < stretches.length; s++) {
       signal?.throwIfAborted();
-      const features = await extractor.extract(stretch);
+      const stretch = stretches[s];
+      const current = ahead!;
+      ahead = s + 1 < stretches.length ? extract(s + 1) : null;
+      const features = await current;
       const started = performance.now();
       for (let i = 0; i < stretch.length; i++) {
         signal?.throwIfAborted();
@@ -184,6 +200,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
       threadId,
     };
   } finally {
+    stopExtraction();
     if (!context.store) store.close();
   }
 }

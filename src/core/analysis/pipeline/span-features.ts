@@ -12,7 +12,10 @@
 //   use). The acoustic recipe makes a frame depend on its own samples only (YIN aside),
 //   so the statistics match per-segment extraction up to that shift.
 // - Visual: frames at the recipe's fps from the stretch start; a segment takes those with
-//   start <= time < end. A still image's one frame belongs to every segment.
+//   start <= time < end. A still image's one frame belongs to every segment. Faces are
+//   detected and tracked over each run of frames inside segments ([Note: detect and
+//   track]); keyframes fall on the run's grid, not a segment's, so a tracked box can differ
+//   slightly from a per-segment extraction's.
 // - Absence follows [Note: segment presence] in segment-features.ts: no stream, digital
 //   silence, no face, nothing in range, or a file ffmpeg cannot decode -> absent with the
 //   reason, never an error.
@@ -137,13 +140,16 @@ export class SpanFeatureExtractor {
     const still = this.media.kind === 'image';
     const inSomeSegment = (time: number) => still || segments.some((s) => time >= s.start && time < s.end);
     const frames: VisualFrameFeatures[] = [];
+    // Detect and track ([Note: detect and track]): a skipped stretch between segments ends a run.
+    const track = analyzer.track();
     try {
       const range = still ? {} : { start: from, end: to };
       for await (const frame of sampleFrames(this.media.path!, { fps: analyzer.recipe.fps, maxSize: analyzer.recipe.maxSize, ...range })) {
         this.options.signal?.throwIfAborted();
         // Frames between segments are decoded (ffmpeg cannot skip them) but never analysed.
-        if (inSomeSegment(frame.time)) frames.push(await analyzer.analyzeFrame(frame));
+        if (inSomeSegment(frame.time)) frames.push(...(await track.push(frame)));
       }
+      frames.push(...(await track.flush()));
     } catch (err) {
       if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) {
         return segments.map(() => (err.code === 'no-video' ? 'no video stream' : `undecodable: ${err.message}`));
