@@ -13,11 +13,13 @@ import { AnalysisQueue } from '../../core/jobs';
 import { DEVICES } from '../../core/models/execution-providers';
 import { ProjectStore } from '../../core/store';
 import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
+import { resolveModelOption } from '../model-option';
 
 export interface AnalyzeFilesOptions {
   files: string[];
   transcripts?: string[];
   projectPath: string;
+  /** --model: a pack folder, or the id of a shipped or added pack. */
   model?: string;
   device?: AnalysisDevice;
   threads?: number;
@@ -36,6 +38,8 @@ const formatEta = (s: number | null) => (s === null ? '' : s >= 90 ? `, ETA ${Ma
 /** Runs one job per file through the analysis queue (a worker thread), reporting on `say`. */
 export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<AnalyzeFilesResult> {
   const { say } = options;
+  // An added pack's id becomes its folder, since the job looks ids up among the shipped packs only.
+  const model = await resolveModelOption(options.model);
   const queue = new AnalysisQueue({ idleMs: 0 });
   const lastPrinted = new Map<string, { stage: string; percent: number; at: number }>();
   let providerSaid = '';
@@ -65,7 +69,7 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
         file: resolve(file),
         transcript: options.transcripts?.[i] ? resolve(options.transcripts[i]) : undefined,
         segmentation: options.segmentation,
-        model: options.model,
+        model,
         device: options.device,
         threads: options.threads,
       }),

@@ -22,7 +22,7 @@ export const featuresCommand: Command = {
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number >= 1 (got '${values.jobs}')`);
 
     // The whole table is checked before any extraction starts.
-    const table = await readSegmentTable(input, values.base);
+    const table = await readSegmentTable(input, { base: values.base, command: 'features' });
     const extractor = await SegmentFeatureExtractor.create();
     const started = Date.now();
     let lastReport = 0;

@@ -1,20 +1,10 @@
-import { addModelFromFolder, downloadModel, listInstalledModels, modelRoots, removeAddedModel, type ModelRoots } from '../../core/models';
+import { addModelFromFolder, downloadModel, listInstalledModels, removeAddedModel } from '../../core/models';
 import type { InstalledModel } from '../../shared/model-catalog';
 import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
-import { cliDataDir } from '../data-dir';
+import { cliModelRoots } from '../model-option';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
-/**
- * resources/models, and the per-user folder <data dir>/models. SENTISCOPE_MODELS pins the
- * models to one folder (tests, reproducible runs): the per-user folder is then read only
- * when SENTISCOPE_DATA_DIR says where it is, so a user's added packs never leak in.
- */
-function cliModelRoots(): ModelRoots {
-  const pinned = process.env.SENTISCOPE_MODELS !== undefined && process.env.SENTISCOPE_DATA_DIR === undefined;
-  return modelRoots(pinned ? null : cliDataDir());
 }
 
 function printModel(m: InstalledModel): void {

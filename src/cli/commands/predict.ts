@@ -1,6 +1,7 @@
 import { DEVICES, describeProvider, type Device } from '../../core/models/execution-providers';
 import { predictCsv } from '../../core/models/batch-predict';
 import { UsageError, oneOfOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { resolveModelOption } from '../model-option';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -27,7 +28,7 @@ export const predictCommand: Command = {
       input: requireOption(values.in, '--in'),
       output: requireOption(values.out, '--out'),
       base: values.base,
-      model: values.model,
+      model: await resolveModelOption(values.model),
       device,
       threads,
       onNote: say,

@@ -1,5 +1,5 @@
 // `sentiscope predict`: a CSV of segments in, a CSV of predictions out
-// (ARCHITECTURE "CLI"). The input is checked whole first ([Note: predict input]); rows
+// (ARCHITECTURE "CLI"). The input is checked whole first ([Note: segment table]); rows
 // are then extracted, predicted and written one at a time, so memory stays flat however
 // long the batch. One bad media file never ends the batch: its modality is absent in that
 // row's prediction. The output is written beside OUT and renamed into place at the end,
@@ -18,12 +18,12 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatCsvCell } from '../../shared/csv';
 import { SentiscopeError } from '../../shared/errors';
+import { readSegmentTable } from '../analysis/features/segment-table';
 import { SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/segment-features';
 import type { Device, ExecutionProvider, ProviderFallback } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
 import { MODALITIES, type Modality } from './manifest';
 import { type ModelPack, resolveModelPack } from './pack-loader';
-import { readPredictInput } from './predict-input';
 import { type SegmentPrediction, predictWithContributions } from './shapley';
 
 export const PREDICTION_COLUMNS = [
@@ -115,7 +115,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   if (output === resolve(options.input)) {
     throw new SentiscopeError('bad-input', `--out ${output} is the input file: write the predictions to another file.`, output);
   }
-  const input = await readPredictInput(options.input, options.base, PREDICTION_COLUMNS);
+  const input = await readSegmentTable(options.input, { base: options.base, reserved: PREDICTION_COLUMNS, command: 'predict' });
   const pack = await resolveModelPack(options.model);
   const { manifest } = pack;
   const runner = await FusionRunner.create(pack, { device: options.device, threads: options.threads });

@@ -29,8 +29,6 @@ export type { FusionOutput, FusionRunnerOptions, ModalityMask } from './fusion-r
 export { predictWithContributions } from './shapley';
 export { PREDICTION_COLUMNS, predictCsv, predictionCells } from './batch-predict';
 export type { BatchPredictOptions, BatchPredictReport } from './batch-predict';
-export { INPUT_COLUMNS, MEDIA_COLUMNS, readPredictInput } from './predict-input';
-export type { PredictInput, PredictInputRow } from './predict-input';
 export type { SegmentPrediction } from './shapley';
 export { listInstalledModels, type InstalledModel } from './inventory';
 export {
