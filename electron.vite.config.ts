@@ -10,6 +10,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           // Analysis jobs run here, in a utilityProcess (src/main/analysis-process.ts).
           'analysis-utility': resolve('src/core/jobs/utility-entry.ts'),
+          // Each job's visual passes run in this worker thread (src/core/jobs/visual-worker-host.ts).
+          'visual-worker': resolve('src/core/jobs/visual-worker.ts'),
         },
       },
     },

@@ -3,7 +3,7 @@
 // prediction is not written). Shared by the worker thread and the utilityProcess entries.
 
 import { serializeError } from '../../shared/errors';
-import { runAnalysisJob } from '../analysis/pipeline';
+import { runAnalysisJob, type VisualPassFactory } from '../analysis/pipeline';
 import type { FromJobHost, ToJobHost } from './job-messages';
 
 export interface JobPort {
@@ -11,7 +11,12 @@ export interface JobPort {
   onMessage(listener: (message: ToJobHost) => void): void;
 }
 
-export function serveJobs(port: JobPort): void {
+export interface ServeJobsOptions {
+  /** Where each job runs its visual passes (default: the job's own thread). */
+  visualPass?: VisualPassFactory;
+}
+
+export function serveJobs(port: JobPort, options: ServeJobsOptions = {}): void {
   const running = new Map<string, AbortController>();
   let chain: Promise<void> = Promise.resolve();
   port.onMessage((message) => {
@@ -30,6 +35,7 @@ export function serveJobs(port: JobPort): void {
           onProgress: (event) => port.post({ type: 'progress', event }),
           onNote: (line) => port.post({ type: 'note', jobId, line }),
           onStart: (info) => port.post({ type: 'started', jobId, ...info }),
+          visualPass: options.visualPass,
         });
         port.post({ type: 'done', jobId, summary, maxRssMb: process.resourceUsage().maxRSS / 1024 });
       } catch (err) {

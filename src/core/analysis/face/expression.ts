@@ -38,7 +38,6 @@ export function expressionCrop(box: PixelBox, scale: number): PixelBox {
 }
 
 export class ExpressionClassifier {
-  private readonly input: Float32Array<ArrayBuffer>;
   private readonly inputName: string;
   private readonly outputName: string;
 
@@ -46,7 +45,6 @@ export class ExpressionClassifier {
     private readonly session: ort.InferenceSession,
     readonly options: ExpressionOptions,
   ) {
-    this.input = new Float32Array(options.inputSize * options.inputSize);
     this.inputName = session.inputNames[0];
     this.outputName = session.outputNames[0];
   }
@@ -54,8 +52,10 @@ export class ExpressionClassifier {
   async classify(image: RgbImage, face: PixelBox): Promise<ExpressionResult> {
     const size = this.options.inputSize;
     const crop = expressionCrop(face, this.options.cropScale);
-    cropToGreyTensor(image, crop, size, this.input);
-    const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', this.input, [1, size, size, 1]) });
+    // A buffer per call, as in FaceDetector.detect: concurrent classify calls must not share one.
+    const input = new Float32Array(size * size);
+    cropToGreyTensor(image, crop, size, input);
+    const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [1, size, size, 1]) });
     const output = result[this.outputName].data as Float32Array;
     if (output.length !== this.options.labels.length) {
       throw new Error(`expression net gave ${output.length} outputs for ${this.options.labels.length} labels; the model file is not the expected one`);

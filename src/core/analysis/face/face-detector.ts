@@ -52,7 +52,6 @@ interface Candidate {
 
 export class FaceDetector {
   private readonly anchors: ReturnType<typeof blazeFaceAnchors>;
-  private readonly input: Float32Array<ArrayBuffer>;
   private readonly inputName: string;
 
   constructor(
@@ -60,15 +59,17 @@ export class FaceDetector {
     readonly options: FaceDetectorOptions,
   ) {
     this.anchors = blazeFaceAnchors(options.inputSize);
-    this.input = new Float32Array(options.inputSize * options.inputSize * 3);
     this.inputName = session.inputNames[0];
   }
 
   /** Faces in the frame, most confident first; empty when none reaches minScore. */
   async detect(image: RgbImage): Promise<FaceDetection[]> {
     const size = this.options.inputSize;
-    const { letterbox } = letterboxToTensor(image, size, this.input);
-    const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', this.input, [1, size, size, 3]) });
+    // A buffer per call: run() reads it off this thread, and passes over two stretches may
+    // detect at once, so a shared buffer could be overwritten while a run reads it.
+    const input = new Float32Array(size * size * 3);
+    const { letterbox } = letterboxToTensor(image, size, input);
+    const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [1, size, size, 3]) });
     const candidates: Candidate[] = [];
     for (const head of this.anchors.heads) {
       const { scores, regressors } = this.headOutputs(result, head.count);

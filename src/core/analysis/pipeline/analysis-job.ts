@@ -21,6 +21,7 @@ import { SegmentFeatureExtractor } from '../segment-features';
 import { JobProgress } from './job-progress';
 import { segmentsForJob } from './job-segments';
 import { SpanFeatureExtractor } from './span-features';
+import type { VisualPassFactory } from './visual-pass';
 
 export interface AnalysisJobContext {
   jobId: string;
@@ -31,6 +32,8 @@ export interface AnalysisJobContext {
   onNote?: (line: string) => void;
   /** Once the model is open: which pack, and the provider with its fallbacks in words. */
   onStart?: (info: { model: { id: string; version: string }; provider: string; mediaId: number; media: string }) => void;
+  /** Where the visual passes run (default: this thread; the job hosts give a worker). */
+  visualPass?: VisualPassFactory;
 }
 
 // A stretch decoded in one go: segments are grouped while the stretch stays under
@@ -73,7 +76,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
   };
   const progress = new JobProgress(context.jobId, spec.file ?? `media ${spec.mediaId}`, (e) => context.onProgress?.(e));
   const store = context.store ?? ProjectStore.open(spec.projectPath);
-  let stopExtraction = () => {};
+  let stopExtraction = async () => {};
   try {
     signal?.throwIfAborted();
     progress.report('probe', 0, 1);
@@ -126,13 +129,17 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
 
     // Also aborted when the job ends early, so a stretch decoded ahead stops with it.
     const extraction = new AbortController();
-    stopExtraction = () => extraction.abort();
     const extractor = new SpanFeatureExtractor(media, {
       acousticRecipe: recipes.acousticRecipe,
       visualRecipe: recipes.visualRecipe,
       modalities: manifest.modalities,
       signal: signal ? AbortSignal.any([signal, extraction.signal]) : extraction.signal,
+      visualPass: context.visualPass,
     });
+    stopExtraction = async () => {
+      extraction.abort();
+      await extractor.close();
+    };
     const absent = { text: 0, audio: 0, visual: 0 };
     const reasons = new Map<string, number>();
     let done = 0;
@@ -200,7 +207,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
       threadId,
     };
   } finally {
-    stopExtraction();
+    await stopExtraction();
     if (!context.store) store.close();
   }
 }

@@ -9,5 +9,7 @@ export { resolveSegmentation, segmentsForJob } from './job-segments';
 export type { JobSegments, SegmentStepOptions } from './job-segments';
 export { SpanFeatureExtractor } from './span-features';
 export type { SpanFeatureOptions, SpanSegment } from './span-features';
+export { inThreadVisualPass, visualPass } from './visual-pass';
+export type { VisualPassFactory, VisualPassRequest, VisualPassResult, VisualPassRunner } from './visual-pass';
 export { ANALYSIS_COLUMNS, analysisRows, formatAnalysisCsv } from './analysis-results';
 export type { AnalysisRow } from './analysis-results';

@@ -22,12 +22,13 @@
 
 import { SentiscopeError } from '../../../shared/errors';
 import type { Media } from '../../../shared/domain';
-import { decodeAudio, sampleFrames } from '../../media';
+import { decodeAudio } from '../../media';
 import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
-import { VisualAnalyzer, type VisualFrameFeatures, type VisualRecipe, visualStatistics } from '../face';
-import { SILENCE_LOG_ENERGY, type SegmentFeatures, visualStatisticsVector } from '../segment-features';
+import type { VisualRecipe } from '../face';
+import { SILENCE_LOG_ENERGY, type SegmentFeatures } from '../segment-features';
 import { lexiconFeatures } from '../text';
 import type { Modality } from '../../models/manifest';
+import { type VisualPassFactory, type VisualPassRunner, inThreadVisualPass } from './visual-pass';
 
 export interface SpanSegment {
   start: number;
@@ -42,14 +43,16 @@ export interface SpanFeatureOptions {
   modalities: readonly Modality[];
   faceModelDir?: string;
   signal?: AbortSignal;
+  /** Where visual passes run (default: this thread); created on the first stretch with video. */
+  visualPass?: VisualPassFactory;
 }
 
 // Media errors that mean "this content has nothing for the modality", not "bad input".
 const ABSENT_ON = new Set(['no-audio', 'no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
 
-/** Per-media extractor of segment features by stretches; keeps the face sessions between stretches. */
+/** Per-media extractor of segment features by stretches; keeps the face sessions (or visual worker) between stretches. */
 export class SpanFeatureExtractor {
-  private analyzer: Promise<VisualAnalyzer> | null = null;
+  private visual: VisualPassRunner | null = null;
   /** Seconds spent per part, for `sentiscope bench`. */
   readonly timings = { audio: 0, visual: 0 };
 
@@ -134,37 +137,23 @@ export class SpanFeatureExtractor {
 
   private async visualOf(segments: readonly SpanSegment[], from: number, to: number): Promise<(Float32Array | string)[]> {
     if (!this.media.probe?.video) return segments.map(() => 'no video stream');
-    const began = performance.now();
-    this.analyzer ??= VisualAnalyzer.create({ recipe: this.options.visualRecipe, modelDir: this.options.faceModelDir });
-    const analyzer = await this.analyzer;
-    const still = this.media.kind === 'image';
-    const inSomeSegment = (time: number) => still || segments.some((s) => time >= s.start && time < s.end);
-    const frames: VisualFrameFeatures[] = [];
-    // Detect and track ([Note: detect and track]): a skipped stretch between segments ends a run.
-    const track = analyzer.track();
-    try {
-      const range = still ? {} : { start: from, end: to };
-      for await (const frame of sampleFrames(this.media.path!, { fps: analyzer.recipe.fps, maxSize: analyzer.recipe.maxSize, ...range })) {
-        this.options.signal?.throwIfAborted();
-        // Frames between segments are decoded (ffmpeg cannot skip them) but never analysed.
-        if (inSomeSegment(frame.time)) frames.push(...(await track.push(frame)));
-      }
-      frames.push(...(await track.flush()));
-    } catch (err) {
-      if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) {
-        return segments.map(() => (err.code === 'no-video' ? 'no video stream' : `undecodable: ${err.message}`));
-      }
-      throw err;
-    } finally {
-      this.timings.visual += (performance.now() - began) / 1000;
-    }
-    const labels = analyzer.recipe.expression.labels;
-    return segments.map((s) => {
-      if (!still && s.end <= s.start) return 'empty range';
-      const statistics = visualStatistics(frames, labels, still ? {} : { start: s.start, end: s.end });
-      if (statistics.frames === 0) return 'no frames in range';
-      if (statistics.faceFrames === 0) return 'no face';
-      return visualStatisticsVector(statistics);
-    });
+    this.visual ??= (this.options.visualPass ?? inThreadVisualPass)({ recipe: this.options.visualRecipe, modelDir: this.options.faceModelDir });
+    const request = {
+      path: this.media.path!,
+      still: this.media.kind === 'image',
+      from,
+      to,
+      segments: segments.map((s) => ({ start: s.start, end: s.end })),
+    };
+    const { result, seconds } = await this.visual.run(request, this.options.signal);
+    this.timings.visual += seconds;
+    return result;
+  }
+
+  /** Stops the visual runner (its worker, if any); the extractor is not used after. */
+  async close(): Promise<void> {
+    const visual = this.visual;
+    this.visual = null;
+    await visual?.close();
   }
 }
