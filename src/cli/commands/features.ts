@@ -6,7 +6,7 @@ import { UsageError, parseCommandArgs, requireOption, type Command } from '../co
 
 export const featuresCommand: Command = {
   name: 'features',
-  usage: 'features --in IN.csv --out DIR [--base DIR] [--jobs N]',
+  usage: 'features --in IN.csv --out DIR [--base DIR] [--jobs N] [--sequences]',
   summary: 'Per-segment text/audio/visual features as .npy + rows.csv, for training a model pack',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -14,6 +14,8 @@ export const featuresCommand: Command = {
       out: { type: 'string' },
       base: { type: 'string' },
       jobs: { type: 'string' },
+      // Also the per-frame audio/visual sequences (ragged .npy + offsets) the seed architectures read.
+      sequences: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const input = requireOption(values.in, '--in');
@@ -29,6 +31,7 @@ export const featuresCommand: Command = {
     try {
       const summary = await exportSegmentFeatures(table, extractor, outDir, {
         jobs,
+        sequences: values.sequences === true,
         onProgress: ({ done, total, present }) => {
           const now = Date.now();
           if (done !== total && now - lastReport < 2000) return;

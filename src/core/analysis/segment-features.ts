@@ -16,12 +16,20 @@ import { SentiscopeError } from '../../shared/errors';
 import type { Modality } from '../models/manifest';
 import {
   type AcousticRecipe,
+  type AcousticFrames,
   DEFAULT_ACOUSTIC_RECIPE,
   acousticStatisticNames,
   extractAcousticFeaturesFromMedia,
   utteranceStatistics,
 } from './acoustic';
-import { DEFAULT_VISUAL_RECIPE, EMOTION_LABELS, VisualAnalyzer, type VisualRecipe, describeVisualRecipeMismatch } from './face';
+import {
+  DEFAULT_VISUAL_RECIPE,
+  EMOTION_LABELS,
+  VisualAnalyzer,
+  type VisualFrameFeatures,
+  type VisualRecipe,
+  describeVisualRecipeMismatch,
+} from './face';
 import { DEFAULT_TEXT_RECIPE, type TextRecipe, lexiconFeatures } from './text';
 
 export interface MediaRange {
@@ -39,10 +47,20 @@ export interface SegmentSource {
   visual?: MediaRange | null;
 }
 
+/** A per-frame matrix, row-major frames x dims; column names in `names`. */
+export interface FrameSequence {
+  frames: number;
+  dims: number;
+  data: Float32Array;
+  names: string[];
+}
+
 export interface SegmentFeatures {
   text: { tokens: string[]; lexicon: Float32Array } | null;
-  audio: { statistics: Float32Array } | null;
-  visual: { statistics: Float32Array } | null;
+  /** `frames` (only with extract(..., { frames: true })): the acoustic frames the statistics summarise. */
+  audio: { statistics: Float32Array; frames?: FrameSequence } | null;
+  /** `frames` (only with extract(..., { frames: true })): one VISUAL_FRAME_NAMES row per sampled frame. */
+  visual: { statistics: Float32Array; frames?: FrameSequence } | null;
   /** Why each absent modality is absent (a modality not asked for reads 'not given'). */
   absent: Partial<Record<Modality, string>>;
 }
@@ -64,6 +82,18 @@ export const VISUAL_STATISTICS_NAMES: string[] = [
   ...EMOTION_LABELS.map((label) => `emotion_${label}_mean`),
   'face_score_mean',
 ];
+
+/**
+ * Column names of a visual frame row (visualFrameMatrix): the per-frame source of the
+ * visual statistics (face_ratio is the mean of `face`; the emotion and score means are over
+ * the rows with face = 1). Frames without a face carry zeros.
+ */
+export const VISUAL_FRAME_NAMES: string[] = ['face', ...EMOTION_LABELS.map((label) => `emotion_${label}`), 'face_score'];
+
+export interface SegmentExtractOptions {
+  /** Also return the per-frame matrices (audio.frames, visual.frames) of present modalities. */
+  frames?: boolean;
+}
 
 /** ln(1e-8): a frame quieter than -80 dBFS counts as digital silence, see [Note: segment presence]. */
 export const SILENCE_LOG_ENERGY = Math.log(1e-8);
@@ -106,7 +136,7 @@ export class SegmentFeatureExtractor {
     return acousticStatisticNames(this.acousticRecipe);
   }
 
-  async extract(source: SegmentSource): Promise<SegmentFeatures> {
+  async extract(source: SegmentSource, options: SegmentExtractOptions = {}): Promise<SegmentFeatures> {
     if (this.closed) throw new Error('SegmentFeatureExtractor.extract after close()');
     const absent: SegmentFeatures['absent'] = {};
     // Missing files first: a typo in the input must not pass for an absent modality.
@@ -125,7 +155,8 @@ export class SegmentFeatureExtractor {
     else {
       const result = await this.audioStatistics(source.audio);
       if (typeof result === 'string') absent.audio = result;
-      else audio = { statistics: result };
+      else if (options.frames) audio = { statistics: result.statistics, frames: acousticFrameSequence(result.frames) };
+      else audio = { statistics: result.statistics };
     }
 
     let visual: SegmentFeatures['visual'] = null;
@@ -133,7 +164,8 @@ export class SegmentFeatureExtractor {
     else {
       const result = await this.visualStatistics(source.visual);
       if (typeof result === 'string') absent.visual = result;
-      else visual = { statistics: result };
+      else if (options.frames) visual = { statistics: result.statistics, frames: visualFrameMatrix(result.frames) };
+      else visual = { statistics: result.statistics };
     }
     return { text, audio, visual, absent };
   }
@@ -144,7 +176,7 @@ export class SegmentFeatureExtractor {
     this.visualAnalyzer = null;
   }
 
-  private async audioStatistics(range: MediaRange): Promise<Float32Array | string> {
+  private async audioStatistics(range: MediaRange): Promise<{ statistics: Float32Array; frames: AcousticFrames } | string> {
     const empty = emptyRange(range);
     if (empty) return empty;
     let frames;
@@ -161,10 +193,10 @@ export class SegmentFeatureExtractor {
     for (let t = 0; t < frames.frames; t++) loudest = Math.max(loudest, frames.data[t * frames.dims + energy]);
     const voicedRatio = statistics.values[statistics.names.indexOf('voiced_ratio')];
     if (loudest < SILENCE_LOG_ENERGY && voicedRatio === 0) return 'silent';
-    return statistics.values;
+    return { statistics: statistics.values, frames };
   }
 
-  private async visualStatistics(range: MediaRange): Promise<Float32Array | string> {
+  private async visualStatistics(range: MediaRange): Promise<{ statistics: Float32Array; frames: VisualFrameFeatures[] } | string> {
     const empty = emptyRange(range);
     if (empty) return empty;
     this.visualAnalyzer ??= VisualAnalyzer.create({ recipe: this.visualRecipe, modelDir: this.faceModelDir });
@@ -182,7 +214,7 @@ export class SegmentFeatureExtractor {
           return `undecodable: ${features.absence.message}`;
       }
     }
-    return visualStatisticsVector(features.statistics);
+    return { statistics: visualStatisticsVector(features.statistics), frames: features.frames };
   }
 }
 
@@ -197,6 +229,24 @@ export function visualStatisticsVector(statistics: {
   if (statistics.meanEmotions) vector.set(statistics.meanEmotions, 1);
   vector[vector.length - 1] = statistics.meanScore ?? 0;
   return vector;
+}
+
+/** The acoustic frames without their recipe (the caller has it as extractor.acousticRecipe). */
+function acousticFrameSequence(frames: AcousticFrames): FrameSequence {
+  return { frames: frames.frames, dims: frames.dims, data: frames.data, names: frames.names };
+}
+
+/** One VISUAL_FRAME_NAMES row per sampled frame, in time order. */
+export function visualFrameMatrix(frames: readonly VisualFrameFeatures[]): FrameSequence {
+  const dims = VISUAL_FRAME_NAMES.length;
+  const data = new Float32Array(frames.length * dims);
+  frames.forEach((frame, t) => {
+    if (!frame.present || !frame.emotions) return;
+    data[t * dims] = 1;
+    data.set(frame.emotions, t * dims + 1);
+    data[t * dims + dims - 1] = frame.score;
+  });
+  return { frames: frames.length, dims, data, names: VISUAL_FRAME_NAMES };
 }
 
 function emptyRange(range: MediaRange): string | null {

@@ -1,16 +1,19 @@
 // Extracting a whole segment table into the files training reads (`sentiscope features`):
 // rows.csv (ids, carried labels, presence and absence reasons), tokens.jsonl, one float32
 // .npy matrix per feature (zeros where the modality is absent; presence.npy says which),
-// and features.json (recipes, column names, counts). See training/README.md.
+// and features.json (recipes, column names, counts). With `sequences`, also the ragged
+// per-frame matrices the seed architectures read (frame-sequences.ts). See training/README.md.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatCsv } from '../../../shared/csv';
 import { SentiscopeError } from '../../../shared/errors';
 import { MODALITIES, type Modality } from '../../models/manifest';
-import { encodeNpyFloat32 } from '../../io/npy';
+import { encodeNpyFloat32, encodeNpyInt64Vector } from '../../io/npy';
+import { acousticFeatureNames } from '../acoustic';
 import { LEXICON_FEATURE_NAMES } from '../text';
-import { type SegmentFeatureExtractor, type SegmentFeatures, VISUAL_STATISTICS_NAMES } from '../segment-features';
+import { type SegmentFeatureExtractor, type SegmentFeatures, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../segment-features';
+import { raggedFrames } from './frame-sequences';
 import type { SegmentTable } from './segment-table';
 
 export const FEATURES_FORMAT = 'sentiscope-features';
@@ -38,8 +41,14 @@ export async function exportSegmentFeatures(
   table: SegmentTable,
   extractor: SegmentFeatureExtractor,
   outDir: string,
-  options: { jobs?: number; onProgress?: (progress: FeatureProgress) => void } = {},
+  options: {
+    jobs?: number;
+    onProgress?: (progress: FeatureProgress) => void;
+    /** Also write audio_frames.npy / visual_frames.npy and their offsets. */
+    sequences?: boolean;
+  } = {},
 ): Promise<FeatureExportSummary> {
+  const sequences = options.sequences ?? false;
   const jobs = Math.max(1, Math.floor(options.jobs ?? 2));
   const results: SegmentFeatures[] = new Array(table.rows.length);
   const present: Record<Modality, number> = { text: 0, audio: 0, visual: 0 };
@@ -50,7 +59,7 @@ export async function exportSegmentFeatures(
       const i = next++;
       const row = table.rows[i];
       try {
-        results[i] = await extractor.extract(row.source);
+        results[i] = await extractor.extract(row.source, { frames: sequences });
       } catch (err) {
         if (err instanceof SentiscopeError) {
           throw new SentiscopeError(err.code, `${table.file} line ${row.line}: ${err.message}`, err.file ?? table.file);
@@ -63,7 +72,7 @@ export async function exportSegmentFeatures(
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, table.rows.length) }, worker));
-  return writeFeatureFiles(table, extractor, results, outDir);
+  return writeFeatureFiles(table, extractor, results, outDir, sequences);
 }
 
 async function writeFeatureFiles(
@@ -71,6 +80,7 @@ async function writeFeatureFiles(
   extractor: SegmentFeatureExtractor,
   results: SegmentFeatures[],
   outDir: string,
+  sequences: boolean,
 ): Promise<FeatureExportSummary> {
   const n = results.length;
   const audioNames = extractor.audioStatisticsNames;
@@ -112,6 +122,7 @@ async function writeFeatureFiles(
     ...MODALITIES.map((m) => `present_${m}`),
     ...MODALITIES.map((m) => `absent_${m}`),
   ];
+  const frames = sequences ? frameSequenceFiles(extractor, results) : null;
   const description = {
     format: FEATURES_FORMAT,
     formatVersion: FEATURES_FORMAT_VERSION,
@@ -128,6 +139,7 @@ async function writeFeatureFiles(
       audio_statistics: audioNames,
       visual_statistics: VISUAL_STATISTICS_NAMES,
       presence: [...MODALITIES],
+      ...frames?.columns,
     },
     files: {
       rows: 'rows.csv',
@@ -136,7 +148,9 @@ async function writeFeatureFiles(
       audio_statistics: 'audio_statistics.npy',
       visual_statistics: 'visual_statistics.npy',
       presence: 'presence.npy',
+      ...frames?.files,
     },
+    ...(frames ? { sequences: frames.sequences } : {}),
   };
 
   try {
@@ -151,6 +165,7 @@ async function writeFeatureFiles(
     ['audio_statistics.npy', encodeNpyFloat32(audio, n, audioNames.length)],
     ['visual_statistics.npy', encodeNpyFloat32(visual, n, VISUAL_STATISTICS_NAMES.length)],
     ['presence.npy', encodeNpyFloat32(presence, n, MODALITIES.length)],
+    ...(frames?.contents ?? []),
     ['features.json', JSON.stringify(description, null, 2) + '\n'],
   ];
   for (const [name, content] of files) {
@@ -162,4 +177,29 @@ async function writeFeatureFiles(
     }
   }
   return { rows: n, present, absent, files: files.map(([name]) => join(outDir, name)) };
+}
+
+/** The ragged frame files of `--sequences` and what features.json says about them. */
+function frameSequenceFiles(extractor: SegmentFeatureExtractor, results: SegmentFeatures[]) {
+  const audioFrameNames = acousticFeatureNames(extractor.acousticRecipe);
+  const audio = raggedFrames(results, 'audio', audioFrameNames.length);
+  const visual = raggedFrames(results, 'visual', VISUAL_FRAME_NAMES.length);
+  const contents: [string, Buffer][] = [
+    ['audio_frames.npy', encodeNpyFloat32(audio.data, audio.total, audio.dims)],
+    ['audio_frame_offsets.npy', encodeNpyInt64Vector(audio.offsets)],
+    ['visual_frames.npy', encodeNpyFloat32(visual.data, visual.total, visual.dims)],
+    ['visual_frame_offsets.npy', encodeNpyInt64Vector(visual.offsets)],
+  ];
+  return {
+    contents,
+    columns: { audio_frames: audioFrameNames, visual_frames: VISUAL_FRAME_NAMES },
+    files: Object.fromEntries(contents.map(([name]) => [name.replace(/\.npy$/, ''), name])),
+    // Audio: one frame per hop (snip-edges: frame t covers [t*hop, t*hop + frameLength)
+    // from the range's start); visual: sampleFrames at the recipe's fps (a still: one frame).
+    // The recipes themselves are features.json's `recipes`.
+    sequences: {
+      audio: { frames: audio.total, framesPerSecond: 1000 / extractor.acousticRecipe.hopMs },
+      visual: { frames: visual.total, framesPerSecond: extractor.visualRecipe.fps },
+    },
+  };
 }
