@@ -45,6 +45,14 @@ export class FileProblems {
     if (this.list.length < MAX_FILE_PROBLEMS) this.list.push({ line, reason });
   }
 
+  /** A time cell (see parseTimeCell); a bad one is recorded against `line` and read as null. */
+  time(line: number, cell: string, column: string): number | null {
+    const parsed = parseTimeCell(cell, column);
+    if (typeof parsed !== 'string') return parsed;
+    this.add(line, parsed);
+    return null;
+  }
+
   get any(): boolean {
     return this.count > 0;
   }

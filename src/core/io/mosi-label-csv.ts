@@ -29,7 +29,6 @@ import {
   columnIndex,
   formatSeconds,
   parseNumberCell,
-  parseTimeCell,
   readCsvTable,
 } from './file-problems';
 import { parseSplit } from './splits';
@@ -149,16 +148,8 @@ export function parseMosiLabelCsv(text: string, file: string): MosiRow[] {
     const mode = parseSplit(cell('mode'));
     if (mode === undefined) problems.add(line, `mode "${cell('mode')}" is not train, valid or test`);
 
-    const time = (name: string): number | null => {
-      const parsed = parseTimeCell(cell(name), name);
-      if (typeof parsed === 'string') {
-        problems.add(line, parsed);
-        return null;
-      }
-      return parsed;
-    };
-    const start = time('start_s');
-    const end = time('end_s');
+    const start = problems.time(line, cell('start_s'), 'start_s');
+    const end = problems.time(line, cell('end_s'), 'end_s');
     if (start !== null && end !== null && start > end) problems.add(line, `start_s ${start} is after end_s ${end}`);
 
     const questionable = parseBool(cell('questionable'));

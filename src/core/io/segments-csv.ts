@@ -27,7 +27,6 @@ import {
   columnIndex,
   formatSeconds,
   parseNumberCell,
-  parseTimeCell,
   readCsvTable,
 } from './file-problems';
 import { parseSplit } from './splits';
@@ -88,10 +87,9 @@ export function parseSegmentsCsv(text: string, file: string): SegmentRow[] {
     }
 
     const time = (name: string): number => {
-      const parsed = parseTimeCell(cell(name), name);
-      if (parsed === null) problems.add(line, `${name} is empty; a segment needs start and end times`);
-      else if (typeof parsed === 'string') problems.add(line, parsed);
-      return typeof parsed === 'number' ? parsed : 0;
+      const value = problems.time(line, cell(name), name);
+      if (value === null && cell(name).trim() === '') problems.add(line, `${name} is empty; a segment needs start and end times`);
+      return value ?? 0;
     };
     const start = time('start_s');
     const end = time('end_s');

@@ -12,7 +12,7 @@
 // refused: where the untimed rows go is not known. Other columns are ignored. The whole
 // file is checked first; every problem is reported with its line number.
 
-import { FileProblems, columnIndex, parseTimeCell, readCsvTable } from './file-problems';
+import { FileProblems, columnIndex, readCsvTable } from './file-problems';
 
 export interface TranscriptCsvRow {
   /** Line in the file (header = 1), for messages. */
@@ -59,16 +59,8 @@ export function parseTranscriptCsv(text: string, file: string): TranscriptCsv {
       const i = index.get(name);
       return i === undefined ? '' : (cells[i] ?? '');
     };
-    const time = (name: string): number | null => {
-      const parsed = parseTimeCell(cell(name), name);
-      if (typeof parsed === 'string') {
-        problems.add(line, parsed);
-        return null;
-      }
-      return parsed;
-    };
-    const start = time('start_s');
-    const end = time('end_s');
+    const start = problems.time(line, cell('start_s'), 'start_s');
+    const end = problems.time(line, cell('end_s'), 'end_s');
     const rowText = cell('text').trim();
     const startGiven = cell('start_s').trim() !== '';
     const endGiven = cell('end_s').trim() !== '';

@@ -22,7 +22,7 @@
 
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { FileProblems, columnIndex, parseTimeCell, readCsvTable } from '../../io/file-problems';
+import { FileProblems, columnIndex, readCsvTable } from '../../io/file-problems';
 import { readTextFile } from '../../io/text-file';
 import type { Modality } from '../../models/manifest';
 import type { SegmentSource } from '../segment-features';
@@ -126,13 +126,11 @@ export async function readSegmentTable(file: string, options: ReadSegmentTableOp
     if (media.image && media.video) problems.add(line, 'gives both image and video: give one visual source per row');
     if (anyInput && !has('text') && !media.image && !media.audio && !media.video) problems.add(line, 'the row has no text, image, audio or video');
 
-    const start = parseTimeCell(cell('start_s'), 'start_s');
-    const end = parseTimeCell(cell('end_s'), 'end_s');
-    if (typeof start === 'string') problems.add(line, start);
-    if (typeof end === 'string') problems.add(line, end);
+    const start = problems.time(line, cell('start_s'), 'start_s');
+    const end = problems.time(line, cell('end_s'), 'end_s');
     const range = {
-      ...(typeof start === 'number' ? { start } : {}),
-      ...(typeof end === 'number' ? { end } : {}),
+      ...(start !== null ? { start } : {}),
+      ...(end !== null ? { end } : {}),
     };
     if (range.start !== undefined && range.end !== undefined && range.end < range.start) {
       problems.add(line, `end_s ${range.end} is before start_s ${range.start}`);
