@@ -209,8 +209,7 @@ export const contract = {
 
   'media:add': channel<Media>()(object({ path: str })),
   'media:list': channel<Media[]>()(none),
-  'media:peaks': channel<WaveformPeaks>()(object({ mediaId: int, peaksPerSecond: optional(int) })),
-  /** The same peaks as 'media:peaks', packed as base64 Float32 (what the page loads). */
+  /** Waveform peaks (cached on disk), packed as base64 Float32 for the page. */
   'media:peaksPacked': channel<PackedWaveformPeaks>()(object({ mediaId: int, peaksPerSecond: optional(int) })),
   /** Log-mel spectrogram of [start, end) seconds, computed in the core; windows longer than 60 s are cut to 60 s. */
   'media:spectrogram': channel<SpectrogramWindow>()(object({ mediaId: int, start: num, end: num })),

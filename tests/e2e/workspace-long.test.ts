@@ -56,7 +56,7 @@ beforeAll(async () => {
     store.close();
   }
   // Peaks computed once here, as the first open of a file does; the page then gets them from the cache.
-  await ws.handlers['media:peaks']({ mediaId: media.id });
+  await ws.handlers['media:peaksPacked']({ mediaId: media.id });
 }, 240_000);
 
 afterAll(async () => {

@@ -144,7 +144,12 @@ describe('contract handlers', () => {
     expect(err.message).toContain(fake);
     expect((await handlers['media:list'](undefined)).map((m) => m.name)).toEqual(['Oz06ZWiO20M_6']);
 
-    const peaks = await handlers['media:peaks']({ mediaId: clip.id });
+    const packed = await handlers['media:peaksPacked']({ mediaId: clip.id });
+    const bytes = Buffer.from(packed.data, 'base64');
+    const peaks = {
+      ...packed,
+      peaks: Array.from({ length: packed.count }, (_, i) => bytes.readFloatLE(i * 4)),
+    };
     expect(peaks.duration).toBeCloseTo(7.5, 2);
     expect(peaks.peaks.length).toBeGreaterThan(7 * peaks.peaksPerSecond);
     expect(Math.max(...peaks.peaks)).toBeGreaterThan(0.05);

@@ -39,7 +39,6 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'project:current': () => null,
     'media:add': unused('media:add'),
     'media:list': () => [],
-    'media:peaks': unused('media:peaks'),
     'media:peaksPacked': unused('media:peaksPacked'),
     'media:spectrogram': unused('media:spectrogram'),
     'dialog:openFile': unused('dialog:openFile'),
@@ -316,7 +315,7 @@ describe('the contract over POST /api/<channel>', () => {
     const backwards = await call('segments:create', { mediaId: CLIP_ID, start: 3, end: 1 });
     expect(backwards.status).toBe(400);
     expect((await json(backwards)).error.message).toBe('segment end 1 must be after its start 3');
-    const unusedChannel = await call('media:peaks', { mediaId: 1 });
+    const unusedChannel = await call('media:peaksPacked', { mediaId: 1 });
     expect(unusedChannel.status).toBe(500);
     expect((await json(unusedChannel)).error.code).toBe('internal');
   });

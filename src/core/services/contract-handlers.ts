@@ -76,8 +76,6 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
     'media:add': ({ path }) => addMediaFile(session.require(), path),
     'media:list': () => session.require().listMedia(),
-    'media:peaks': ({ mediaId, peaksPerSecond }) =>
-      getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond }),
     'media:peaksPacked': async ({ mediaId, peaksPerSecond }) =>
       packWaveformPeaks(await getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond })),
     'media:spectrogram': ({ mediaId, start, end }) => spectrogramWindow(mediaFile(mediaId), start, end),
