@@ -2,6 +2,7 @@
 // when any row is bad, so a user sees every problem (up to a limit) in one go, each
 // as "FILE line N: reason", instead of fixing them one import at a time.
 
+import { fixedDecimals } from '../../shared/fixed-decimals';
 import { CsvError, parseCsv, type CsvTable } from '../../shared/csv';
 import { SentiscopeError, type ErrorCode } from '../../shared/errors';
 
@@ -97,8 +98,7 @@ export function columnIndex(header: readonly string[], problems: FileProblems): 
 /** Seconds with millisecond precision, the way segments and label files write times. */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) throw new RangeError(`formatSeconds: expected a finite time, got ${seconds}`);
-  const text = seconds.toFixed(3);
-  return text === '-0.000' ? '0.000' : text;
+  return fixedDecimals(seconds, 3);
 }
 
 /** A time cell in seconds: empty -> null, else a number >= 0. A string reason when bad. */

@@ -13,6 +13,7 @@
 // pred_score; empty where the modality is absent), then the input's other columns.
 // Numbers are written with 4 decimals.
 
+import { fixedDecimals } from '../../shared/fixed-decimals';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -62,10 +63,7 @@ export interface BatchPredictReport {
   output: string;
 }
 
-const number = (v: number) => {
-  const text = v.toFixed(4);
-  return text === '-0.0000' ? '0.0000' : text;
-};
+const number = (v: number) => fixedDecimals(v, 4);
 
 /** The prediction cells of one row, in PREDICTION_COLUMNS order. */
 export function predictionCells(prediction: SegmentPrediction, classes: readonly string[]): string[] {

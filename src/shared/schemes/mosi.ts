@@ -1,6 +1,7 @@
 // CMU-MOSI sentiment score helpers: a score in [-3, 3], written the way MMSA's
 // label.csv and ../shared/data/mosi/segments.csv write it (4 decimals).
 
+import { fixedDecimals } from '../fixed-decimals';
 import type { Polarity } from '../domain';
 
 export const MOSI_MIN = -3;
@@ -52,6 +53,5 @@ export function parseAnnotation(cell: string): MosiAnnotation | undefined {
  */
 export function formatScore(score: number): string {
   if (!Number.isFinite(score)) throw new RangeError(`formatScore: expected a finite score, got ${score}`);
-  const text = score.toFixed(4);
-  return text === '-0.0000' ? '0.0000' : text;
+  return fixedDecimals(score, 4);
 }

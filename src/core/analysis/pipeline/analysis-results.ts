@@ -1,6 +1,7 @@
 // A media item's stored predictions of one model as output rows (`sentiscope analyze
 // --out`): the same number conventions as `sentiscope predict` ([Note: predict output]).
 
+import { fixedDecimals } from '../../../shared/fixed-decimals';
 import { formatCsv } from '../../../shared/csv';
 import { POLARITIES } from '../../../shared/domain';
 import type { ProjectStore } from '../../store';
@@ -61,18 +62,13 @@ export function analysisRows(store: ProjectStore, mediaId: number, model: { id: 
   });
 }
 
-const fixed = (v: number, digits: number) => {
-  const text = v.toFixed(digits);
-  return /^-0\.0+$/.test(text) ? text.slice(1) : text;
-};
-
 export function formatAnalysisCsv(rows: readonly AnalysisRow[]): string {
   const cells = rows.map((r) =>
     ANALYSIS_COLUMNS.map((c) => {
       const v = r[c];
       if (v === null) return '';
       if (typeof v === 'string') return v;
-      return fixed(v, c === 'start_s' || c === 'end_s' ? 3 : 4);
+      return fixedDecimals(v, c === 'start_s' || c === 'end_s' ? 3 : 4);
     }),
   );
   return formatCsv(ANALYSIS_COLUMNS, cells);
