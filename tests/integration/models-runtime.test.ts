@@ -109,7 +109,7 @@ describe('model packs', () => {
     expect(message).toContain('detector.minScore: pack expects 0.5');
   });
 
-  it('refuses an unknown feature kind, frame sequences it cannot feed, and other columns', async () => {
+  it('refuses an unknown feature kind, frame sequences without their columns, and other columns', async () => {
     const unknown = await packCopy('unknown-kind', (m) => {
       (m.fusion.inputs[2] as { feature: string }).feature = 'audio.wav2vec2';
     });
@@ -117,7 +117,8 @@ describe('model packs', () => {
     const frames = await packCopy('frames', (m) => {
       m.fusion.inputs[2] = { name: 'audio_frames', dtype: 'float32', shape: [1, 'frames', 57], feature: 'audio.frames' };
     });
-    expect((await refusal(loadModelPack(frames))).message).toContain('does not compute frame sequences');
+    // Frame sequences are fed (tests/integration/sequence-packs.test.ts), but only with the extractor's columns named.
+    expect((await refusal(loadModelPack(frames))).message).toContain('fusion input "audio_frames" (audio.frames) must list its "columns"');
     const columns = await packCopy('columns', (m) => {
       m.fusion.inputs[3].columns = [...m.fusion.inputs[3].columns!].reverse();
     });

@@ -18,6 +18,7 @@ import {
   type AcousticRecipe,
   type AcousticFrames,
   DEFAULT_ACOUSTIC_RECIPE,
+  acousticFeatureNames,
   acousticStatisticNames,
   extractAcousticFeaturesFromMedia,
   utteranceStatistics,
@@ -63,6 +64,11 @@ export interface SegmentFeatures {
   visual: { statistics: Float32Array; frames?: FrameSequence } | null;
   /** Why each absent modality is absent (a modality not asked for reads 'not given'). */
   absent: Partial<Record<Modality, string>>;
+  /**
+   * Pooled embeddings by the pack's encoder plug-ins, per modality (encoder-features.ts);
+   * set only for packs that name encoders. A modality missing here has no embedding.
+   */
+  embeddings?: Partial<Record<Modality, Float32Array>>;
 }
 
 export interface SegmentFeatureOptions {
@@ -72,6 +78,9 @@ export interface SegmentFeatureOptions {
   /** Folder with the face models (default resources/models/face). */
   faceModelDir?: string;
 }
+
+/** Column names of an acoustic frame row (audio.frames, `features --sequences`), default recipe. */
+export const AUDIO_FRAME_NAMES: string[] = acousticFeatureNames(DEFAULT_ACOUSTIC_RECIPE);
 
 /** Column names of the audio statistics vector (acoustic utteranceStatistics, default recipe). */
 export const AUDIO_STATISTICS_NAMES: string[] = acousticStatisticNames(DEFAULT_ACOUSTIC_RECIPE);

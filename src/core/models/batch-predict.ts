@@ -19,8 +19,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatCsvCell } from '../../shared/csv';
 import { SentiscopeError } from '../../shared/errors';
+import type { EncoderFeatureExtractor } from '../analysis/encoder-features';
 import { readSegmentTable } from '../analysis/features/segment-table';
-import { SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/segment-features';
+import { type SegmentExtractOptions, SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/segment-features';
 import type { Device, ExecutionProvider, ProviderFallback } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
 import { MODALITIES, type Modality } from './manifest';
@@ -83,16 +84,16 @@ const FATAL = new Set(['tool-missing', 'internal']);
  * Features of one row. Should extraction throw for one modality (an unexpected decoder
  * failure), that modality alone is absent, with the error as its reason.
  */
-async function extractRow(extractor: SegmentFeatureExtractor, source: SegmentSource): Promise<SegmentFeatures> {
+async function extractRow(extractor: SegmentFeatureExtractor, source: SegmentSource, options: SegmentExtractOptions): Promise<SegmentFeatures> {
   try {
-    return await extractor.extract(source);
+    return await extractor.extract(source, options);
   } catch (err) {
     if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
   }
   const parts = await Promise.all(
     MODALITIES.map(async (m) => {
       try {
-        return await extractor.extract({ [m]: source[m] });
+        return await extractor.extract({ [m]: source[m] }, options);
       } catch (err) {
         if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
         return { text: null, audio: null, visual: null, absent: { [m]: err.message } } as SegmentFeatures;
@@ -127,6 +128,15 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
     visualRecipe: manifest.inputs.visual?.recipe,
   });
 
+  // Frames only for a pack that reads them ([Note: absent frames] in fusion-runner.ts).
+  const extractOptions: SegmentExtractOptions = { frames: runner.framesOf.length > 0 };
+  // Encoder plug-ins (and @huggingface/transformers) load only for a pack that names one.
+  let encoders: EncoderFeatureExtractor | null = null;
+  if (pack.encoders.length) {
+    const { EncoderFeatureExtractor } = await import('../analysis/encoder-features');
+    encoders = await EncoderFeatureExtractor.open(pack.encoders, { device: options.device, threads: options.threads });
+  }
+
   await mkdir(dirname(output), { recursive: true });
   const temporary = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
   const stream = createWriteStream(temporary, { encoding: 'utf8' });
@@ -149,12 +159,17 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
         audio: manifest.modalities.includes('audio') ? row.source.audio : null,
         visual: manifest.modalities.includes('visual') ? row.source.visual : null,
       };
-      const features = await extractRow(extractor, source);
-      const missing = MODALITIES.filter((m) => source[m] != null && features[m] === null);
+      // A modality read only through its encoder skips the built-in extractors.
+      const extracted = { ...source };
+      for (const m of MODALITIES) if (!runner.extractedOf.includes(m)) extracted[m] = null;
+      let features = await extractRow(extractor, extracted, extractOptions);
+      if (encoders) features = await encoders.addTo(features, source, runner.extractedOf);
+      const taking = runner.presentModalities(features);
+      const missing = MODALITIES.filter((m) => source[m] != null && !taking.includes(m));
       if (missing.length) {
         rowsWithAbsence++;
         if (noted++ < 20) {
-          note(`line ${row.line} (${row.ids.join(' ')}): ${missing.map((m) => `${m} absent (${features.absent[m] ?? 'unknown'})`).join(', ')}`);
+          note(`line ${row.line} (${row.ids.join(' ')}): ${missing.map((m) => `${m} absent (${features.absent[m] ?? (features[m] ? 'no frames' : 'unknown')})`).join(', ')}`);
         }
       }
       const prediction = await predictWithContributions(runner, features);
@@ -174,6 +189,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
     throw err;
   } finally {
     extractor.close();
+    await encoders?.close();
   }
   if (noted > 20) note(`... and ${noted - 20} more rows with an absent modality`);
   return {

@@ -2,10 +2,30 @@
 // manifest's tensor specs; a modality that is absent (or masked out for contributions)
 // gets zeros in every one of its inputs and 0 in the presence mask, so "absent" means one
 // thing to the model whether the media lacked it or Shapley removed it.
+//
+// [Note: absent frames]
+// Sequence inputs (audio.frames, visual.frames [1, frames, D]; text.token_ids with a named
+// tokens axis) get the segment's frames as they are, nothing padded: at batch 1 the seed
+// graphs take every frame as real (PackExport in training/models/pack_model.py).
+// An absent or masked-out modality is fed as ONE zero frame (text: one token id 0) with
+// presence 0; the graph must not read a frames axis of length 0.
+// A modality the extractor calls present but whose sequence has no frame counts as ABSENT
+// (one zero frame, presence 0, no contribution): a zero frame is not an observation, and
+// in training (`features --sequences`) a present row always has frames (audio needs a full
+// frame for its statistics, visual a face), so presence 1 over zeros is a case the pack
+// never saw.
+//
+// [Note: encoder presence]
+// A modality the pack reads through an encoder plug-in (text.encoder, ...) takes part only
+// when its embedding was computed (features.embeddings[m]); a modality is present only when
+// EVERY kind the pack reads of it is available, so a pack reading both visual.statistics and
+// visual.encoder drops visual when either is missing. A modality read only through its
+// encoder does not need the built-in extractor at all (features[m] may be null): a CLIP
+// pack sees an image without a face.
 
 import * as ort from 'onnxruntime-node';
 import { SentiscopeError } from '../../shared/errors';
-import type { SegmentFeatures } from '../analysis/segment-features';
+import type { FrameSequence, SegmentFeatures } from '../analysis/segment-features';
 import { encodeTokens } from '../analysis/text';
 import {
   type Device,
@@ -14,8 +34,8 @@ import {
   describeProvider,
   openSession,
 } from './execution-providers';
-import { FEATURE_KINDS } from './feature-columns';
-import { MODALITIES, type Modality, type TensorSpec } from './manifest';
+import { FEATURE_KINDS, encoderModalities, extractedModalities, frameModalities } from './feature-columns';
+import { MODALITIES, type Modality, type TensorFeature, type TensorSpec } from './manifest';
 import type { ModelPack } from './pack-loader';
 
 export interface FusionOutput {
@@ -44,12 +64,23 @@ export function softmax(logits: ArrayLike<number>): number[] {
 }
 
 export class FusionRunner {
+  /** Modalities whose frame sequences the pack reads. */
+  readonly framesOf: readonly Modality[];
+  /** Modalities the pack reads through an encoder plug-in (features.embeddings). */
+  readonly encodersOf: readonly Modality[];
+  /** Modalities the pack reads with the built-in extractors (SegmentFeatureExtractor). */
+  readonly extractedOf: readonly Modality[];
+
   private constructor(
     readonly pack: ModelPack,
     private readonly session: ort.InferenceSession,
     readonly provider: ExecutionProvider,
     readonly fallbacks: ProviderFallback[],
-  ) {}
+  ) {
+    this.framesOf = frameModalities(pack.manifest.fusion.inputs);
+    this.encodersOf = encoderModalities(pack.manifest.fusion.inputs);
+    this.extractedOf = extractedModalities(pack.manifest.fusion.inputs);
+  }
 
   /** Opens the pack's fusion model on the device and checks its tensor names against the manifest. */
   static async create(pack: ModelPack, options: FusionRunnerOptions = {}): Promise<FusionRunner> {
@@ -75,9 +106,37 @@ export class FusionRunner {
     return describeProvider(this.provider, this.fallbacks);
   }
 
-  /** Modalities that have features here and that this pack reads. */
+  /**
+   * Modalities that have features here and that this pack reads; one whose frames the pack
+   * reads takes part only with at least one frame ([Note: absent frames]), one it reads
+   * through an encoder only with its embedding ([Note: encoder presence]).
+   */
   presentModalities(features: SegmentFeatures): Modality[] {
-    return MODALITIES.filter((m) => features[m] !== null && this.pack.manifest.modalities.includes(m));
+    return MODALITIES.filter((m) => {
+      if (!this.pack.manifest.modalities.includes(m)) return false;
+      if (this.encodersOf.includes(m)) {
+        if (!features.embeddings) {
+          throw new SentiscopeError(
+            'internal',
+            `${this.pack.manifest.id} reads the ${m} encoder's embedding, but the segment's features were computed without its encoders (EncoderFeatureExtractor).`,
+            this.pack.fusionFile,
+          );
+        }
+        if (!features.embeddings[m]) return false;
+      }
+      if (!this.extractedOf.includes(m)) return true;
+      if (features[m] === null) return false;
+      if (m === 'text' || !this.framesOf.includes(m)) return true;
+      const frames = features[m]!.frames;
+      if (!frames) {
+        throw new SentiscopeError(
+          'internal',
+          `${this.pack.manifest.id} reads ${m} frames, but the segment's features were extracted without them (extract with { frames: true }).`,
+          this.pack.fusionFile,
+        );
+      }
+      return frames.frames > 0;
+    });
   }
 
   /** Runs the model; `mask` removes present modalities (all present ones take part by default). */
@@ -122,13 +181,14 @@ export class FusionRunner {
     const on = kind.modality !== null && present.has(kind.modality);
     switch (spec.feature) {
       case 'text.token_ids': {
+        // A fixed tokens axis is padded with id 0; a named one gets the tokens as they are
+        // (at most maxTokens), and one id 0 when text is absent ([Note: absent frames]).
         const maxTokens = this.pack.manifest.inputs.text!.maxTokens!;
-        const ids = new BigInt64Array(maxTokens);
-        if (on) {
-          const encoded = encodeTokens(features.text!.tokens, this.pack.vocabulary!, maxTokens);
-          for (let i = 0; i < maxTokens; i++) ids[i] = BigInt(encoded.ids[i]);
-        }
-        return new ort.Tensor('int64', ids, [1, maxTokens]);
+        const encoded = on ? encodeTokens(features.text!.tokens, this.pack.vocabulary!, maxTokens) : null;
+        const length = typeof spec.shape[1] === 'number' ? maxTokens : Math.max(1, encoded?.length ?? 0);
+        const ids = new BigInt64Array(length);
+        for (let i = 0; i < Math.min(length, encoded?.length ?? 0); i++) ids[i] = BigInt(encoded!.ids[i]);
+        return new ort.Tensor('int64', ids, [1, length]);
       }
       case 'text.lexicon':
         return vectorTensor(on ? features.text!.lexicon : null, kind.columns!.length);
@@ -136,6 +196,14 @@ export class FusionRunner {
         return vectorTensor(on ? features.audio!.statistics : null, kind.columns!.length);
       case 'visual.statistics':
         return vectorTensor(on ? features.visual!.statistics : null, kind.columns!.length);
+      case 'audio.frames':
+        return framesTensor(on ? features.audio!.frames! : null, kind.columns!, this.pack.fusionFile);
+      case 'visual.frames':
+        return framesTensor(on ? features.visual!.frames! : null, kind.columns!, this.pack.fusionFile);
+      case 'text.encoder':
+      case 'audio.encoder':
+      case 'visual.encoder':
+        return embeddingTensor(spec.feature, on ? features.embeddings![kind.modality!]! : null, spec.shape[1] as number, this.pack.fusionFile);
       default:
         // pack-loader refuses packs with kinds this build cannot feed.
         throw new SentiscopeError('internal', `No input builder for ${spec.feature}.`, this.pack.fusionFile);
@@ -143,9 +211,28 @@ export class FusionRunner {
   }
 }
 
+/** [1, D] of an encoder's embedding; zeros when the modality is absent. */
+function embeddingTensor(feature: TensorFeature, values: Float32Array | null, width: number, fusionFile: string): ort.Tensor {
+  if (values && values.length !== width) {
+    throw new SentiscopeError('internal', `the ${feature} embedding has ${values.length} values where the pack expects ${width}.`, fusionFile);
+  }
+  return new ort.Tensor('float32', values ? Float32Array.from(values) : new Float32Array(width), [1, width]);
+}
+
 function vectorTensor(values: Float32Array | null, width: number): ort.Tensor {
   if (values && values.length !== width) {
     throw new SentiscopeError('internal', `feature vector has ${values.length} values where the pack expects ${width}.`, null);
   }
   return new ort.Tensor('float32', values ? Float32Array.from(values) : new Float32Array(width), [1, width]);
+}
+
+/** [1, frames, D] of a present modality's frames; one zero frame when it is absent. */
+function framesTensor(sequence: FrameSequence | null, columns: readonly string[], fusionFile: string): ort.Tensor {
+  const width = columns.length;
+  if (!sequence || sequence.frames === 0) return new ort.Tensor('float32', new Float32Array(width), [1, 1, width]);
+  if (sequence.dims !== width || sequence.names.some((name, i) => name !== columns[i])) {
+    throw new SentiscopeError('internal', `frame rows have columns [${sequence.names.join(', ')}] where the pack expects [${columns.join(', ')}].`, fusionFile);
+  }
+  const data = Float32Array.from(sequence.data.subarray(0, sequence.frames * width));
+  return new ort.Tensor('float32', data, [1, sequence.frames, width]);
 }

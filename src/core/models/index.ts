@@ -2,7 +2,7 @@
 // execution provider, running fusion models, and per-modality contributions.
 
 export * from './manifest';
-export { FEATURE_KINDS, isTensorFeature } from './feature-columns';
+export { FEATURE_KINDS, frameModalities, isTensorFeature } from './feature-columns';
 export type { FeatureKind } from './feature-columns';
 export {
   defaultModelsDir,
@@ -30,16 +30,22 @@ export { predictWithContributions } from './shapley';
 export { PREDICTION_COLUMNS, predictCsv, predictionCells } from './batch-predict';
 export type { BatchPredictOptions, BatchPredictReport } from './batch-predict';
 export type { SegmentPrediction } from './shapley';
-export { listInstalledModels, type InstalledModel } from './inventory';
+export { describePretrained, listInstalledModels, type InstalledModel } from './inventory';
 export {
   ORIGIN_FILE,
   addModelFromFolder,
   listRootedPacks,
   modelRoots,
   packFolderFor,
+  pretrainedRoot,
   removeAddedModel,
   userModelsDir,
+  userPretrainedDir,
 } from './user-models';
+export { addPretrainedFolder, inspectPretrainedFolder, listPretrained, pretrainedIdFor, pretrainedLicense, removePretrained } from './pretrained-models';
+export type { AddedPretrained, PretrainedFolderInfo, PretrainedKind, PretrainedListing } from './pretrained-models';
+export { addModelFolder, removeModel } from './model-folders';
+export type { AddedModel } from './model-folders';
 export type { ModelRoots, RootedListing } from './user-models';
 export { MODEL_INDEX_FORMAT, MODEL_INDEX_FORMAT_VERSION, downloadModel, fetchModelIndex } from './model-download';
 export type { DownloadOptions, ModelIndex, ModelIndexEntry, ModelIndexFile } from './model-download';

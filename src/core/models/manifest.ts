@@ -4,6 +4,21 @@
 // its licenses. The runtime computes every input itself from media and text, so a pack
 // whose recipes or tensor shapes differ from what this build computes is refused with a
 // message naming what differs — never run on features it was not trained on.
+//
+// A pack may also name a pretrained encoder plug-in per modality (src/core/plugins):
+// inputs.<modality>.encoder = { folder, family, dims, pooling? }, and a fusion input of kind
+// text.encoder / audio.encoder / visual.encoder then receives that encoder's pooled
+// embedding of the segment (text: its text; audio: its 16 kHz samples; visual: the image,
+// or the video frame at the segment's middle). `folder` is relative to the pack folder
+// (the pack then travels whole) or absolute; it is checked when the pack loads (config,
+// tokenizer/preprocessor and ONNX files present, the family and modality as named, dims
+// equal to the tensor's width), while the encoder itself (@huggingface/transformers) is
+// loaded only when a prediction runs. The modality still gives its recipe (checked as
+// usual). Example:
+//   "inputs": { "text": { "recipe": {...}, "encoder": { "folder": "encoders/bert", "family": "bert", "dims": 768, "pooling": "mean" } } },
+//   "fusion": { "inputs": [
+//     { "name": "text_embedding", "dtype": "float32", "shape": [1, 768], "feature": "text.encoder" },
+//     { "name": "presence", "dtype": "float32", "shape": [1, 3], "feature": "presence" } ], ... }
 
 import type { AcousticRecipe } from '../analysis/acoustic';
 import type { VisualRecipe } from '../analysis/face';
@@ -21,6 +36,8 @@ export const MODALITIES: readonly Modality[] = ['text', 'audio', 'visual'];
  * - text.lexicon: float32 [1, 11] lexicon features (VADER + AFINN), names in the recipe
  * - audio.statistics / visual.statistics: float32 [1, D] utterance statistics
  * - audio.frames / visual.frames: float32 [1, frames, D] frame sequences
+ * - text.encoder / audio.encoder / visual.encoder: float32 [1, D] the pooled embedding of
+ *   the segment by the encoder plug-in inputs.<modality>.encoder names (D = its dims)
  * - presence: float32 [1, 3] 1/0 per modality in MODALITIES order
  */
 export type TensorFeature =
@@ -30,6 +47,9 @@ export type TensorFeature =
   | 'audio.frames'
   | 'visual.statistics'
   | 'visual.frames'
+  | 'text.encoder'
+  | 'audio.encoder'
+  | 'visual.encoder'
   | 'presence';
 
 /** A dimension: a fixed size, or a name for a dynamic axis ("tokens", "frames"). */
@@ -44,16 +64,29 @@ export interface TensorSpec {
   columns?: string[];
 }
 
+/** A pretrained encoder plug-in a pack reads a modality through ([Note: model pack]). */
+export interface EncoderPlugin {
+  /** The encoder folder (config.json, tokenizer or preprocessor, ONNX): relative to the pack folder, or absolute. */
+  folder: string;
+  /** config.json model_type, e.g. "bert", "wav2vec2", "hubert", "clip". */
+  family: string;
+  /** Length of the embedding: the hidden size (text, audio), the projection size (CLIP), the label count (text classifiers). */
+  dims: number;
+  /** Text feature-extraction folders: mean over real tokens (default) or the first token. */
+  pooling?: 'mean' | 'cls';
+}
+
 export interface ModelPackInputs {
-  /** Present when the pack reads text. */
+  /** Present when the pack reads text. Every modality gives its recipe, even one read only through its encoder. */
   text?: {
     recipe: TextRecipe;
     /** Vocabulary file (one token per line; id = 2 + line index), relative to the pack. */
     vocabulary?: string;
     maxTokens?: number;
+    encoder?: EncoderPlugin;
   };
-  audio?: { recipe: AcousticRecipe };
-  visual?: { recipe: VisualRecipe };
+  audio?: { recipe: AcousticRecipe; encoder?: EncoderPlugin };
+  visual?: { recipe: VisualRecipe; encoder?: EncoderPlugin };
 }
 
 export interface ModelPackFusion {

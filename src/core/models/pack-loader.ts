@@ -12,7 +12,7 @@ import { SentiscopeError } from '../../shared/errors';
 import { DEFAULT_ACOUSTIC_RECIPE, acousticRecipeProblems, describeRecipeMismatch } from '../analysis/acoustic';
 import { DEFAULT_VISUAL_RECIPE, describeVisualRecipeMismatch } from '../analysis/face';
 import { DEFAULT_TEXT_RECIPE, vocabularyFromList } from '../analysis/text';
-import { FEATURE_KINDS, isTensorFeature } from './feature-columns';
+import { FEATURE_KINDS, isEncoderFeature, isTensorFeature } from './feature-columns';
 import {
   MODALITIES,
   MODEL_PACK_FORMAT,
@@ -21,6 +21,7 @@ import {
   type ModelPackManifest,
   type TensorSpec,
 } from './manifest';
+import { type PackEncoder, encoderEntryProblems, resolvePackEncoders } from './pack-encoders';
 
 export interface ModelPack {
   manifest: ModelPackManifest;
@@ -30,6 +31,8 @@ export interface ModelPack {
   fusionFile: string;
   /** token -> id ([Note: token ids]); null when the pack reads no token ids. */
   vocabulary: Map<string, number> | null;
+  /** The encoder plug-ins the pack reads through, folders checked; empty for most packs. */
+  encoders: PackEncoder[];
 }
 
 export interface ModelPackListing {
@@ -156,16 +159,28 @@ function checkTensor(spec: TensorSpec, m: ModelPackManifest, problems: Problems)
     return;
   }
   if (shape[0] !== 1 && typeof shape[0] !== 'string') problems.push(`${where} has batch size ${shape[0]}; the runtime feeds one segment at a time`);
+  // The width of an encoder embedding is the encoder's dims (encoderEntryProblems).
+  if (isEncoderFeature(spec.feature) && typeof shape[1] !== 'number') {
+    problems.push(`${where} (${spec.feature}) must have a fixed width (the encoder's dims), not ${JSON.stringify(shape[1])}`);
+  }
   if (kind.columns) {
-    if (spec.columns === undefined) problems.push(`${where} (${spec.feature}) must list its "columns"`);
-    else if (!isStringArray(spec.columns)) problems.push(`${where} "columns" must be a list of names`);
+    // The presence mask's order is fixed (MODALITIES); a pack may leave it unsaid.
+    if (spec.columns === undefined) {
+      if (spec.feature !== 'presence') problems.push(`${where} (${spec.feature}) must list its "columns"`);
+    } else if (!isStringArray(spec.columns)) problems.push(`${where} "columns" must be a list of names`);
     else {
       const diff = describeColumns(spec.columns, kind.columns);
       if (diff) problems.push(`${where} (${spec.feature}) columns differ from what this build computes: ${diff}`);
     }
-    if (shape[1] !== kind.columns.length) {
-      problems.push(`${where} (${spec.feature}) has width ${JSON.stringify(shape[1])}; this build computes ${kind.columns.length} columns`);
+    const width = shape[shape.length - 1];
+    if (width !== kind.columns.length) {
+      problems.push(`${where} (${spec.feature}) has width ${JSON.stringify(width)} (its last dimension); this build computes ${kind.columns.length} columns`);
     }
+  }
+  // A segment's frame count is whatever its media gives at the recipe's rate: the frames
+  // axis must be dynamic (pooling to a fixed length belongs inside the graph).
+  if (kind.rank === 3 && typeof shape[1] !== 'string') {
+    problems.push(`${where} (${spec.feature}) has a fixed frames axis ${JSON.stringify(shape[1])}; it must be a named dynamic axis (e.g. "${spec.feature.replace('.', '_')}"), since the runtime feeds every frame of the segment`);
   }
   if (spec.feature === 'text.token_ids') {
     const text = m.inputs.text;
@@ -213,6 +228,7 @@ function checkFusion(m: ModelPackManifest, problems: Problems): void {
     features.add(spec.feature);
     checkTensor(spec, m, problems);
   }
+  problems.push(...encoderEntryProblems(m));
   if (!features.has('presence')) problems.push('the fusion model takes no "presence" input, so absent modalities cannot be told apart from zeros');
   for (const modality of m.modalities) {
     if (![...features].some((f) => isTensorFeature(f) && FEATURE_KINDS[f].modality === modality)) {
@@ -309,7 +325,8 @@ export async function loadModelPack(dir: string): Promise<ModelPack> {
   if (reads && manifest.inputs.text?.vocabulary) {
     vocabulary = await readVocabulary(requireFile(folder, manifest.inputs.text.vocabulary, 'vocabulary', manifestFile));
   }
-  return { manifest, dir: folder, fusionFile, vocabulary };
+  const encoders = resolvePackEncoders(manifest, folder, manifestFile);
+  return { manifest, dir: folder, fusionFile, vocabulary, encoders };
 }
 
 /** The folder's manifest format, or null when it has no readable manifest.json. */

@@ -8,6 +8,8 @@ export { JobProgress } from './job-progress';
 export { resolveSegmentation, segmentsForJob } from './job-segments';
 export type { JobSegments, SegmentStepOptions } from './job-segments';
 export { SpanFeatureExtractor } from './span-features';
+export { SegmentFrameFeatureExtractor } from './segment-frame-features';
+export type { SegmentFrameFeatureOptions } from './segment-frame-features';
 export type { SpanFeatureOptions, SpanSegment } from './span-features';
 export { inThreadVisualPass, visualPass } from './visual-pass';
 export type { VisualPassFactory, VisualPassRequest, VisualPassResult, VisualPassRunner } from './visual-pass';
