@@ -9,6 +9,16 @@ export const SEGMENTATION_MODES: readonly SegmentationMode[] = ['auto', 'vad', '
 
 export type AnalysisDevice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
 
+/** Speech recognition for segments without text (`analyze --asr DIR`). */
+export interface AnalysisAsrSpec {
+  /** A Whisper model folder. */
+  model: string;
+  /** A language code the model knows ("en", "zh"); default English. */
+  language?: string;
+  device?: AnalysisDevice;
+  threads?: number;
+}
+
 export interface AnalysisJobSpec {
   /** The project file the job writes to (the job opens its own connection). */
   projectPath: string;
@@ -21,6 +31,8 @@ export interface AnalysisJobSpec {
   segmentation?: SegmentationMode;
   /** Pack id or folder; default the default pack. */
   model?: string;
+  /** Transcribe the segments that have no text before predicting. */
+  asr?: AnalysisAsrSpec;
   device?: AnalysisDevice;
   threads?: number;
 }

@@ -17,9 +17,12 @@ import { probeMedia } from '../../media';
 import { FusionRunner, type Modality, MODALITIES, predictWithContributions, resolveModelPack } from '../../models';
 import { addMediaFile } from '../../services/media-library';
 import { ProjectStore } from '../../store';
-import { SegmentFeatureExtractor } from '../segment-features';
+import type { EncoderFeatureExtractor } from '../encoder-features';
+import { type MediaRange, SegmentFeatureExtractor, type SegmentSource } from '../segment-features';
 import { JobProgress } from './job-progress';
 import { segmentsForJob } from './job-segments';
+import { transcribeJobSegments } from './job-transcription';
+import { SegmentFrameFeatureExtractor } from './segment-frame-features';
 import { SpanFeatureExtractor } from './span-features';
 import type { VisualPassFactory } from './visual-pass';
 
@@ -112,6 +115,15 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
     if (found.note) note(`${media.name}: ${found.note}`);
     progress.report('segment', 1, 1);
     lap('segment');
+    if (spec.asr && manifest.modalities.includes('text')) {
+      found.segments = await transcribeJobSegments(store, media, found.segments, spec.asr, {
+        signal,
+        onNote: note,
+        // Reported in the segment stage: the text is part of what a segment is.
+        onProgress: (done, total) => progress.report('segment', done, total),
+      });
+      lap('transcribe');
+    }
 
     const predicted = new Set(
       store
@@ -124,21 +136,38 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
     if (skipped) note(`${media.name}: ${skipped} of ${found.segments.length} segments already have predictions of ${model.id}@${model.version}; skipping them`);
     const uses = (m: Modality) => manifest.modalities.includes(m);
     if (uses('text') && pending.length && pending.every((s) => s.text.trim() === '')) {
-      note(`${media.name}: no transcript, so the text modality is absent (this build has no speech recognition; give --transcript)`);
+      note(`${media.name}: no transcript, so the text modality is absent (give --transcript, or --asr with a Whisper model folder)`);
     }
 
     // Also aborted when the job ends early, so a stretch decoded ahead stops with it.
     const extraction = new AbortController();
-    const extractor = new SpanFeatureExtractor(media, {
+    const extractionOptions = {
       acousticRecipe: recipes.acousticRecipe,
       visualRecipe: recipes.visualRecipe,
-      modalities: manifest.modalities,
+      // A modality read only through an encoder plug-in is embedded below, not extracted.
+      modalities: manifest.modalities.filter((m) => runner.extractedOf.includes(m)),
       signal: signal ? AbortSignal.any([signal, extraction.signal]) : extraction.signal,
-      visualPass: context.visualPass,
-    });
+    };
+    // A pack reading frame sequences gets them from the per-segment path `features
+    // --sequences` uses (segment-frame-features.ts); statistics packs take the stretch pass.
+    const extractor = runner.framesOf.length
+      ? new SegmentFrameFeatureExtractor(media, extractionOptions)
+      : new SpanFeatureExtractor(media, { ...extractionOptions, visualPass: context.visualPass });
+    // Encoder plug-ins (and @huggingface/transformers) load only for a pack that names one.
+    let encoders: EncoderFeatureExtractor | null = null;
     stopExtraction = async () => {
       extraction.abort();
       await extractor.close();
+      await encoders?.close();
+    };
+    if (pack.encoders.length) {
+      const { EncoderFeatureExtractor } = await import('../encoder-features');
+      encoders = await EncoderFeatureExtractor.open(pack.encoders, { device: spec.device, threads: spec.threads });
+    }
+    // What the encoders read of a segment: as segment-frame-features.ts ranges it.
+    const encoderSource = (segment: { start: number; end: number; text: string }): SegmentSource => {
+      const range: MediaRange = media.kind === 'image' ? { path: media.path! } : { path: media.path!, start: segment.start, end: segment.end };
+      return { text: segment.text, audio: media.probe?.audio ? range : null, visual: media.probe?.video ? range : null };
     };
     const absent = { text: 0, audio: 0, visual: 0 };
     const reasons = new Map<string, number>();
@@ -160,6 +189,12 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
       const current = ahead!;
       ahead = s + 1 < stretches.length ? extract(s + 1) : null;
       const features = await current;
+      if (encoders) {
+        for (let i = 0; i < stretch.length; i++) {
+          signal?.throwIfAborted();
+          features[i] = await encoders.addTo(features[i], encoderSource(stretch[i]), runner.extractedOf);
+        }
+      }
       const started = performance.now();
       for (let i = 0; i < stretch.length; i++) {
         signal?.throwIfAborted();
@@ -174,9 +209,9 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
           contributions: prediction.contributions,
         });
         for (const m of MODALITIES) {
-          if (!uses(m) || features[i][m]) continue;
+          if (!uses(m) || prediction.present.includes(m)) continue;
           absent[m]++;
-          const key = `${m} absent (${features[i].absent[m] ?? 'unknown'})`;
+          const key = `${m} absent (${features[i].absent[m] ?? (features[i][m] ? 'no frames' : 'unknown')})`;
           reasons.set(key, (reasons.get(key) ?? 0) + 1);
         }
         done++;
