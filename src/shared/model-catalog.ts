@@ -1,5 +1,5 @@
-// What the Models page and `sentiscope models` show: every fusion pack and component
-// model installed, which models folder it lives in and where it came from, and the
+// What the Models page and `sentiscope models` show: every fusion pack, pretrained model
+// folder (speech recognizer, encoder plug-in) and component model installed, which models folder it lives in and where it came from, and the
 // status of a download the user started. Pure data (crosses IPC and HTTP).
 
 import type { SerializedError } from './errors';
@@ -7,7 +7,7 @@ import type { SerializedError } from './errors';
 /** 'shipped': resources/models (comes with the app); 'added': the per-user models folder. */
 export type ModelRoot = 'shipped' | 'added';
 
-/** How an added pack got there, as recorded when it was added. */
+/** How an added pack or pretrained folder got there, as recorded when it was added. */
 export interface ModelOrigin {
   from: 'folder' | 'download';
   /** The folder it was copied from, or the model index URL it was downloaded by. */
@@ -25,8 +25,31 @@ export interface PackSummary {
   metrics: Record<string, Record<string, number>>;
 }
 
+/** What a pretrained folder's config says, worth showing in a listing. */
+export interface PretrainedSummary {
+  /** config.json model_type: "whisper", "bert", "wav2vec2", "clip", … */
+  family: string;
+  /** 'speech' for a speech recognizer; an encoder's input modality otherwise. */
+  modality: 'speech' | 'text' | 'audio' | 'image';
+  /** 'automatic-speech-recognition', 'feature-extraction' or 'text-classification'. */
+  task: string;
+  /** Encoders: the length of the vector (or the number of labels) it gives; null when the config does not say. */
+  dims: number | null;
+  /** Speech recognizers: the language codes it knows ([] for an English-only model). */
+  languages: string[];
+  /** Speech recognizers: whether it can time each word. */
+  wordTimestamps: boolean;
+}
+
+/**
+ * 'fusion-pack': a Sentiscope model pack; 'speech-recognizer' (Whisper) and 'encoder'
+ * (BERT-family text, wav2vec2/HuBERT audio, CLIP image): pretrained folders the user added;
+ * 'component': the models the extractors run.
+ */
+export type InstalledModelKind = 'fusion-pack' | 'speech-recognizer' | 'encoder' | 'component';
+
 export interface InstalledModel {
-  kind: 'fusion-pack' | 'component';
+  kind: InstalledModelKind;
   id: string;
   version: string;
   description: string;
@@ -39,17 +62,19 @@ export interface InstalledModel {
   root: ModelRoot;
   /** The pack used when none is named (the shipped pack marked "default"); components: true. */
   isDefault: boolean;
-  /** Why a pack was refused; null when it loads. */
+  /** Why a pack or pretrained folder was refused; null when it loads. */
   problem: string | null;
-  /** Fusion packs that load; null for components and refused packs. */
+  /** Fusion packs that load; null for everything else and refused packs. */
   pack: PackSummary | null;
-  /** Added packs only. */
+  /** Pretrained folders that pass inspection; null for everything else. */
+  pretrained: PretrainedSummary | null;
+  /** Added packs and pretrained folders only. */
   origin: ModelOrigin | null;
 }
 
 export interface ModelsOverview {
   models: InstalledModel[];
-  roots: { shipped: string; added: string | null };
+  roots: { shipped: string; added: string | null; pretrained: string | null };
   /**
    * The execution provider is only known once a session runs: the device asked for (the
    * last analysis job's, else 'auto') and the provider that job actually used, if any.

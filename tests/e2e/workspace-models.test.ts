@@ -1,9 +1,11 @@
 // The Models page in browser mode: open it from the top bar, see the shipped pack
 // (late-fusion-v1) and the component models with their sizes and licenses, add the tiny
 // fixture pack from its folder path and see it listed as "added", pick it for Analyze and
-// find the analysis run with it, then remove it. Real handlers, real files, no network.
+// find the analysis run with it, then remove it. A Whisper folder (speech recognizer) is
+// added from its folder too, listed with its kind, license and source, and removed. Real
+// handlers, real files, no network.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
@@ -115,4 +117,45 @@ describe('workspace: models page', () => {
     expect(await storedAnalysisModel()).toBeNull();
     expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([]);
   }, 240_000);
+
+  it('adds a Whisper folder, lists it as a speech recognizer with its license and source, and removes it', async () => {
+    // A Whisper folder in the Hub layout: the JSON files and two ONNX files (never loaded here).
+    const whisper = join(ws.tmp, 'sources', 'whisper-e2e');
+    mkdirSync(join(whisper, 'onnx'), { recursive: true });
+    const files: Record<string, unknown> = {
+      'config.json': { model_type: 'whisper', _name_or_path: 'test/whisper-e2e' },
+      'generation_config.json': { is_multilingual: false, alignment_heads: [[0, 1]] },
+      'preprocessor_config.json': { chunk_length: 30 },
+      'tokenizer.json': { version: '1.0' },
+      'tokenizer_config.json': {},
+    };
+    for (const [name, value] of Object.entries(files)) writeFileSync(join(whisper, name), JSON.stringify(value));
+    for (const name of ['encoder_model.onnx', 'decoder_model_merged.onnx']) writeFileSync(join(whisper, 'onnx', name), Buffer.alloc(4000, 1));
+    writeFileSync(join(whisper, 'README.md'), '---\nlicense: mit\n---\n# A tiny Whisper\n');
+
+    await page.goto(ws.server.url);
+    await page.getByTestId('app-info').waitFor({ timeout: 20_000 });
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('model-pretrained-none').waitFor({ timeout: 20_000 });
+
+    await page.getByTestId('model-folder').fill(whisper);
+    await page.getByTestId('add-model').click();
+    const row = page.locator('[data-testid="model-pretrained-row"][data-model-id="whisper-e2e"]');
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getAttribute('data-kind')).toBe('speech-recognizer');
+    expect(await row.getByTestId('model-description').textContent()).toBe('test/whisper-e2e: whisper (English only; word timestamps)');
+    expect(await row.getByTestId('model-license').textContent()).toBe('mit');
+    expect(await row.getByTestId('model-source').textContent()).toContain(`added from ${whisper}`);
+    await expectSizeAndLicense(row);
+    expect(await page.getByTestId('model-pretrained-none').count()).toBe(0);
+    // Never among the packs Analyze can pick.
+    expect(await pack('whisper-e2e').count()).toBe(0);
+    expect(existsSync(join(ws.tmp, 'data', 'pretrained', 'whisper-e2e', 'onnx', 'encoder_model.onnx'))).toBe(true);
+
+    await row.getByTestId('remove-model').click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(existsSync(join(ws.tmp, 'data', 'pretrained', 'whisper-e2e'))).toBe(false);
+    await page.getByTestId('model-pretrained-none').waitFor();
+    expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([]);
+  }, 120_000);
 });

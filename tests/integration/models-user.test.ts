@@ -248,7 +248,7 @@ describe('the models channels', () => {
     const handlers = createContractHandlers({ shell: 'browser', version: '0.0.0', dataDir: join(tmp, 'contract-data'), modelRoots: roots });
     try {
       const before = await handlers['models:list']();
-      expect(before.roots).toEqual(roots);
+      expect(before.roots).toEqual({ ...roots, pretrained: join(tmp, 'contract', 'pretrained') });
       expect(before.provider).toEqual({ device: 'auto', lastUsed: null, lastModel: null });
       expect(before.models.filter((m) => m.kind === 'fusion-pack').map((m) => `${m.id}:${m.root}`)).toEqual(['tiny-late-fusion:shipped']);
       expect(before.models.filter((m) => m.kind === 'component').map((m) => m.id)).toEqual(['face/blazeface', 'face/emotion', 'vad/silero']);

@@ -1,4 +1,4 @@
-import { addModelFromFolder, downloadModel, listInstalledModels, removeAddedModel } from '../../core/models';
+import { addModelFolder, downloadModelFolder, listInstalledModels, removeModel, type AddedModel } from '../../core/models';
 import type { InstalledModel } from '../../shared/model-catalog';
 import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
 import { cliModelRoots } from '../model-option';
@@ -7,10 +7,18 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+const KIND_LABEL: Record<InstalledModel['kind'], string> = {
+  'fusion-pack': 'pack',
+  'speech-recognizer': 'speech-recognizer',
+  encoder: 'encoder',
+  component: 'component',
+};
+
 function printModel(m: InstalledModel): void {
   const flag = m.problem ? '  REFUSED' : m.isDefault && m.kind === 'fusion-pack' ? '  (default)' : '';
-  const root = m.kind === 'fusion-pack' ? `  [${m.root}]` : '';
-  process.stdout.write(`${m.kind === 'fusion-pack' ? 'pack' : 'component'}  ${m.id}  ${m.version}${root}${flag}\n`);
+  const root = m.kind === 'component' ? '' : `  [${m.root}]`;
+  const version = m.kind === 'fusion-pack' || m.kind === 'component' ? `  ${m.version}` : '';
+  process.stdout.write(`${KIND_LABEL[m.kind]}  ${m.id}${version}${root}${flag}\n`);
   process.stdout.write(`    ${m.description}; ${megabytes(m.bytes)}; license: ${m.license}\n`);
   process.stdout.write(`    from: ${m.source}\n    at: ${m.location}\n`);
   if (m.problem) process.stdout.write(`    problem: ${m.problem}\n`);
@@ -27,17 +35,22 @@ async function list(args: string[]): Promise<void> {
   for (const m of models) printModel(m);
 }
 
+/** "tiny-late-fusion 0.0.1" for a pack, "speech-recognizer whisper-base" for a pretrained folder. */
+function describeAdded(added: AddedModel): string {
+  return added.kind === 'fusion-pack' ? `${added.id} ${added.version}` : `${KIND_LABEL[added.kind]} ${added.id}`;
+}
+
 async function add(args: string[]): Promise<void> {
-  const { positionals } = parseCommandArgs(args, {});
-  if (positionals.length !== 1) throw new UsageError('give one pack folder: models add DIR');
-  const pack = await addModelFromFolder(positionals[0], cliModelRoots());
-  process.stdout.write(`added ${pack.manifest.id} ${pack.manifest.version} at ${pack.dir}\n`);
+  const { values, positionals } = parseCommandArgs(args, { id: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('give one model folder: models add DIR [--id NAME]');
+  const added = await addModelFolder(positionals[0], cliModelRoots(), { id: values.id });
+  process.stdout.write(`added ${describeAdded(added)} at ${added.dir}\n`);
 }
 
 async function remove(args: string[]): Promise<void> {
   const { positionals } = parseCommandArgs(args, {});
   if (positionals.length !== 1) throw new UsageError('give one model id: models remove ID');
-  const dir = await removeAddedModel(positionals[0], cliModelRoots());
+  const dir = await removeModel(positionals[0], cliModelRoots());
   process.stdout.write(`removed ${positionals[0]} (${dir})\n`);
 }
 
@@ -46,20 +59,21 @@ async function download(args: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError('give one model id: models download ID --index URL');
   const indexUrl = requireOption(values.index, '--index');
   let shown = -1;
-  const pack = await downloadModel({ indexUrl, id: positionals[0] }, cliModelRoots(), {
+  const added = await downloadModelFolder({ indexUrl, id: positionals[0] }, cliModelRoots(), {
     onProgress: (p) => {
       if (p.percent === shown) return;
       shown = p.percent;
       process.stderr.write(`download ${positionals[0]}: ${p.percent}% (${p.bytes} of ${p.total} bytes)${p.file ? ` ${p.file}` : ''}\n`);
     },
   });
-  process.stdout.write(`downloaded ${pack.manifest.id} ${pack.manifest.version} to ${pack.dir}\n`);
+  process.stdout.write(`downloaded ${describeAdded(added)} to ${added.dir}\n`);
 }
 
 export const modelsCommand: Command = {
   name: 'models',
-  usage: 'models [--json] | models add DIR | models remove ID | models download ID --index URL',
-  summary: 'the fusion packs and component models installed (size, license, origin); add, remove or download a pack',
+  usage: 'models [--json] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
+  summary:
+    'the fusion packs, pretrained folders (Whisper, encoders) and component models installed (size, license, origin); add one from a folder, remove one, download one by id',
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === 'add') return add(rest);

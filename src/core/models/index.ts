@@ -42,10 +42,10 @@ export {
   userModelsDir,
   userPretrainedDir,
 } from './user-models';
-export { addPretrainedFolder, inspectPretrainedFolder, listPretrained, pretrainedIdFor, pretrainedLicense, removePretrained } from './pretrained-models';
+export { addPretrainedFolder, inspectPretrainedFolder, installStagedPretrained, listPretrained, pretrainedIdFor, pretrainedLicense, removePretrained } from './pretrained-models';
 export type { AddedPretrained, PretrainedFolderInfo, PretrainedKind, PretrainedListing } from './pretrained-models';
 export { addModelFolder, removeModel } from './model-folders';
 export type { AddedModel } from './model-folders';
 export type { ModelRoots, RootedListing } from './user-models';
-export { MODEL_INDEX_FORMAT, MODEL_INDEX_FORMAT_VERSION, downloadModel, fetchModelIndex } from './model-download';
+export { MODEL_INDEX_FORMAT, MODEL_INDEX_FORMAT_VERSION, downloadModel, downloadModelFolder, fetchModelIndex } from './model-download';
 export type { DownloadOptions, ModelIndex, ModelIndexEntry, ModelIndexFile } from './model-download';

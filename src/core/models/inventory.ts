@@ -1,14 +1,16 @@
 // What models this installation has and where each came from: the fusion packs under
-// resources/models ("shipped") and in the per-user models folder ("added"), and the
-// component models the extractors run (face detector, facial expression net, voice
-// activity detector). Shown by `sentiscope models` and the app's Models page.
+// resources/models ("shipped") and in the per-user models folder ("added"), the pretrained
+// folders the user added (Whisper speech recognizers, encoder plug-ins), and the component
+// models the extractors run (face detector, facial expression net, voice activity
+// detector). Shown by `sentiscope models` and the app's Models page.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultFaceModelDir, readFaceModelManifest } from '../analysis/face';
 import { DEFAULT_VAD_OPTIONS, sileroWeightsPath } from '../analysis/segmentation';
-import type { InstalledModel } from '../../shared/model-catalog';
+import type { InstalledModel, PretrainedSummary } from '../../shared/model-catalog';
 import { defaultModelsDir } from './pack-loader';
+import { listPretrained, pretrainedLicense } from './pretrained-models';
 import { listRootedPacks, readOrigin, type ModelRoots } from './user-models';
 
 export type { InstalledModel };
@@ -20,6 +22,17 @@ function folderBytes(dir: string): number {
     total += stat.isDirectory() ? folderBytes(join(dir, name)) : stat.size;
   }
   return total;
+}
+
+/** "whisper (languages en, zh; word timestamps)", "bert text feature-extraction, 64 dims". */
+export function describePretrained(s: PretrainedSummary): string {
+  if (s.modality === 'speech') {
+    const shown = s.languages.slice(0, 12).join(', ');
+    const languages = s.languages.length === 0 ? 'English only' : `languages ${shown}${s.languages.length > 12 ? `, … (${s.languages.length} in all)` : ''}`;
+    return `${s.family} (${languages}; ${s.wordTimestamps ? 'word timestamps' : 'no word timestamps'})`;
+  }
+  const size = s.dims === null ? '' : `, ${s.dims} ${s.task === 'text-classification' ? 'labels' : 'dims'}`;
+  return `${s.family} ${s.modality} ${s.task}${size}`;
 }
 
 function describeOrigin(origin: InstalledModel['origin']): string | null {
@@ -49,10 +62,31 @@ async function fusionPacks(roots: ModelRoots): Promise<InstalledModel[]> {
       isDefault: pack !== null && dir === defaultDir,
       problem: error?.message ?? null,
       pack: m ? { name: m.name, architecture: m.architecture, modalities: [...m.modalities], metrics: m.metrics } : null,
+      pretrained: null,
       origin,
     });
   }
   return models;
+}
+
+async function pretrainedModels(roots: ModelRoots): Promise<InstalledModel[]> {
+  return (await listPretrained(roots)).map(({ id, dir, kind, info, error, origin }) => ({
+    kind,
+    id,
+    version: '-',
+    // The model's own name (config.json _name_or_path) where it says more than the id.
+    description: info ? `${info.name === id ? '' : `${info.name}: `}${describePretrained(info.summary)}` : 'refused',
+    bytes: folderBytes(dir),
+    license: pretrainedLicense(dir),
+    source: describeOrigin(origin) ?? 'placed in the folder by hand (no record of where it came from)',
+    location: dir,
+    root: 'added' as const,
+    isDefault: false,
+    problem: error?.message ?? null,
+    pack: null,
+    pretrained: info?.summary ?? null,
+    origin,
+  }));
 }
 
 async function faceModels(): Promise<InstalledModel[]> {
@@ -71,6 +105,7 @@ async function faceModels(): Promise<InstalledModel[]> {
     isDefault: true,
     problem: null,
     pack: null,
+    pretrained: null,
     origin: null,
   }));
 }
@@ -92,6 +127,7 @@ function voiceActivityModel(): InstalledModel {
     isDefault: true,
     problem: null,
     pack: null,
+    pretrained: null,
     origin: null,
   };
 }
@@ -99,5 +135,5 @@ function voiceActivityModel(): InstalledModel {
 /** `roots`: both models folders, or one folder (shipped only). */
 export async function listInstalledModels(roots: ModelRoots | string = defaultModelsDir()): Promise<InstalledModel[]> {
   const both = typeof roots === 'string' ? { shipped: roots, added: null } : roots;
-  return [...(await fusionPacks(both)), ...(await faceModels()), voiceActivityModel()];
+  return [...(await fusionPacks(both)), ...(await pretrainedModels(both)), ...(await faceModels()), voiceActivityModel()];
 }

@@ -1,4 +1,4 @@
-// Downloading a model pack by id, only when the user asks ([Note: offline by default]:
+// Downloading a model pack (or a Whisper / encoder folder) by id, only when the user asks ([Note: offline by default]:
 // there is no built-in index URL, so nothing is fetched unless the user gives one).
 // A model index is a JSON file listing each pack's files with their URL, size and sha256:
 //
@@ -9,15 +9,19 @@
 // URLs may be relative to the index. Each file streams into a dot folder of the per-user
 // models folder while its sha256 is computed; a wrong size or checksum, or a connection
 // that breaks, removes the folder, so nothing is installed. The whole pack is then checked
-// (loadModelPack) and renamed into place (installStagedPack).
+// (loadModelPack) and renamed into place (installStagedPack). An entry with config.json
+// instead of manifest.json is a pretrained folder: inspected and renamed into the
+// pretrained folder (installStagedPretrained).
 
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import type { ModelDownloadProgress } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
+import type { AddedModel } from './model-folders';
 import type { ModelPack } from './pack-loader';
+import { installStagedPretrained } from './pretrained-models';
 import { installStagedPack, stagingFolder, type ModelRoots } from './user-models';
 
 export const MODEL_INDEX_FORMAT = 'sentiscope-model-index';
@@ -84,7 +88,9 @@ function indexProblems(value: unknown): string[] {
       problems.push(`models[${i}] lists no "files"`);
       return;
     }
-    if (!m.files.some((f) => f?.path === 'manifest.json')) problems.push(`models[${i}] has no manifest.json among its files`);
+    if (!m.files.some((f) => f?.path === 'manifest.json' || f?.path === 'config.json')) {
+      problems.push(`models[${i}] has neither manifest.json (a pack) nor config.json (a Whisper or encoder folder) among its files`);
+    }
     m.files.forEach((f: Partial<ModelIndexFile>, j) => {
       const where = `models[${i}].files[${j}]`;
       if (!safeRelative(f?.path)) problems.push(`${where}.path must be a relative path inside the pack`);
@@ -199,6 +205,30 @@ async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string
  * checksum or size, a broken connection, a pack that does not load, or an id already installed.
  */
 export async function downloadModel(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions = {}): Promise<ModelPack> {
+  const staging = await downloadToStaging(request, roots, options);
+  return installStagedPack(staging, roots, originOf(request), request.id);
+}
+
+/**
+ * downloadModel for whatever the index lists under `id`: a pack (manifest.json) goes to the
+ * per-user models folder, a Whisper or encoder folder (config.json) to the pretrained folder.
+ */
+export async function downloadModelFolder(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions = {}): Promise<AddedModel> {
+  const staging = await downloadToStaging(request, roots, options);
+  if (existsSync(join(staging, 'manifest.json'))) {
+    const pack = await installStagedPack(staging, roots, originOf(request), request.id);
+    return { kind: 'fusion-pack', id: pack.manifest.id, version: pack.manifest.version, dir: pack.dir };
+  }
+  const added = await installStagedPretrained(staging, roots, originOf(request), request.id);
+  return { kind: added.kind, id: added.id, version: null, dir: added.dir };
+}
+
+function originOf(request: { indexUrl: string }) {
+  return { from: 'download' as const, location: request.indexUrl, addedAt: new Date().toISOString() };
+}
+
+/** Fetches every file of `id` into a new dot folder, checking sizes and checksums; returns the folder. */
+async function downloadToStaging(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions): Promise<string> {
   const { signal, onProgress } = options;
   const index = await fetchModelIndex(request.indexUrl, signal);
   const entry = index.models.find((m) => m.id === request.id);
@@ -236,5 +266,5 @@ export async function downloadModel(request: { indexUrl: string; id: string }, r
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
-  return installStagedPack(staging, roots, { from: 'download', location: request.indexUrl, addedAt: new Date().toISOString() }, request.id);
+  return staging;
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelOrigin, ModelRoot } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
 import { defaultModelsDir, listModelPacks, loadModelPack, type ModelPack, type ModelPackListing } from './pack-loader';
@@ -17,6 +17,11 @@ export interface ModelRoots {
   shipped: string;
   /** The per-user folder; null where none is in use (the CLI with SENTISCOPE_MODELS alone). */
   added: string | null;
+  /**
+   * Pretrained folders the user added (Whisper speech recognizers, encoder plug-ins), kept
+   * apart so pack listings never see them. Default: "pretrained" beside `added`.
+   */
+  pretrained?: string | null;
 }
 
 export interface RootedListing extends ModelPackListing {
@@ -27,15 +32,29 @@ export interface RootedListing extends ModelPackListing {
 export const ORIGIN_FILE = '.sentiscope-origin.json';
 
 /** A manifest id is a folder name: letters, digits, dot, dash, underscore, no leading dot. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function userModelsDir(dataDir: string): string {
   return join(dataDir, 'models');
 }
 
+export function userPretrainedDir(dataDir: string): string {
+  return join(dataDir, 'pretrained');
+}
+
+/** Where added pretrained folders live, or null where no per-user folder is in use. */
+export function pretrainedRoot(roots: ModelRoots): string | null {
+  if (roots.pretrained !== undefined) return roots.pretrained;
+  return roots.added === null ? null : join(dirname(roots.added), 'pretrained');
+}
+
 /** The shipped folder and `dataDir`'s models folder. */
 export function modelRoots(dataDir: string | null): ModelRoots {
-  return { shipped: defaultModelsDir(), added: dataDir === null ? null : userModelsDir(dataDir) };
+  return {
+    shipped: defaultModelsDir(),
+    added: dataDir === null ? null : userModelsDir(dataDir),
+    pretrained: dataDir === null ? null : userPretrainedDir(dataDir),
+  };
 }
 
 /** Every pack in both folders, shipped first, each with its root. */
@@ -127,6 +146,9 @@ async function refuseClash(id: string, roots: ModelRoots, file: string): Promise
   if (taken) throw clashError(id, taken.dir, file);
   const target = join(requireAddedRoot(roots), id);
   if (existsSync(target)) throw clashError(id, target, file);
+  // One id space for `models remove ID`: a pretrained folder's id is taken too.
+  const pretrained = pretrainedRoot(roots);
+  if (pretrained !== null && existsSync(join(pretrained, id))) throw clashError(id, join(pretrained, id), file);
 }
 
 /** A new dot folder in the added root for a pack on its way in. */

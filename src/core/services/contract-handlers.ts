@@ -16,7 +16,7 @@ import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 import { AnalysisJobs } from './analysis-jobs';
 import { modelsOverview } from './model-catalog';
 import { ModelDownloads } from './model-downloads';
-import { addModelFromFolder, listInstalledModels, modelRoots, packFolderFor, removeAddedModel, type ModelRoots } from '../models';
+import { addModelFolder, listInstalledModels, modelRoots, packFolderFor, removeModel, type ModelRoots } from '../models';
 import type { JobHostFactory } from '../jobs';
 
 export interface ContractHandlerOptions {
@@ -106,14 +106,15 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
     'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
 
     'models:list': () => modelsOverview(roots(), analysis.status()),
+    // A pack folder or a pretrained (Whisper, encoder) folder, told apart by its files.
     'models:add': async ({ path }) => {
-      const pack = await addModelFromFolder(path, roots());
-      const listed = (await listInstalledModels(roots())).find((m) => m.location === pack.dir);
-      if (!listed) throw new SentiscopeError('internal', `The pack added at ${pack.dir} is not listed.`, pack.dir);
+      const added = await addModelFolder(path, roots());
+      const listed = (await listInstalledModels(roots())).find((m) => m.location === added.dir);
+      if (!listed) throw new SentiscopeError('internal', `The model added at ${added.dir} is not listed.`, added.dir);
       return listed;
     },
     'models:remove': async ({ id }) => {
-      await removeAddedModel(id, roots());
+      await removeModel(id, roots());
     },
     'models:download': (request) => downloads.start(request),
     'models:downloadStatus': ({ jobId }) => downloads.status(jobId),

@@ -1,16 +1,16 @@
-// The Models page's listing ('models:list'): every pack and component model with its
-// folder and origin, and what is known of the execution provider. The provider is only
-// known once an inference session runs, so it comes from the last analysis job.
+// The Models page's listing ('models:list'): every pack, pretrained folder and component
+// model with its folder and origin, and what is known of the execution provider. The
+// provider is only known once an inference session runs, so it comes from the last job.
 
 import type { AnalysisJobStatus } from '../../shared/analysis-job';
 import type { ModelsOverview } from '../../shared/model-catalog';
-import { listInstalledModels, type ModelRoots } from '../models';
+import { listInstalledModels, pretrainedRoot, type ModelRoots } from '../models';
 
 export async function modelsOverview(roots: ModelRoots, jobs: AnalysisJobStatus[]): Promise<ModelsOverview> {
   const last = jobs.filter((j) => j.provider !== null).at(-1) ?? null;
   return {
     models: await listInstalledModels(roots),
-    roots: { shipped: roots.shipped, added: roots.added },
+    roots: { shipped: roots.shipped, added: roots.added, pretrained: pretrainedRoot(roots) },
     provider: {
       device: jobs.at(-1)?.spec.device ?? 'auto',
       lastUsed: last?.provider ?? null,

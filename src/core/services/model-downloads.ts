@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelDownloadStatus } from '../../shared/model-catalog';
 import { SentiscopeError, serializeError } from '../../shared/errors';
-import { downloadModel, type ModelRoots } from '../models';
+import { downloadModelFolder, type ModelRoots } from '../models';
 
 /** Finished downloads kept for the status channel; older ones are dropped. */
 const KEEP_FINISHED = 20;
@@ -30,10 +30,11 @@ export class ModelDownloads {
     };
     const abort = new AbortController();
     this.jobs.set(jobId, { status, abort });
-    downloadModel(request, this.roots(), { signal: abort.signal, onProgress: (p) => (status.progress = p) }).then(
-      (pack) => {
+    // A pack, or a Whisper / encoder folder: whatever the index lists under the id.
+    downloadModelFolder(request, this.roots(), { signal: abort.signal, onProgress: (p) => (status.progress = p) }).then(
+      (added) => {
         status.state = 'done';
-        status.installedAt = pack.dir;
+        status.installedAt = added.dir;
       },
       (err: unknown) => {
         status.state = abort.signal.aborted ? 'cancelled' : 'failed';
