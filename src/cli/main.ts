@@ -14,8 +14,9 @@ import { featuresCommand } from './commands/features';
 import { modelsCommand } from './commands/models';
 import { analyzeCommand } from './commands/analyze';
 import { benchCommand } from './commands/bench';
+import { transcribeCommand } from './commands/transcribe';
 
-const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, benchCommand];
+const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, transcribeCommand, benchCommand];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);

@@ -13,6 +13,7 @@ import { AnalysisQueue } from '../../core/jobs';
 import { DEVICES } from '../../core/models/execution-providers';
 import { ProjectStore } from '../../core/store';
 import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
+import { resolveAsrOption } from '../asr-option';
 import { resolveModelOption } from '../model-option';
 
 export interface AnalyzeFilesOptions {
@@ -24,6 +25,8 @@ export interface AnalyzeFilesOptions {
   device?: AnalysisDevice;
   threads?: number;
   segmentation?: SegmentationMode;
+  /** --asr: transcribe segments without text with this Whisper folder (or added id) first. */
+  asr?: { model: string; language?: string };
   say: (line: string) => void;
 }
 
@@ -40,6 +43,7 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
   const { say } = options;
   // An added pack's id becomes its folder, since the job looks ids up among the shipped packs only.
   const model = await resolveModelOption(options.model);
+  const asr = options.asr && { ...options.asr, model: resolve(await resolveAsrOption(options.asr.model)) };
   const queue = new AnalysisQueue({ idleMs: 0 });
   const lastPrinted = new Map<string, { stage: string; percent: number; at: number }>();
   let providerSaid = '';
@@ -69,6 +73,7 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
         file: resolve(file),
         transcript: options.transcripts?.[i] ? resolve(options.transcripts[i]) : undefined,
         segmentation: options.segmentation,
+        asr: asr && { ...asr, device: options.device, threads: options.threads },
         model,
         device: options.device,
         threads: options.threads,
@@ -96,7 +101,7 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
 export const analyzeCommand: Command = {
   name: 'analyze',
   usage:
-    'analyze VIDEO... [--transcript FILE]... [--project DB] [--out FILE.csv|FILE.json] [--model PACK] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N] [--segmentation auto|vad|transcript|existing]',
+    'analyze VIDEO... [--transcript FILE]... [--project DB] [--out FILE.csv|FILE.json] [--model PACK] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N] [--segmentation auto|vad|transcript|existing] [--asr WHISPER_DIR [--language en|zh|...]]',
   summary: 'segment, predict and store sentiment with per-modality contributions for whole media files',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -107,7 +112,10 @@ export const analyzeCommand: Command = {
       device: { type: 'string', default: 'auto' },
       threads: { type: 'string' },
       segmentation: { type: 'string', default: 'auto' },
+      asr: { type: 'string' },
+      language: { type: 'string' },
     });
+    if (values.language !== undefined && values.asr === undefined) throw new UsageError('--language goes with --asr (the language Whisper transcribes)');
     if (!positionals.length) throw new UsageError('give at least one VIDEO (or audio) file');
     const transcripts = values.transcript ?? [];
     if (transcripts.length && transcripts.length !== positionals.length) {
@@ -127,7 +135,17 @@ export const analyzeCommand: Command = {
     const temporary = values.project ? null : await mkdtemp(join(tmpdir(), 'sentiscope-analyze-'));
     const projectPath = values.project ? resolve(values.project) : join(temporary!, 'analysis.sentiscope');
     try {
-      const { jobs } = await analyzeFiles({ files: positionals, transcripts, projectPath, model: values.model, device, threads, segmentation, say });
+      const { jobs } = await analyzeFiles({
+        files: positionals,
+        transcripts,
+        projectPath,
+        model: values.model,
+        device,
+        threads,
+        segmentation,
+        asr: values.asr === undefined ? undefined : { model: values.asr, language: values.language },
+        say,
+      });
       const store = ProjectStore.open(projectPath);
       let rows: AnalysisRow[];
       try {

@@ -1,0 +1,75 @@
+// `sentiscope transcribe VIDEO --model DIR`: Whisper speech recognition of one media file,
+// written as SRT, WebVTT, plain text or JSON (with word times). One cue per utterance that
+// voice activity detection found; the JSON has every word with its start and end.
+
+import { extname, resolve } from 'node:path';
+import type { Cue } from '../../shared/subtitles';
+import { formatSrt, formatVtt } from '../../shared/subtitles';
+import { writeTextFileAtomic } from '../../core/io/text-file';
+import { DEVICES } from '../../core/models/execution-providers';
+import { UsageError, oneOfOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { resolveAsrOption } from '../asr-option';
+
+const FORMATS = ['srt', 'vtt', 'txt', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+function formatOf(out: string | null, flag: string | undefined): Format {
+  if (flag !== undefined) return oneOfOption(flag, '--format', FORMATS);
+  const ext = out ? extname(out).slice(1).toLowerCase() : 'srt';
+  if (!(FORMATS as readonly string[]).includes(ext)) throw new UsageError(`cannot tell the format from '${out}': end --out in .srt, .vtt, .txt or .json, or give --format`);
+  return ext as Format;
+}
+
+export const transcribeCommand: Command = {
+  name: 'transcribe',
+  usage: 'transcribe VIDEO --model DIR [--language en|zh|...] [--out FILE.srt|.vtt|.txt|.json] [--format srt|vtt|txt|json] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N]',
+  summary: 'speech recognition with a Whisper model folder: utterances and word times as SRT, WebVTT, text or JSON',
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      model: { type: 'string' },
+      language: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      device: { type: 'string', default: 'cpu' },
+      threads: { type: 'string', default: '1' },
+    });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one VIDEO (or audio) file');
+    const model = await resolveAsrOption(requireOption(values.model, '--model'));
+    const device = oneOfOption(values.device, '--device', DEVICES);
+    const threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${values.threads}')`);
+    const out = values.out ? resolve(values.out) : null;
+    const format = formatOf(out, values.format);
+    const say = (line: string) => process.stderr.write(`sentiscope transcribe: ${line}\n`);
+
+    const { WhisperRecognizer, transcribeMedia } = await import('../../core/asr');
+    const recognizer = await WhisperRecognizer.open(model, { device, threads });
+    try {
+      const fallback = recognizer.fallbacks.map((f) => `${f.provider} unavailable: ${f.reason}`).join('; ');
+      say(`model ${recognizer.folder.name} on ${recognizer.provider}${fallback ? ` (${fallback})` : ''}`);
+      let lastSaid = 0;
+      const transcript = await transcribeMedia(resolve(positionals[0]), recognizer, {
+        language: values.language,
+        onProgress: (done, total) => {
+          if (performance.now() - lastSaid < 1000 && done < total) return;
+          lastSaid = performance.now();
+          say(`${done.toFixed(1)} of ${total.toFixed(1)} s of speech`);
+        },
+      });
+      const cues: Cue[] = transcript.spans.filter((s) => s.text).map((s) => ({ start: s.start, end: s.end, text: s.text }));
+      const text =
+        format === 'json' ? JSON.stringify(transcript, null, 2) + '\n'
+        : format === 'srt' ? formatSrt(cues)
+        : format === 'vtt' ? formatVtt(cues)
+        : cues.map((c) => c.text).join('\n') + (cues.length ? '\n' : '');
+      if (out) {
+        await writeTextFileAtomic(out, text);
+        say(`${transcript.words.length} words in ${cues.length} utterances -> ${out}`);
+      } else {
+        process.stdout.write(text);
+      }
+    } finally {
+      await recognizer.dispose();
+    }
+  },
+};
