@@ -1,6 +1,6 @@
 """Builds a tiny Whisper model folder, for tests of Sentiscope's speech recognition.
 
-  /usr/bin/python3 scripts/tiny-models/make_tiny_whisper.py OUT [--ffmpeg PATH] [--steps 150]
+  /usr/bin/python3 scripts/tiny-models/make_tiny_whisper.py OUT [--ffmpeg PATH] [--steps 150] [--max-steps 1000]
                    [--onnx-subfolder]
 
 The folder has the layout Hugging Face's ONNX exports of Whisper have, which
@@ -19,10 +19,15 @@ without timestamp tokens. That makes the decoding loop, language selection, the 
 timestamps testable end to end with known answers. It writes OUT/expected.json with the clips, the
 texts it was fitted to and what torch's own greedy decoding gives.
 """
-import argparse
+import os
+
+# One thread everywhere (BLAS included): the machine running the tests has other work to do.
+for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[_var] = '1'
+
+import argparse  # noqa: E402
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -366,6 +371,22 @@ def greedy(encoder, decoder, features, prompt, eot, limit=TARGET_POSITIONS):
         return ids[len(prompt):]
 
 
+def fitting_misses(encoder, decoder, clips, tok):
+    """Targets (every clip, starting point, language, with/without timestamps) greedy decoding misses."""
+    eot = tok.special['<|endoftext|>']
+    misses = 0
+    for clip in clips:
+        for view in clip['views']:
+            for prompt, target in view['sequences']:
+                got = greedy(encoder, decoder, view['features'], prompt, eot, limit=len(prompt) + len(target) + 2)
+                # The closing timestamp may land a step off: any timestamp there will do.
+                same = len(got) == len(target) and all(
+                    g == t or (k == len(target) - 2 and g >= tok.timestamp_begin and t >= tok.timestamp_begin)
+                    for k, (g, t) in enumerate(zip(got, target)))
+                misses += not same
+    return misses
+
+
 def export(encoder, decoder, onnx_dir, tok):
     os.makedirs(onnx_dir, exist_ok=True)
     features = torch.zeros(1, N_MELS, N_FRAMES)
@@ -405,12 +426,14 @@ def main():
     p.add_argument('out')
     p.add_argument('--ffmpeg', default=shutil.which('ffmpeg') or 'ffmpeg')
     p.add_argument('--steps', type=int, default=150)
+    p.add_argument('--max-steps', type=int, default=1000)
     p.add_argument('--onnx-subfolder', action='store_true')
     p.add_argument('--seed', type=int, default=7)
     args = p.parse_args()
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
 
     filters = mel_filters()
     tok = Tokenizer([' ' + c['en'] for c in CLIPS] + [c['zh'] for c in CLIPS])
@@ -429,9 +452,10 @@ def main():
 
     encoder, decoder = Encoder(), Decoder(tok.size)
     params = list(encoder.parameters()) + list(decoder.parameters())
-    optimizer = torch.optim.Adam(params, lr=3e-3)
+    optimizer = torch.optim.Adam(params, lr=2e-3)
     width = max(len(pr) + len(t) for c in clips for v in c['views'] for pr, t in v['sequences'])
-    for step in range(args.steps):
+    step = 0
+    while True:
         views = [c['views'][np.random.randint(len(c['views']))] for c in clips]
         examples = [(k, prompt, target) for k, v in enumerate(views) for prompt, target in v['sequences']]
         # Noise on the log-mel keeps the fit from hinging on exact feature values (the app computes
@@ -451,8 +475,22 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
-        if step % 25 == 0 or step == args.steps - 1:
+        if step % 25 == 0:
             print(f'step {step} loss {loss.item():.4f}', flush=True)
+        step += 1
+        # Fitted when greedy decoding gives every target from every starting point; checked
+        # from --steps on, so the folder is never written with a model that does not know its texts.
+        if step >= args.steps and step % 25 == 0:
+            encoder.eval()
+            decoder.eval()
+            misses = fitting_misses(encoder, decoder, clips, tok)
+            encoder.train()
+            decoder.train()
+            print(f'step {step}: {misses} of {sum(len(v["sequences"]) for c in clips for v in c["views"])} targets not yet decoded', flush=True)
+            if misses == 0:
+                break
+            if step >= args.max_steps:
+                sys.exit(f'the tiny Whisper did not fit its {misses} remaining targets in {step} steps')
     encoder.eval()
     decoder.eval()
 
