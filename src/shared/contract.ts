@@ -274,9 +274,16 @@ export const contract = {
    * Analysis jobs ([Note: resumable analysis]): 'analysis:start' queues one media item
    * (segments: its own, else VAD) and answers at once; the page polls 'analysis:status'
    * (all jobs, or one) while a job runs; 'analysis:cancel' stops one, keeping what it saved.
+   * `asr` names an added speech recognizer (a Whisper folder's id on the Models page): it
+   * transcribes the segments without text first, in `language` (default English).
    */
   'analysis:start': channel<AnalysisJobStatus>()(
-    object({ mediaId: int, model: optional(str), segmentation: optional(oneOf('auto', 'vad', 'existing')) }),
+    object({
+      mediaId: int,
+      model: optional(str),
+      segmentation: optional(oneOf('auto', 'vad', 'existing')),
+      asr: optional(object({ model: str, language: optional(str) })),
+    }),
   ),
   'analysis:status': channel<AnalysisJobStatus[]>()(object({ jobId: optional(str) })),
   'analysis:cancel': channel<AnalysisJobStatus>()(object({ jobId: str })),

@@ -5,22 +5,23 @@
 // selection (English vs Chinese prompts give different texts), the tokenizer, word timestamps,
 // the CLI (`transcribe`, `analyze --asr`) and the errors for incomplete folders.
 
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhisperRecognizer, inspectWhisperFolder, packWindows, joinWords, transcribeMedia } from '../../src/core/asr';
-import { decodeAudioToArray, resolveMediaTools } from '../../src/core/media';
+import { decodeAudioToArray } from '../../src/core/media';
 import { ProjectStore } from '../../src/core/store';
 import { parseSrt } from '../../src/shared/subtitles';
 import { SentiscopeError } from '../../src/shared/errors';
 import { MOSI_CLIP, MOSI_WAV, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { tinyWhisperFolder, tinyWhisperUnavailable } from '../helpers/tiny-whisper';
 
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) console.warn(`asr-whisper: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian)`);
+const unavailable = tinyWhisperUnavailable();
+const hasTorch = unavailable === null;
+if (!hasTorch) console.warn(`asr-whisper: SKIPPED — ${unavailable}`);
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/sentiscope.js', import.meta.url));
@@ -55,12 +56,9 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
 
   beforeAll(async () => {
     dir = await makeTempDir('sentiscope-asr-');
-    model = join(dir, 'tiny-whisper');
-    const built = spawnSync(PYTHON, ['scripts/tiny-models/make_tiny_whisper.py', model, '--ffmpeg', resolveMediaTools().ffmpeg.path], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (built.status !== 0) throw new Error(`make_tiny_whisper.py failed:\n${built.stdout}\n${built.stderr}`.slice(-4000));
+    // Built once into os.tmpdir() and shared with the e2e test (never written to here: the
+    // tests below change copies of it).
+    model = await tinyWhisperFolder();
     recognizer = await WhisperRecognizer.open(model);
   }, 600_000);
   afterAll(async () => {

@@ -2,7 +2,7 @@
 // thread (a worker thread in browser mode, a utilityProcess in the desktop app) and
 // write into the project file the session has open.
 
-import type { AnalysisJobStatus, SegmentationMode } from '../../shared/analysis-job';
+import type { AnalysisAsrSpec, AnalysisJobStatus, SegmentationMode } from '../../shared/analysis-job';
 import { SentiscopeError } from '../../shared/errors';
 import { AnalysisQueue, type JobHostFactory } from '../jobs';
 import type { ProjectSession } from './project-session';
@@ -15,14 +15,15 @@ export class AnalysisJobs {
     private readonly startHost?: JobHostFactory,
   ) {}
 
-  start(request: { mediaId: number; model?: string; segmentation?: SegmentationMode }): AnalysisJobStatus {
+  /** `model` and `asr.model` are folders (or a shipped pack's id) by now: the handlers resolve the page's ids. */
+  start(request: { mediaId: number; model?: string; segmentation?: SegmentationMode; asr?: AnalysisAsrSpec }): AnalysisJobStatus {
     const store = this.session.require();
     const media = store.getMedia(request.mediaId);
     if (!media.path) {
       throw new SentiscopeError('not-found', `Media '${media.name}' has labels but no file yet: add its video or audio file to the project, then analyze it.`);
     }
     this.queue ??= new AnalysisQueue({ startHost: this.startHost });
-    return this.queue.enqueue({ projectPath: store.path, mediaId: media.id, model: request.model, segmentation: request.segmentation });
+    return this.queue.enqueue({ projectPath: store.path, mediaId: media.id, model: request.model, segmentation: request.segmentation, asr: request.asr });
   }
 
   status(jobId?: string): AnalysisJobStatus[] {

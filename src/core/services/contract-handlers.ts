@@ -16,6 +16,7 @@ import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 import { AnalysisJobs } from './analysis-jobs';
 import { modelsOverview } from './model-catalog';
 import { ModelDownloads } from './model-downloads';
+import { speechRecognizerSpec } from './speech-recognizer-choice';
 import { addModelFolder, listInstalledModels, modelRoots, packFolderFor, removeModel, type ModelRoots } from '../models';
 import type { JobHostFactory } from '../jobs';
 
@@ -99,9 +100,13 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
     'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
 
-    // An added pack is named by id on the page; the job is given its folder.
-    'analysis:start': async (request) =>
-      analysis.start(request.model ? { ...request, model: await packFolderFor(request.model, roots()) } : request),
+    // An added pack and an added speech recognizer are named by id on the page; the job is given their folders.
+    'analysis:start': async ({ asr, ...request }) =>
+      analysis.start({
+        ...request,
+        ...(request.model ? { model: await packFolderFor(request.model, roots()) } : {}),
+        ...(asr ? { asr: await speechRecognizerSpec(asr, roots()) } : {}),
+      }),
     'analysis:status': ({ jobId }) => analysis.status(jobId),
     'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
 

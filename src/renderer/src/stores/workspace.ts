@@ -6,6 +6,7 @@
 //   edit-commands.ts    every edit as an undoable command saved through the contract
 //   project-actions.ts  open project, add/select media, export, file dialogs
 //   models.ts           the Models page: installed packs, add/remove/download, Analyze's pack
+//                       and speech recognizer
 
 import { defineStore } from 'pinia';
 import { useContractClient } from '../api/client';
@@ -30,7 +31,7 @@ export const useWorkspace = defineStore('workspace', () => {
   const edits = createEditCommands(api, status, library, annotations);
   const actions = createProjectActions(api, status, library, annotations, edits);
   const models = createModels(api, status);
-  const analysis = createAnalysis(api, status, library, annotations, () => models.analysisModel.value);
+  const analysis = createAnalysis(api, status, library, annotations, () => models.analysisModel.value, models.transcription);
 
   return {
     // state
@@ -60,6 +61,8 @@ export const useWorkspace = defineStore('workspace', () => {
     models: models.overview,
     modelDownload: models.download,
     analysisModel: models.analysisModel,
+    asrModel: models.asrModel,
+    asrLanguage: models.asrLanguage,
     modelIndexUrl: models.indexUrl,
     editingId: status.editingId,
     shell: status.shell,
@@ -88,6 +91,8 @@ export const useWorkspace = defineStore('workspace', () => {
     startModelDownload: models.startDownload,
     cancelModelDownload: models.cancelDownload,
     useModelForAnalysis: models.useForAnalysis,
+    useModelForTranscription: models.useForTranscription,
+    setTranscriptionLanguage: models.setTranscriptionLanguage,
     exportTo: actions.exportTo,
     importTranscript: actions.importTranscript,
     browseOpen: actions.browseOpen,

@@ -12,8 +12,21 @@ import type { Status } from './status';
 
 const POLL_MS = 300;
 
-/** `model`: the pack id chosen on the Models page, or null for the default pack. */
-export function createAnalysis(api: ContractClient, status: Status, library: Library, annotations: Annotations, model: () => string | null = () => null) {
+/** What the Models page chose: a speech recognizer id and its language, or undefined for no transcription. */
+export type TranscriptionChoice = { model: string; language?: string } | undefined;
+
+/**
+ * `model`: the pack id chosen on the Models page, or null for the default pack;
+ * `transcription`: the speech recognizer chosen there, if any.
+ */
+export function createAnalysis(
+  api: ContractClient,
+  status: Status,
+  library: Library,
+  annotations: Annotations,
+  model: () => string | null = () => null,
+  transcription: () => TranscriptionChoice = () => undefined,
+) {
   /** The latest status of each media item's most recent job. */
   const jobs = shallowRef<Map<number, AnalysisJobStatus>>(new Map());
   const polling = ref(false);
@@ -60,7 +73,7 @@ export function createAnalysis(api: ContractClient, status: Status, library: Lib
     const mediaId = library.mediaId.value;
     if (mediaId === null || running.value) return;
     await status.guard(async () => {
-      put(await api.invoke('analysis:start', { mediaId, model: model() ?? undefined }));
+      put(await api.invoke('analysis:start', { mediaId, model: model() ?? undefined, asr: transcription() }));
       void poll().catch((err: unknown) => (status.error.value = err instanceof Error ? err.message : String(err)));
     });
   }

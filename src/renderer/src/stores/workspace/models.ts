@@ -1,6 +1,8 @@
 // The Models page's state: what is installed (models:list), adding a pack from a folder,
 // removing an added one, a download the user started (polled like analysis jobs), and
-// the pack Analyze uses (kept in localStorage; none = the installation's default pack).
+// the pack Analyze uses (kept in localStorage; none = the installation's default pack) and
+// the speech recognizer that transcribes segments without text first, with its language
+// (kept in localStorage too; none = no transcription).
 // Nothing is downloaded unless the user gives an index URL and presses Download.
 
 import { ref, shallowRef } from 'vue';
@@ -11,6 +13,8 @@ import type { Status } from './status';
 
 const ANALYSIS_MODEL_KEY = 'sentiscope.analysisModel';
 const INDEX_URL_KEY = 'sentiscope.modelIndexUrl';
+const ASR_MODEL_KEY = 'sentiscope.asrModel';
+const ASR_LANGUAGE_KEY = 'sentiscope.asrLanguage';
 const POLL_MS = 250;
 
 export function createModels(api: ContractClient, status: Status) {
@@ -18,6 +22,10 @@ export function createModels(api: ContractClient, status: Status) {
   const download = shallowRef<ModelDownloadStatus | null>(null);
   /** The pack id Analyze passes; null = the default pack. */
   const analysisModel = ref<string | null>(globalThis.localStorage?.getItem(ANALYSIS_MODEL_KEY) || null);
+  /** The speech recognizer id Analyze passes; null = no transcription. */
+  const asrModel = ref<string | null>(globalThis.localStorage?.getItem(ASR_MODEL_KEY) || null);
+  /** The language it transcribes; null = the model's default (English). */
+  const asrLanguage = ref<string | null>(globalThis.localStorage?.getItem(ASR_LANGUAGE_KEY) || null);
   /** The last model index URL the user typed; there is no default one. */
   const indexUrl = ref(globalThis.localStorage?.getItem(INDEX_URL_KEY) ?? '');
 
@@ -27,12 +35,43 @@ export function createModels(api: ContractClient, status: Status) {
     else globalThis.localStorage?.setItem(ANALYSIS_MODEL_KEY, id);
   }
 
+  function keep(key: string, value: string | null): void {
+    if (value === null) globalThis.localStorage?.removeItem(key);
+    else globalThis.localStorage?.setItem(key, value);
+  }
+
+  /** `language`: one the model knows; null = the model's default. */
+  function useForTranscription(id: string | null, language: string | null = null): void {
+    asrModel.value = id;
+    asrLanguage.value = id === null ? null : language;
+    keep(ASR_MODEL_KEY, asrModel.value);
+    keep(ASR_LANGUAGE_KEY, asrLanguage.value);
+  }
+
+  function setTranscriptionLanguage(language: string | null): void {
+    if (asrModel.value === null) return;
+    asrLanguage.value = language;
+    keep(ASR_LANGUAGE_KEY, language);
+  }
+
+  /** What 'analysis:start' is given for transcription, or undefined for none. */
+  function transcription(): { model: string; language?: string } | undefined {
+    if (asrModel.value === null) return undefined;
+    return asrLanguage.value === null ? { model: asrModel.value } : { model: asrModel.value, language: asrLanguage.value };
+  }
+
   async function loadModels(): Promise<void> {
     await status.guard(async () => {
       overview.value = await api.invoke('models:list', undefined);
       // A choice whose pack is gone (removed elsewhere) falls back to the default.
       const packs = overview.value.models.filter((m) => m.kind === 'fusion-pack' && !m.problem);
       if (analysisModel.value !== null && !packs.some((m) => m.id === analysisModel.value)) useForAnalysis(null);
+      // Likewise a speech recognizer that is gone or refused: no transcription; a language it no longer knows: its default.
+      const recognizer = overview.value.models.find((m) => m.kind === 'speech-recognizer' && !m.problem && m.id === asrModel.value);
+      if (asrModel.value !== null && !recognizer) useForTranscription(null);
+      else if (recognizer && asrLanguage.value !== null && !(recognizer.pretrained?.languages ?? []).includes(asrLanguage.value)) {
+        setTranscriptionLanguage(null);
+      }
     });
   }
 
@@ -49,6 +88,7 @@ export function createModels(api: ContractClient, status: Status) {
     await status.guard(async () => {
       await api.invoke('models:remove', { id });
       if (analysisModel.value === id) useForAnalysis(null);
+      if (asrModel.value === id) useForTranscription(null);
       status.notice.value = t('modelRemoved', { id });
     });
     await loadModels();
@@ -79,7 +119,23 @@ export function createModels(api: ContractClient, status: Status) {
     await status.guard(() => api.invoke('models:downloadCancel', { jobId: job.jobId }));
   }
 
-  return { overview, download, analysisModel, indexUrl, loadModels, addModel, removeModel, startDownload, cancelDownload, useForAnalysis };
+  return {
+    overview,
+    download,
+    analysisModel,
+    asrModel,
+    asrLanguage,
+    indexUrl,
+    loadModels,
+    addModel,
+    removeModel,
+    startDownload,
+    cancelDownload,
+    useForAnalysis,
+    useForTranscription,
+    setTranscriptionLanguage,
+    transcription,
+  };
 }
 
 export type Models = ReturnType<typeof createModels>;
