@@ -1,17 +1,19 @@
-"""Train and evaluate one seed architecture (training/models) on the features in training/data.
+"""Train, evaluate and export one seed architecture on frame sequences (issue 5).
 
-  /usr/bin/python3 training/train_seed.py --arch cmsta [--flag use_cg=0] [--steps 1500] [--out training/runs/cmsta-seed]
+  /usr/bin/python3 training/train_seed.py --arch cmsta [--flag use_cg=0] [--steps 300] [--out training/runs/seed/cmsta]
 
-Until Sentiscope exports frame sequences (audio.frames / visual.frames, see training/README.md
-"Seed architectures"), this trains on what `sentiscope features` writes today:
-- text frames: the tokens' embeddings from the shipped late-fusion-v1 pack (frozen; its vocab.txt,
-  unknown tokens -> its id 1), at most --max-tokens frames;
-- audio: the 231 utterance statistics as ONE frame; visual: the 9 face statistics as ONE frame.
-So the temporal parts of the architectures see length-1 audio/visual sequences here: the numbers
-this gives are a check that training works, not an evaluation of the architectures.
-Data: MOSI (text, score), MVSA-Single (text + image, class), EmoDB (audio, valence class), train
-splits; dev metrics on MOSI dev (MMSA) and MVSA dev (acc, weighted F1). No test data is read.
-Writes OUT/metrics.json, OUT/model.pt and OUT/<arch>.onnx.
+Inputs are what the runtime computes (`sentiscope features --sequences`, training/README.md):
+- text: token ids (tokenizer v1) -> a trainable embedding table inside the model
+  ([Note: seed pack model], models/pack_model.py), initialised from late-fusion-v1's embeddings
+  for its --vocab-size most frequent tokens (its vocab.txt order); the run writes that vocab.txt;
+- audio: the raw acoustic frames (57 per frame, 100/s), average-pooled by --audio-pool inside the model;
+- visual: the raw visual frames (9 per frame; MVSA: one frame per image, zeros without a face).
+Data (train splits only): MOSI text (score), MVSA-Single text + image (class), EmoDB audio (valence
+class, all 8 speakers), optionally SST-2 and MELD text (--text-extra). ../shared/heldout is never read.
+Evaluation: MOSI dev (MMSA metrics, text only), MVSA dev (acc, weighted F1; with and without the
+image), EmoDB speaker-independent CV (--cv-folds folds grouped by speaker; the same architecture
+trained on the other folds' speakers alone for --cv-steps steps; 3-class valence acc + macro F1).
+Writes OUT/metrics.json, OUT/model.pt, OUT/model.onnx, OUT/vocab.txt, OUT/fixture.json (parity).
 """
 import argparse
 import json
@@ -28,73 +30,151 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
 sys.path.insert(0, HERE)
 from late_fusion import CLASSES, PROXY_SCORE, FeatureSet, split_indices  # noqa: E402
-from metrics import accuracy, mosi_metrics, weighted_f1  # noqa: E402
-from models import build  # noqa: E402
-from models.export import export_onnx  # noqa: E402
+from metrics import accuracy, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
+from models.pack_model import PACK_INPUTS, PackExport, SeedPackModel, export_pack_onnx  # noqa: E402
 
 PACK = os.path.join(HERE, '..', 'resources', 'models', 'late-fusion-v1')
-WEIGHTS = {'mosi': 0.5, 'mvsa': 0.35, 'emodb': 0.15}
+MODALITY_INDEX = {'audio': 1, 'visual': 2}
+FRAME_DIMS = {'audio': 57, 'visual': 9}
+
+
+class SeqSet:
+    """A `sentiscope features --sequences` folder: FeatureSet + ragged audio/visual frames."""
+
+    def __init__(self, folder):
+        self.fs = FeatureSet(folder)
+        self.frames, self.offsets = {}, {}
+        n = len(self.fs)
+        for m, k in MODALITY_INDEX.items():
+            path = os.path.join(folder, f'{m}_frames.npy')
+            if os.path.exists(path):
+                self.frames[m] = np.load(path)
+                self.offsets[m] = np.load(os.path.join(folder, f'{m}_frame_offsets.npy'))
+                assert len(self.offsets[m]) == n + 1, f'{folder}: {m}_frame_offsets has {len(self.offsets[m])} entries for {n} rows'
+            else:
+                # Text-only folders (MOSI, SST-2, MELD) need no --sequences run: nothing to read.
+                if self.fs.presence[:, k].sum() > 0:
+                    raise SystemExit(f'{folder}: {m} is present but {m}_frames.npy is missing; re-run '
+                                     f'`npx sentiscope features ... --sequences` for it')
+                self.frames[m] = np.zeros((0, FRAME_DIMS[m]), np.float32)
+                self.offsets[m] = np.zeros(n + 1, np.int64)
+
+    def seq(self, m, i):
+        return self.frames[m][self.offsets[m][i]:self.offsets[m][i + 1]]
 
 
 class Rows:
-    """Rows of several feature sets as frame sequences (text: token embeddings; audio/visual: 1 frame)."""
+    """Rows of several sets: token ids, frame sequences, presence, labels."""
 
-    def __init__(self, parts, embed, max_tokens):
-        self.text, self.audio, self.visual, self.presence, self.cls, self.score, self.has_score, self.dataset = ([] for _ in range(8))
-        for name, fs, indices in parts:
+    def __init__(self, parts, vocab, max_tokens, max_audio):
+        self.ids, self.audio, self.visual = [], [], []
+        pres, cls, score, has_score, self.dataset, self.group, self.names = [], [], [], [], [], [], []
+        for name, ss, indices in parts:
+            fs = ss.fs
             for i in indices:
                 r = fs.rows[i]
-                self.text.append(embed(fs.tokens[i][:max_tokens]))
-                self.audio.append(fs.audio[i])
-                self.visual.append(fs.visual[i])
-                self.presence.append(fs.presence[i])
+                self.ids.append(np.asarray([vocab.get(t, 1) for t in fs.tokens[i][:max_tokens]], np.int64))
+                self.audio.append(ss.seq('audio', i)[:max_audio])
+                self.visual.append(ss.seq('visual', i))
+                pres.append(fs.presence[i])
                 label = r.get('label', '')
-                self.cls.append(CLASSES.index(label) if label in CLASSES else -1)
+                cls.append(CLASSES.index(label) if label in CLASSES else -1)
                 s = r.get('score', '')
-                self.has_score.append(1.0 if s != '' else 0.0)
-                self.score.append(float(s) if s != '' else PROXY_SCORE.get(label, 0.0))
+                has_score.append(1.0 if s != '' else 0.0)
+                score.append(float(s) if s != '' else PROXY_SCORE.get(label, 0.0))
                 self.dataset.append(name)
-        self.audio, self.visual = np.asarray(self.audio, np.float32), np.asarray(self.visual, np.float32)
-        self.presence = np.asarray(self.presence, np.float32)
-        self.cls, self.score = np.asarray(self.cls, np.int64), np.asarray(self.score, np.float32)
-        self.has_score = np.asarray(self.has_score, np.float32)
+                self.group.append(r.get('group', ''))
+                self.names.append(r.get('id', ''))
+        self.presence = np.asarray(pres, np.float32).reshape(-1, 3)
+        self.cls, self.score = np.asarray(cls, np.int64), np.asarray(score, np.float32)
+        self.has_score = np.asarray(has_score, np.float32)
 
     def __len__(self):
         return len(self.cls)
 
     def batch(self, idx, presence=None):
-        width = max(1, max(len(self.text[i]) for i in idx))
-        dt = self.text[0].shape[1]
-        text = np.zeros((len(idx), width, dt), np.float32)
-        mask = np.zeros((len(idx), width), np.float32)
+        idx = np.asarray(idx)
+        b = {}
+        width = max(1, max(len(self.ids[i]) for i in idx))
+        ids = np.zeros((len(idx), width), np.int64)
         for k, i in enumerate(idx):
-            text[k, :len(self.text[i])], mask[k, :len(self.text[i])] = self.text[i], 1.0
-        one = torch.ones(len(idx), 1)
-        pres = torch.from_numpy(self.presence[idx] if presence is None else presence[idx])
-        return {'text': torch.from_numpy(text), 'text_mask': torch.from_numpy(mask),
-                'audio': torch.from_numpy(self.audio[idx])[:, None], 'audio_mask': one,
-                'visual': torch.from_numpy(self.visual[idx])[:, None], 'visual_mask': one, 'presence': pres,
-                'cls': torch.from_numpy(self.cls[idx]), 'score': torch.from_numpy(self.score[idx]),
-                'has_score': torch.from_numpy(self.has_score[idx])}
+            ids[k, :len(self.ids[i])] = self.ids[i]
+        b['text_ids'] = torch.from_numpy(ids)
+        for m, seqs in (('audio', self.audio), ('visual', self.visual)):
+            width = max(1, max(len(seqs[i]) for i in idx))
+            x = np.zeros((len(idx), width, FRAME_DIMS[m]), np.float32)
+            mask = np.zeros((len(idx), width), np.float32)
+            for k, i in enumerate(idx):
+                s = seqs[i]
+                x[k, :len(s)], mask[k, :len(s)] = s, 1.0
+            b[m], b[f'{m}_mask'] = torch.from_numpy(x), torch.from_numpy(mask)
+        b['presence'] = torch.from_numpy(self.presence[idx] if presence is None else presence[idx])
+        b['cls'], b['score'] = torch.from_numpy(self.cls[idx]), torch.from_numpy(self.score[idx])
+        b['has_score'] = torch.from_numpy(self.has_score[idx])
+        return b
 
 
 def run(model, b):
-    return model(b['text'], b['audio'], b['visual'], b['text_mask'], b['audio_mask'], b['visual_mask'], b['presence'])
+    return model(b['text_ids'], b['audio'], b['visual'], b['audio_mask'], b['visual_mask'], b['presence'])
 
 
 def normalization(rows):
-    stats = {'text': np.concatenate([t for t in rows.text if len(t)])}
-    stats['audio'] = rows.audio[rows.presence[:, 1] > 0]
-    stats['visual'] = rows.visual[rows.presence[:, 2] > 0]
-    return {m: (v.mean(0), v.std(0)) for m, v in stats.items()}
+    stats = {}
+    for m, seqs in (('audio', rows.audio), ('visual', rows.visual)):
+        k = MODALITY_INDEX[m]
+        frames = [s for s, p in zip(seqs, rows.presence[:, k]) if p > 0 and len(s)]
+        if frames:
+            x = np.concatenate(frames)
+            stats[m] = (x.mean(0), x.std(0))
+    return stats
+
+
+def augment(b, rng, modality_dropout, word_dropout):
+    """Word dropout (ids -> unknown) and modality dropout on rows with several modalities."""
+    if word_dropout > 0:
+        ids = b['text_ids']
+        drop = torch.from_numpy(rng.random(tuple(ids.shape)) < word_dropout) & (ids > 1)
+        b['text_ids'] = torch.where(drop, torch.ones_like(ids), ids)
+    if modality_dropout > 0:
+        p = b['presence']
+        keep = torch.from_numpy((rng.random(tuple(p.shape)) >= modality_dropout).astype(np.float32))
+        dropped = p * keep
+        dropped = torch.where(dropped.sum(dim=1, keepdim=True) > 0, dropped, p)
+        b['presence'] = torch.where(p.sum(dim=1, keepdim=True) > 1, dropped, p)
+    return b
+
+
+def train(model, rows, weights, args, steps, rng, log_every=50, label=''):
+    sizes = {}
+    for d in rows.dataset:
+        sizes[d] = sizes.get(d, 0) + 1
+    prob = np.array([weights[d] / sizes[d] for d in rows.dataset])
+    prob /= prob.sum()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=steps, pct_start=0.15)
+    started, running = time.time(), []
+    for step in range(steps):
+        model.train()
+        b = augment(rows.batch(rng.choice(len(rows), size=args.batch, p=prob)), rng, args.modality_dropout, args.word_dropout)
+        loss = model.loss(run(model, b), b)['loss']
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        optimizer.step()
+        schedule.step()
+        running.append(float(loss))
+        if log_every and (step + 1) % log_every == 0:
+            print(f'{label}step {step + 1}/{steps}: loss {np.mean(running[-log_every:]):.3f} ({time.time() - started:.0f} s)', flush=True)
+    model.eval()
+    return {'steps': steps, 'seconds': round(time.time() - started, 1), 'loss_last': float(np.mean(running[-20:]))}
 
 
 @torch.no_grad()
 def predict(model, rows, presence=None):
     model.eval()
     scores, logits = [], []
-    for start in range(0, len(rows), 128):
-        out = run(model, rows.batch(np.arange(start, min(len(rows), start + 128)), presence))
+    for start in range(0, len(rows), 64):
+        out = run(model, rows.batch(np.arange(start, min(len(rows), start + 64)), presence))
         scores.append(out['score'][:, 0].numpy())
         logits.append(out['logits'].numpy())
     return np.concatenate(scores), np.concatenate(logits)
@@ -103,7 +183,80 @@ def predict(model, rows, presence=None):
 def class_metrics(rows, logits):
     true = [CLASSES[c] for c in rows.cls]
     pred = [CLASSES[int(k)] for k in logits.argmax(1)]
-    return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred)}
+    return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred), 'f1_macro': macro_f1(true, pred)}
+
+
+def speaker_folds(groups, k):
+    """k folds of whole speakers (sorted speakers dealt round-robin: fold j = speakers j, j+k, ...)."""
+    speakers = sorted(set(groups))
+    return [speakers[j::k] for j in range(k)]
+
+
+def emodb_cv(args, make_model, emodb, vocab):
+    rows = Rows([('emodb', emodb, list(range(len(emodb.fs))))], vocab, args.max_tokens, args.max_audio)
+    true_all, pred_all, per_fold = [], [], {}
+    for j, held in enumerate(speaker_folds(rows.group, args.cv_folds)):
+        tr = [i for i, g in enumerate(rows.group) if g not in held]
+        te = [i for i, g in enumerate(rows.group) if g in held]
+        train_rows = Rows([('emodb', emodb, tr)], vocab, args.max_tokens, args.max_audio)
+        test_rows = Rows([('emodb', emodb, te)], vocab, args.max_tokens, args.max_audio)
+        torch.manual_seed(args.seed + 1 + j)
+        model = make_model()
+        model.set_normalization(normalization(train_rows))
+        train(model, train_rows, {'emodb': 1.0}, args, args.cv_steps, np.random.default_rng(args.seed + 1 + j), log_every=0)
+        _, logits = predict(model, test_rows)
+        true = [CLASSES[c] for c in test_rows.cls]
+        pred = [CLASSES[int(k)] for k in logits.argmax(1)]
+        per_fold['+'.join(held)] = accuracy(true, pred)
+        true_all += true
+        pred_all += pred
+        print(f'emodb fold {j + 1}/{args.cv_folds} (speakers {",".join(held)}): acc {per_fold["+".join(held)]:.3f}', flush=True)
+    return {'acc': accuracy(true_all, pred_all), 'f1_macro': macro_f1(true_all, pred_all), 'folds': args.cv_folds,
+            'per_fold_acc': per_fold}
+
+
+def load_vocab(size):
+    """late-fusion-v1's vocabulary (frequency order) cut to `size` and its embedding rows."""
+    weights = {i.name: numpy_helper.to_array(i) for i in onnx.load(os.path.join(PACK, 'fusion.onnx')).graph.initializer}
+    table = weights['model.text.embedding.weight'].astype(np.float32)
+    with open(os.path.join(PACK, 'vocab.txt'), encoding='utf-8') as f:
+        tokens = [line.rstrip('\n') for line in f][:size]
+    return tokens, table[:len(tokens) + 2]
+
+
+@torch.no_grad()
+def parity_fixture(model, sets, vocab, args, info):
+    """Real feature rows as the runtime feeds them (ids padded to maxTokens with 0; an absent
+    modality as one zero frame) and PyTorch's outputs on them."""
+    wrapper = PackExport(model, info['gates']).eval()
+    cases = []
+
+    def ids_of(tokens):
+        ids = [vocab.get(t, 1) for t in tokens[:args.max_tokens]]
+        return ids + [0] * (args.max_tokens - len(ids))
+
+    def add(name, tokens, audio, visual, presence):
+        feeds = [torch.tensor([ids_of(tokens)], dtype=torch.int64),
+                 torch.from_numpy((audio if len(audio) else np.zeros((1, 57), np.float32))[None].astype(np.float32)),
+                 torch.from_numpy((visual if len(visual) else np.zeros((1, 9), np.float32))[None].astype(np.float32)),
+                 torch.tensor([presence], dtype=torch.float32)]
+        outs = wrapper(*feeds)
+        cases.append({'name': name,
+                      'inputs': {n: {'dims': list(t.shape), 'data': t.reshape(-1).tolist()} for n, t in zip(PACK_INPUTS, feeds)},
+                      'expected': {n: o.reshape(-1).tolist() for n, o in zip(info['outputs'], outs)}})
+
+    mosi, mvsa, emodb = sets['mosi'], sets['mvsa'], sets['emodb']
+    i = next(i for i, r in enumerate(mosi.fs.rows) if r['split'] == 'dev')
+    add(f'mosi dev text ({mosi.fs.rows[i]["id"]})', mosi.fs.tokens[i], [], [], [1.0, 0.0, 0.0])
+    j = next(i for i, r in enumerate(mvsa.fs.rows) if r['split'] == 'dev' and mvsa.fs.presence[i][2] > 0 and mvsa.fs.presence[i][0] > 0)
+    add(f'mvsa dev text + image ({mvsa.fs.rows[j]["id"]})', mvsa.fs.tokens[j], [], mvsa.seq('visual', j), [1.0, 0.0, 1.0])
+    lengths = emodb.offsets['audio'][1:] - emodb.offsets['audio'][:-1]
+    e = int(np.argmin(lengths))
+    add(f'emodb audio ({emodb.fs.rows[e]["id"]}, {lengths[e]} frames)', [], emodb.seq('audio', e), [], [0.0, 1.0, 0.0])
+    add('all three (mosi text, emodb audio, mvsa image)', mosi.fs.tokens[i], emodb.seq('audio', e), mvsa.seq('visual', j), [1.0, 1.0, 1.0])
+    add('unknown tokens only', ['zzqqxv', 'qqzzyx'], [], [], [1.0, 0.0, 0.0])
+    add('nothing present', [], [], [], [0.0, 0.0, 0.0])
+    return {'maxTokens': args.max_tokens, 'tolerance': 1e-4, 'inputNames': PACK_INPUTS, 'outputs': info['outputs'], 'cases': cases}
 
 
 def main():
@@ -112,53 +265,51 @@ def main():
     p.add_argument('--flag', action='append', default=[], help='constructor option NAME=VALUE (ablations: use_cg=0)')
     p.add_argument('--data', default=os.path.join(HERE, 'data'))
     p.add_argument('--out', default=None)
-    p.add_argument('--steps', type=int, default=1500)
+    p.add_argument('--steps', type=int, default=300)
     p.add_argument('--batch', type=int, default=32)
-    p.add_argument('--lr', type=float, default=1e-3)
+    p.add_argument('--lr', type=float, default=2e-3)
+    p.add_argument('--d-model', type=int, default=64)
+    p.add_argument('--vocab-size', type=int, default=8000)
     p.add_argument('--max-tokens', type=int, default=48)
+    p.add_argument('--max-audio', type=int, default=1500, help='raw audio frames kept per training row (15 s)')
+    p.add_argument('--audio-pool', type=int, default=10, help='raw audio frames averaged into one model frame')
+    p.add_argument('--modality-dropout', type=float, default=0.2)
+    p.add_argument('--word-dropout', type=float, default=0.05)
+    p.add_argument('--text-extra', default='sst2,meld', help='extra text-only sets (comma list, "" for none)')
+    p.add_argument('--cv-folds', type=int, default=4)
+    p.add_argument('--cv-steps', type=int, default=120)
+    p.add_argument('--threads', type=int, default=1)
     p.add_argument('--seed', type=int, default=13)
     args = p.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    out_dir = args.out or os.path.join(HERE, 'runs', f'{args.arch}-seed')
+    out_dir = args.out or os.path.join(HERE, 'runs', 'seed', args.arch)
     os.makedirs(out_dir, exist_ok=True)
     flags = {}
     for f in args.flag:
         k, v = f.split('=', 1)
         flags[k] = bool(int(v)) if v in ('0', '1') else float(v) if '.' in v else int(v)
+    started = time.time()
 
-    weights = {i.name: numpy_helper.to_array(i) for i in onnx.load(os.path.join(PACK, 'fusion.onnx')).graph.initializer}
-    table = weights['model.text.embedding.weight'].astype(np.float32)
-    with open(os.path.join(PACK, 'vocab.txt'), encoding='utf-8') as f:
-        vocab = {t: 2 + i for i, t in enumerate(line.rstrip('\n') for line in f)}
-    embed = lambda tokens: table[[vocab.get(t, 1) for t in tokens]].reshape(-1, table.shape[1])  # noqa: E731
+    tokens, table = load_vocab(args.vocab_size)
+    vocab = {t: 2 + i for i, t in enumerate(tokens)}
+    extra = [d for d in args.text_extra.split(',') if d]
+    weights = {'mosi': 0.35, 'mvsa': 0.3, 'emodb': 0.2}
+    for d in extra:
+        weights[d] = 0.15 / len(extra)
+    sets = {n: SeqSet(os.path.join(args.data, n, 'features')) for n in weights}
+    train_rows = Rows([(n, s, split_indices(s.fs, 'train')) for n, s in sets.items()], vocab, args.max_tokens, args.max_audio)
+    dev = {n: Rows([(n, sets[n], split_indices(sets[n].fs, 'dev'))], vocab, args.max_tokens, args.max_audio) for n in ('mosi', 'mvsa')}
 
-    sets = {n: FeatureSet(os.path.join(args.data, n, 'features')) for n in WEIGHTS}
-    train = Rows([(n, fs, split_indices(fs, 'train')) for n, fs in sets.items()], embed, args.max_tokens)
-    dev = {n: Rows([(n, sets[n], split_indices(sets[n], 'dev'))], embed, args.max_tokens) for n in ('mosi', 'mvsa')}
-    dims = {'text': table.shape[1], 'audio': train.audio.shape[1], 'visual': train.visual.shape[1]}
-    model = build(args.arch, dims, **flags)
-    model.set_normalization(normalization(train))
+    def make_model():
+        m = SeedPackModel(args.arch, len(tokens), text_dim=table.shape[1], audio_pool=args.audio_pool, d_model=args.d_model, **flags)
+        m.embedding.weight.data.copy_(torch.from_numpy(table))
+        return m
 
-    sizes = {n: train.dataset.count(n) for n in WEIGHTS}
-    prob = np.array([WEIGHTS[d] / sizes[d] for d in train.dataset])
-    prob /= prob.sum()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.steps)
-    started, running = time.time(), []
-    for step in range(args.steps):
-        model.train()
-        b = train.batch(rng.choice(len(train), size=args.batch, p=prob))
-        loss = model.loss(run(model, b), b)['loss']
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        optimizer.step()
-        schedule.step()
-        running.append(float(loss))
-        if (step + 1) % 100 == 0:
-            print(f'step {step + 1}/{args.steps}: loss {np.mean(running[-100:]):.3f} ({time.time() - started:.0f} s)', flush=True)
+    model = make_model()
+    model.set_normalization(normalization(train_rows))
+    fit = train(model, train_rows, weights, args, args.steps, rng)
 
     scores, _ = predict(model, dev['mosi'])
     metrics = {'mosi-dev': mosi_metrics(dev['mosi'].score.tolist(), scores.tolist())}
@@ -166,14 +317,33 @@ def main():
     metrics['mvsa-dev'] = class_metrics(dev['mvsa'], logits)
     _, logits = predict(model, dev['mvsa'], dev['mvsa'].presence * np.array([1, 0, 0], np.float32))
     metrics['mvsa-dev-text-only'] = class_metrics(dev['mvsa'], logits)
-    result = {'architecture': args.arch, 'flags': flags, 'steps': args.steps, 'seconds': round(time.time() - started),
-              'inputs': 'text: late-fusion-v1 token embeddings; audio/visual: utterance statistics as one frame',
-              'train_rows': sizes, 'metrics': metrics}
-    print(json.dumps(result, indent=1))
+    print(json.dumps(metrics), flush=True)
+    if args.cv_folds > 1:
+        cv_started = time.time()
+        metrics['emodb-speaker-cv'] = emodb_cv(args, make_model, sets['emodb'], vocab)
+        metrics['emodb-speaker-cv']['seconds'] = round(time.time() - cv_started, 1)
+
+    sizes = {n: int(sum(1 for d in train_rows.dataset if d == n)) for n in weights}
+    frames = {n: {'audio': int(sum(len(a) for a, d in zip(train_rows.audio, train_rows.dataset) if d == n)),
+                  'visual': int(sum(len(v) for v, d in zip(train_rows.visual, train_rows.dataset) if d == n))} for n in weights}
+    params = sum(p.numel() for p in model.parameters())
+    info = export_pack_onnx(model, os.path.join(out_dir, 'model.onnx'))
+    with open(os.path.join(out_dir, 'fixture.json'), 'w', encoding='utf-8') as f:
+        json.dump(parity_fixture(model, sets, vocab, args, info), f)
+        f.write('\n')
+    with open(os.path.join(out_dir, 'vocab.txt'), 'w', encoding='utf-8', newline='\n') as f:
+        f.write(''.join(t + '\n' for t in tokens))
+    torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
+    result = {'architecture': args.arch, 'flags': flags, 'args': vars(args), 'seconds': round(time.time() - started),
+              'training': fit, 'parameters': params, 'onnx': info, 'dataset_weights': weights,
+              'inputs': (f'text: token ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
+                         f'trainable embedding (init: late-fusion-v1); audio: raw acoustic frames averaged by '
+                         f'{args.audio_pool} inside the model; visual: raw visual frames'),
+              'train_rows': sizes, 'train_frames': frames,
+              'dev_rows': {n: len(r) for n, r in dev.items()}, 'metrics': metrics}
+    print(json.dumps({k: result[k] for k in ('architecture', 'flags', 'seconds', 'metrics')}, indent=1), flush=True)
     with open(os.path.join(out_dir, 'metrics.json'), 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1)
-    torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
-    export_onnx(model, os.path.join(out_dir, f'{args.arch}.onnx'))
 
 
 if __name__ == '__main__':
