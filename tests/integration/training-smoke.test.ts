@@ -61,7 +61,7 @@ describe.skipIf(!hasTorch)('seed architectures: smoke training, ONNX export, par
     }
     report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8')) as Parity;
-  }, 420_000);
+  }, 900_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
