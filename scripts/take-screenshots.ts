@@ -2,12 +2,14 @@
 //   docs/screenshot-workspace-mosi.png  the MOSI clip with labelled segments (no model output:
 //                                      predictions come from the analysis engine, not built yet)
 //   docs/screenshot-mvsa.png            an MVSA post (image + text) with text/image labels
+//   docs/screenshot-models.png          the Models page: packs, an added (tiny, test-built) Whisper
 // Run: npx tsx scripts/take-screenshots.ts   (needs /usr/bin/chromium and ../shared/data)
 
 import { resolve } from 'node:path';
 import { ProjectStore } from '../src/core/store';
 import { startWorkspace } from '../tests/e2e/workspace-harness';
 import { MOSI_CLIP } from '../tests/helpers/generate-media';
+import { tinyWhisperFolder } from '../tests/helpers/tiny-whisper';
 
 const DOCS = resolve('docs');
 const MVSA_POSTS = resolve('../shared/data/mvsa/posts.csv');
@@ -64,6 +66,27 @@ async function mvsaShot(): Promise<void> {
   }
 }
 
+/** The Models page: shipped packs (default and seed architectures), an added Whisper chosen for transcription. */
+async function modelsShot(): Promise<void> {
+  const whisper = await tinyWhisperFolder();
+  const ws = await startWorkspace({ openProject: true });
+  try {
+    const page = await ws.browser.newPage({ viewport: { width: 1440, height: 1100 } });
+    await page.goto(ws.server.url);
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('model-folder').fill(whisper);
+    await page.getByTestId('add-model').click();
+    const row = page.locator('[data-testid="model-pretrained-row"][data-kind="speech-recognizer"]');
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByTestId('transcribe-with').check();
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    await page.screenshot({ path: resolve(DOCS, 'screenshot-models.png') });
+  } finally {
+    await ws.close();
+  }
+}
+
 await mosiShot();
 await mvsaShot();
-console.log('wrote docs/screenshot-workspace-mosi.png and docs/screenshot-mvsa.png');
+await modelsShot();
+console.log('wrote docs/screenshot-workspace-mosi.png, docs/screenshot-mvsa.png and docs/screenshot-models.png');
