@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhisperRecognizer, inspectWhisperFolder, packWindows, joinWords, transcribeMedia } from '../../src/core/asr';
-import { decodeAudioToArray } from '../../src/core/media';
+import { decodeAudioToArray, resolveMediaTools } from '../../src/core/media';
 import { ProjectStore } from '../../src/core/store';
 import { parseSrt } from '../../src/shared/subtitles';
 import { SentiscopeError } from '../../src/shared/errors';
-import { MOSI_CLIP, MOSI_WAV, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { MOSI_CLIP, MOSI_WAV, generateVideoOnly, makeTempDir, removeTempDir } from '../helpers/generate-media';
 import { tinyWhisperFolder, tinyWhisperUnavailable } from '../helpers/tiny-whisper';
 
 const unavailable = tinyWhisperUnavailable();
@@ -109,6 +109,31 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
     expect(transcript.spans.map((s) => s.text).join(' ')).toBe(CLIP_EN);
     inOrderWithin(transcript.words, transcript.spans[0].start, transcript.duration);
     for (const span of transcript.spans) for (const w of span.words) expect(span.text).toContain(w.word);
+  });
+
+  it('transcribes media longer than the model window: one window per stretch of speech, words shifted to file time', async () => {
+    // The 3.33 s wav three times with 4 s of silence between: 18 s of audio, more than the tiny
+    // model's 10 s window. The spans are given (as a job gives its segments), so each copy is one
+    // window: packed windows never exceed what the model reads.
+    const long = join(dir, 'three-times.wav');
+    const silence = 'anullsrc=channel_layout=mono:sample_rate=16000';
+    await promisify(execFile)(resolveMediaTools().ffmpeg.path, [
+      '-v', 'error', '-y', '-i', MOSI_WAV, '-f', 'lavfi', '-t', '4', '-i', silence, '-filter_complex',
+      '[0:a]aresample=16000,aformat=channel_layouts=mono,asplit=3[a][b][c];[1:a]asplit=2[s1][s2];[a][s1][b][s2][c]concat=n=5:v=0:a=1[out]',
+      '-map', '[out]', long,
+    ]);
+    const copy = 3.330625;
+    const spans = [0, 1, 2].map((k) => ({ start: k * (copy + 4), end: k * (copy + 4) + copy }));
+    expect(packWindows(spans, recognizer.folder.chunkSeconds)).toHaveLength(3);
+    const transcript = await transcribeMedia(long, recognizer, { language: 'en', spans });
+    expect(transcript.duration).toBeGreaterThan(recognizer.folder.chunkSeconds);
+    expect(transcript.spans.map((s) => s.text)).toEqual([WAV_EN, WAV_EN, WAV_EN]);
+    transcript.spans.forEach((span, k) => inOrderWithin(span.words, spans[k].start, spans[k].end));
+  });
+
+  it('refuses a file without audio, naming it', async () => {
+    const silent = await generateVideoOnly(dir, { name: 'no-audio.mp4' });
+    await expect(transcribeMedia(silent, recognizer)).rejects.toThrow(/no-audio\.mp4/);
   });
 
   it('runs the Hub layout (ONNX files under onnx/) the same way', async () => {
