@@ -35,3 +35,11 @@ export function oneOfOption<const T extends string>(value: string | undefined, f
   }
   return v as T;
 }
+
+/** --threads N: a whole number >= 1, or undefined when the flag is absent. */
+export function threadsOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${value}')`);
+  return threads;
+}

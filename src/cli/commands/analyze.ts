@@ -12,7 +12,7 @@ import { writeTextFileAtomic } from '../../core/io/text-file';
 import { AnalysisQueue } from '../../core/jobs';
 import { DEVICES } from '../../core/models/execution-providers';
 import { ProjectStore } from '../../core/store';
-import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
+import { UsageError, oneOfOption, parseCommandArgs, threadsOption, type Command } from '../command';
 import { resolveAsrOption } from '../asr-option';
 import { resolveModelOption } from '../model-option';
 
@@ -123,11 +123,7 @@ export const analyzeCommand: Command = {
     }
     const device = oneOfOption(values.device, '--device', DEVICES);
     const segmentation = oneOfOption(values.segmentation, '--segmentation', SEGMENTATION_MODES);
-    let threads: number | undefined;
-    if (values.threads !== undefined) {
-      threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${values.threads}')`);
-    }
+    const threads = threadsOption(values.threads);
     const out = values.out ? resolve(values.out) : null;
     if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new UsageError(`--out must end in .csv or .json (got '${values.out}')`);
 

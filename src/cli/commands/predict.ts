@@ -1,6 +1,6 @@
 import { DEVICES, describeProvider, type Device } from '../../core/models/execution-providers';
 import { predictCsv } from '../../core/models/batch-predict';
-import { UsageError, oneOfOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { UsageError, oneOfOption, parseCommandArgs, requireOption, threadsOption, type Command } from '../command';
 import { resolveModelOption } from '../model-option';
 
 export const predictCommand: Command = {
@@ -18,11 +18,7 @@ export const predictCommand: Command = {
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const device: Device = oneOfOption(values.device, '--device', DEVICES);
-    let threads: number | undefined;
-    if (values.threads !== undefined) {
-      threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${values.threads}')`);
-    }
+    const threads = threadsOption(values.threads);
     const say = (line: string) => process.stderr.write(`sentiscope predict: ${line}\n`);
     const report = await predictCsv({
       input: requireOption(values.in, '--in'),

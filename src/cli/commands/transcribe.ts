@@ -7,7 +7,7 @@ import type { Cue } from '../../shared/subtitles';
 import { formatSrt, formatVtt } from '../../shared/subtitles';
 import { writeTextFileAtomic } from '../../core/io/text-file';
 import { DEVICES } from '../../core/models/execution-providers';
-import { UsageError, oneOfOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { UsageError, oneOfOption, parseCommandArgs, requireOption, threadsOption, type Command } from '../command';
 import { resolveAsrOption } from '../asr-option';
 
 const FORMATS = ['srt', 'vtt', 'txt', 'json'] as const;
@@ -31,13 +31,12 @@ export const transcribeCommand: Command = {
       out: { type: 'string' },
       format: { type: 'string' },
       device: { type: 'string', default: 'cpu' },
-      threads: { type: 'string', default: '1' },
+      threads: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one VIDEO (or audio) file');
     const model = await resolveAsrOption(requireOption(values.model, '--model'));
     const device = oneOfOption(values.device, '--device', DEVICES);
-    const threads = Number(values.threads);
-    if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${values.threads}')`);
+    const threads = threadsOption(values.threads);
     const out = values.out ? resolve(values.out) : null;
     const format = formatOf(out, values.format);
     const say = (line: string) => process.stderr.write(`sentiscope transcribe: ${line}\n`);
