@@ -6,8 +6,8 @@
 
 import type { WordTiming } from '../../shared/domain';
 import { SentiscopeError } from '../../shared/errors';
-import type { Device, ExecutionProvider, ProviderFallback } from '../models/execution-providers';
-import { checkedThreads, placeOnDevice } from '../plugins/encoder-device';
+import { checkedThreads, type Device, type ExecutionProvider, type ProviderFallback } from '../models/execution-providers';
+import { placeOnDevice } from '../plugins/encoder-device';
 import { localModelOptions } from '../plugins/transformers-runtime';
 import { checkLanguage, inspectWhisperFolder, type WhisperFolder } from './whisper-folder';
 
@@ -46,7 +46,7 @@ export class WhisperRecognizer {
   /** Checks the folder (naming any missing file), then loads it. */
   static async open(dir: string, options: RecognizerOptions = {}): Promise<WhisperRecognizer> {
     const folder = inspectWhisperFolder(dir);
-    const threads = checkedThreads(options);
+    const threads = checkedThreads(options.threads);
     // Loaded on demand: importing the library costs seconds that only transcription should pay.
     const { pipeline } = await import('@huggingface/transformers');
     const placed = await placeOnDevice(options.device ?? 'cpu', async (provider) => {

@@ -142,16 +142,22 @@ async function tryProvider(file: string, provider: ExecutionProvider, threads: n
   }
 }
 
+/** onnxruntime intra-op threads: DEFAULT_THREADS when unset, else a whole number >= 1. */
+export function checkedThreads(threads: number | undefined): number {
+  const value = threads ?? DEFAULT_THREADS;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SentiscopeError('bad-input', `threads must be a whole number >= 1 (got ${value}).`, null);
+  }
+  return value;
+}
+
 /**
  * A session for `file` on the requested device (default `auto`), cached per (file,
  * provider, threads). Throws SentiscopeError when a named device cannot run it.
  */
 export async function openSession(file: string, options: SessionOptions = {}): Promise<ProvidedSession> {
   const device = options.device ?? 'auto';
-  const threads = options.threads ?? DEFAULT_THREADS;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new SentiscopeError('bad-input', `threads must be a whole number >= 1 (got ${threads}).`, null);
-  }
+  const threads = checkedThreads(options.threads);
   if (!DEVICES.includes(device)) {
     throw new SentiscopeError('bad-input', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`, null);
   }

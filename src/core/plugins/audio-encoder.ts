@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { AutoFeatureExtractor, AutoModel } from '@huggingface/transformers';
 import type { FeatureExtractor, PreTrainedModel, Tensor } from '@huggingface/transformers';
 import { SentiscopeError } from '../../shared/errors';
-import type { ExecutionProvider, ProviderFallback } from '../models/execution-providers';
+import { checkedThreads, type ExecutionProvider, type ProviderFallback } from '../models/execution-providers';
 import { ANALYSIS_SAMPLE_RATE } from '../media/audio-decode';
 import { expectModality, inspectEncoderFolder, type AudioFamily, type EncoderFolder } from './encoder-folder';
-import { checkedThreads, placeOnDevice, type EncoderOpenOptions } from './encoder-device';
+import { placeOnDevice, type EncoderOpenOptions } from './encoder-device';
 import { loadFailure, missingOutput } from './encoder-errors';
 import { meanPool } from './pooling';
 import { localFileOptions, localModelOptions } from './transformers-runtime';
@@ -48,7 +48,7 @@ export function minimumSamples(kernels: readonly number[], strides: readonly num
 export async function openAudioEncoder(dir: string, options: EncoderOpenOptions = {}): Promise<AudioEncoder> {
   const folder = inspectEncoderFolder(dir);
   expectModality(folder, 'audio');
-  const threads = checkedThreads(options);
+  const threads = checkedThreads(options.threads);
   const preprocessorFile = join(folder.dir, 'preprocessor_config.json');
 
   let extractor: FeatureExtractor;

@@ -5,7 +5,6 @@
 
 import {
   autoProviderOrder,
-  DEFAULT_THREADS,
   DEVICES,
   providerUnavailable,
   type Device,
@@ -26,14 +25,6 @@ export interface Placed<T> {
   provider: ExecutionProvider;
   /** Providers tried before `provider`, with why each was passed over. */
   fallbacks: ProviderFallback[];
-}
-
-export function checkedThreads(options: EncoderOpenOptions): number {
-  const threads = options.threads ?? DEFAULT_THREADS;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new SentiscopeError('bad-input', `threads must be a whole number >= 1 (got ${threads}).`, null);
-  }
-  return threads;
 }
 
 // A provider that failed once (no adapter, library will not load) fails for every encoder;

@@ -15,9 +15,9 @@ import {
 } from '@huggingface/transformers';
 import type { ImageProcessor, PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { SentiscopeError } from '../../shared/errors';
-import type { ExecutionProvider, ProviderFallback } from '../models/execution-providers';
+import { checkedThreads, type ExecutionProvider, type ProviderFallback } from '../models/execution-providers';
 import { expectModality, inspectEncoderFolder, type EncoderFolder, type ImageFamily } from './encoder-folder';
-import { checkedThreads, placeOnDevice, type EncoderOpenOptions } from './encoder-device';
+import { placeOnDevice, type EncoderOpenOptions } from './encoder-device';
 import { loadFailure, missingOutput } from './encoder-errors';
 import { rowsOf } from './pooling';
 import { localFileOptions, localModelOptions } from './transformers-runtime';
@@ -60,7 +60,7 @@ function textTowerFiles(folder: EncoderFolder): string[] {
 export async function openImageEncoder(dir: string, options: EncoderOpenOptions = {}): Promise<ImageEncoder> {
   const folder = inspectEncoderFolder(dir);
   expectModality(folder, 'image');
-  const threads = checkedThreads(options);
+  const threads = checkedThreads(options.threads);
   const hasText = textTowerFiles(folder).every((f) => existsSync(f));
 
   let processor: ImageProcessor;

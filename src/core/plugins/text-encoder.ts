@@ -6,9 +6,9 @@ import { AutoModel, AutoModelForSequenceClassification, AutoTokenizer } from '@h
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { join } from 'node:path';
 import { SentiscopeError } from '../../shared/errors';
-import type { ExecutionProvider, ProviderFallback } from '../models/execution-providers';
+import { checkedThreads, type ExecutionProvider, type ProviderFallback } from '../models/execution-providers';
 import { inspectEncoderFolder, expectModality, type EncoderFolder, type EncoderTask, type TextFamily } from './encoder-folder';
-import { checkedThreads, placeOnDevice, type EncoderOpenOptions } from './encoder-device';
+import { placeOnDevice, type EncoderOpenOptions } from './encoder-device';
 import { loadFailure, missingOutput } from './encoder-errors';
 import { clsPool, meanPool, rowsOf, sigmoid, softmax, type Pooling } from './pooling';
 import { localFileOptions, localModelOptions } from './transformers-runtime';
@@ -66,7 +66,7 @@ function maxLength(tokenizer: PreTrainedTokenizer, folder: EncoderFolder): numbe
 export async function openTextEncoder(dir: string, options: TextEncoderOptions = {}): Promise<TextEncoder> {
   const folder = inspectEncoderFolder(dir);
   expectModality(folder, 'text');
-  const threads = checkedThreads(options);
+  const threads = checkedThreads(options.threads);
   const pooling = options.pooling ?? 'mean';
   const family = folder.family as TextFamily;
   const classifier = folder.task === 'text-classification';
