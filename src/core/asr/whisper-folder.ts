@@ -4,9 +4,10 @@
 // tokenizer_config.json. The folder is checked whole before anything loads, so a missing
 // file is named instead of surfacing as a library error halfway through a file.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SentiscopeError } from '../../shared/errors';
+import { readModelJson } from '../io/model-json';
 
 export interface WhisperFolder {
   dir: string;
@@ -30,17 +31,6 @@ const WHAT_TO_DO =
 
 const JSON_FILES = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 
-function readJson(file: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    return parsed as Record<string, unknown>;
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new SentiscopeError('bad-input', `${file} is not readable JSON (${why}): re-export or re-download the model folder.`, file);
-  }
-}
-
 function locate(dir: string, name: string): { subfolder: string; file: string } {
   for (const subfolder of ['', 'onnx']) {
     const file = join(dir, subfolder, name);
@@ -60,7 +50,7 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
     const file = join(dir, name);
     if (!existsSync(file)) throw new SentiscopeError('file-missing', `The Whisper folder is missing ${name} (${file}). ${WHAT_TO_DO}`, file);
   }
-  const config = readJson(join(dir, 'config.json'));
+  const config = readModelJson(join(dir, 'config.json'));
   if (config.model_type !== 'whisper') {
     throw new SentiscopeError(
       'bad-input',
@@ -78,8 +68,8 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
     );
   }
   const generationFile = join(dir, 'generation_config.json');
-  const generation = readJson(generationFile);
-  const preprocessor = readJson(join(dir, 'preprocessor_config.json'));
+  const generation = readModelJson(generationFile);
+  const preprocessor = readModelJson(join(dir, 'preprocessor_config.json'));
   const langToId = (generation.lang_to_id ?? {}) as Record<string, number>;
   const multilingual = generation.is_multilingual === true;
   const languages = Object.keys(langToId)

@@ -3,10 +3,11 @@
 // onnx/<name>.onnx or the folder's top level) and that every file transformers.js will read
 // is there. A folder missing one is refused with an error naming that file.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DataType } from '@huggingface/transformers';
 import { SentiscopeError } from '../../shared/errors';
+import { readModelJson } from '../io/model-json';
 
 export const TEXT_FAMILIES = [
   'bert', 'roberta', 'distilbert', 'xlm-roberta', 'camembert', 'albert', 'electra',
@@ -78,14 +79,7 @@ function readConfig(dir: string): EncoderConfig {
   if (!existsSync(file)) {
     throw new SentiscopeError('file-missing', `The encoder folder has no config.json (${file}). ${WHAT_TO_DO}`, file);
   }
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    return parsed as EncoderConfig;
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new SentiscopeError('bad-input', `${file} is not a readable model config (${why}): re-export or re-download the model.`, file);
-  }
+  return readModelJson(file) as EncoderConfig;
 }
 
 function familyOf(config: EncoderConfig, file: string): EncoderFamily {
