@@ -1,19 +1,16 @@
 // `sentiscope analyze` through the real bin (tsx, a worker thread per run), and the
 // analysis queue's worker: FIFO, cancel while running, resume.
 
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalysisQueue } from '../../src/core/jobs';
 import { ProjectStore } from '../../src/core/store';
 import { parseCsv } from '../../src/shared/csv';
 import { MOSI_CLIP, generateVideoWithSilentAudio, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { runSentiscope } from '../helpers/sentiscope-cli';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../bin/sentiscope.js', import.meta.url));
 const PACK = fileURLToPath(new URL('../fixtures/packs/tiny-late-fusion', import.meta.url));
 
 let dir: string;
@@ -24,15 +21,7 @@ afterAll(async () => {
   await removeTempDir(dir);
 });
 
-async function sentiscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const sentiscope = (args: string[]) => runSentiscope(args);
 
 describe('sentiscope analyze', () => {
   it('analyzes two files in a worker thread, stores them in the project and writes the CSV', async () => {

@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhisperRecognizer, inspectWhisperFolder, packWindows, joinWords, transcribeMedia } from '../../src/core/asr';
@@ -18,26 +17,17 @@ import { parseSrt } from '../../src/shared/subtitles';
 import { SentiscopeError } from '../../src/shared/errors';
 import { MOSI_CLIP, MOSI_WAV, generateVideoOnly, makeTempDir, removeTempDir } from '../helpers/generate-media';
 import { tinyWhisperFolder, tinyWhisperUnavailable } from '../helpers/tiny-whisper';
+import { runSentiscope } from '../helpers/sentiscope-cli';
 
 const unavailable = tinyWhisperUnavailable();
 const hasTorch = unavailable === null;
 if (!hasTorch) console.warn(`asr-whisper: SKIPPED — ${unavailable}`);
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../bin/sentiscope.js', import.meta.url));
 const WAV_EN = 'anyhow it was really good';
 const CLIP_EN = 'and sucker punch is a failer but like a really ambitious weird the interesting idiosyncratic failure';
 const CLIP_ZH = '这部电影失败了但是很有野心';
 
-async function sentiscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const sentiscope = (args: string[]) => runSentiscope(args);
 
 function inOrderWithin(words: { start: number; end: number }[], from: number, to: number): void {
   let previous = from;

@@ -5,7 +5,6 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SentiscopeError } from '../../src/shared/errors';
 import { SegmentFeatureExtractor, type SegmentFeatures } from '../../src/core/analysis/segment-features';
 import {
   FusionRunner,
@@ -22,6 +21,7 @@ import {
   type ModelPackManifest,
 } from '../../src/core/models';
 import { MOSI_CLIP, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { refusal } from '../helpers/refusal';
 
 const FIXTURE = resolve('tests/fixtures/packs/tiny-late-fusion');
 // Oz06ZWiO20M segment 6, the clip in ../shared/data/mosi/media (label -0.8).
@@ -46,14 +46,6 @@ async function packCopy(name: string, edit?: (m: ModelPackManifest & Record<stri
   return target;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<SentiscopeError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SentiscopeError);
-  return err as SentiscopeError;
-}
 
 beforeAll(async () => {
   dir = await makeTempDir('sentiscope-models-');

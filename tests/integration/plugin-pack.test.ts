@@ -7,7 +7,7 @@
 // the fusion ONNX in onnxruntime gives. Packs whose encoder folder is incomplete, of the
 // wrong modality, or whose dims differ are refused, naming the file.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -23,11 +23,11 @@ import { type ModelPackManifest, loadModelPack, softmax } from '../../src/core/m
 import { openAudioEncoder, openImageEncoder, openTextEncoder } from '../../src/core/plugins';
 import { ProjectStore } from '../../src/core/store';
 import { parseCsv } from '../../src/shared/csv';
-import { SentiscopeError } from '../../src/shared/errors';
 import { MOSI_CLIP, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { refusal } from '../helpers/refusal';
+import { runSentiscope } from '../helpers/sentiscope-cli';
 
 const PYTHON = '/usr/bin/python3';
-const BIN = resolve('bin/sentiscope.js');
 const DATA = resolve('../shared/data');
 const EMODB_WAV = join(DATA, 'emodb/wav/03a01Fa.wav');
 const MVSA_IMAGE = join(DATA, 'mvsa/images/4713.jpg');
@@ -77,23 +77,8 @@ function encoderManifest(dims: Dims): ModelPackManifest {
   };
 }
 
-function sentiscope(...args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stderr }));
-  });
-}
+const sentiscope = (...args: string[]) => runSentiscope(args);
 
-async function refusal(promise: Promise<unknown>): Promise<SentiscopeError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SentiscopeError);
-  return err as SentiscopeError;
-}
 
 let dir = '';
 let packDir = '';

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SentiscopeError } from '../../src/shared/errors';
 import { decodeAudioToArray, sampleFrames } from '../../src/core/media';
 import { inspectEncoderFolder, openAudioEncoder, openEncoder, openImageEncoder, openTextEncoder } from '../../src/core/plugins';
+import { refusal } from '../helpers/refusal';
 
 const PYTHON = '/usr/bin/python3';
 const MOSI_WAV = fileURLToPath(new URL('../../../shared/data/mosi/media/03bSnISJMiM_1.wav', import.meta.url));
@@ -39,16 +39,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-/** The SentiscopeError `promise` rejects with (fails the test when it resolves). */
-async function refusal(promise: Promise<unknown>): Promise<SentiscopeError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SentiscopeError);
-    return err as SentiscopeError;
-  }
-  throw new Error('expected the folder to be refused');
-}
 
 describe.skipIf(!hasTorch)('pretrained encoder plug-ins (tiny models built in PyTorch)', () => {
   let out = '';

@@ -7,7 +7,7 @@
 // the runtime feeds exactly what training reads. Also: refusals of packs whose frame
 // specs differ, absent modalities fed as one zero frame, and the analysis job.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -29,11 +29,11 @@ import {
 } from '../../src/core/models';
 import { ProjectStore } from '../../src/core/store';
 import { parseCsv } from '../../src/shared/csv';
-import { SentiscopeError } from '../../src/shared/errors';
 import { MOSI_CLIP, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { refusal } from '../helpers/refusal';
+import { runSentiscope } from '../helpers/sentiscope-cli';
 
 const PYTHON = '/usr/bin/python3';
-const BIN = resolve('bin/sentiscope.js');
 const DATA = resolve('../shared/data');
 const EMODB_WAV = join(DATA, 'emodb/wav/03a01Fa.wav');
 const MVSA_IMAGE = join(DATA, 'mvsa/images/4713.jpg');
@@ -79,14 +79,7 @@ function sequenceManifest(): ModelPackManifest {
   };
 }
 
-function sentiscope(...args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stderr }));
-  });
-}
+const sentiscope = (...args: string[]) => runSentiscope(args);
 
 function mosiTranscript(): string {
   const { header, rows } = parseCsv(readFileSync(join(DATA, 'mosi/segments.csv'), 'utf8'));
@@ -96,14 +89,6 @@ function mosiTranscript(): string {
   return row.cells[col('text')];
 }
 
-async function refusal(promise: Promise<unknown>): Promise<SentiscopeError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SentiscopeError);
-  return err as SentiscopeError;
-}
 
 const ROW_IDS = ['clip', 'wav', 'post'];
 let dir: string;
