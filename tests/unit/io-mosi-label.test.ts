@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv';
 import { SentiscopeError } from '../../src/shared/errors';
-import { FileProblemsError } from '../../src/core/io/file-problems';
+import { fileRefusal as refusal } from '../helpers/refusal';
 import { formatMosiLabelCsv, parseMosiLabelCsv, type MosiRow } from '../../src/core/io/mosi-label-csv';
 import { parseSegmentsCsv } from '../../src/core/io/segments-csv';
 
@@ -10,15 +10,6 @@ const HEADER = 'video_id,clip_id,text,label,label_T,label_A,label_V,annotation,m
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 const SEGMENTS_CSV = new URL('../../../shared/data/mosi/segments.csv', import.meta.url);
 
-function refusal(run: () => unknown): FileProblemsError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof FileProblemsError) return err;
-    throw err;
-  }
-  throw new Error('expected the file to be refused');
-}
 
 function row(over: Partial<MosiRow>): MosiRow {
   return {

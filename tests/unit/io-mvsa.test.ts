@@ -1,20 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FileProblemsError } from '../../src/core/io/file-problems';
+import { fileRefusal as refusal } from '../helpers/refusal';
 import { formatMvsaCsv, parseMvsaCsv, type MvsaRow } from '../../src/core/io/mvsa-csv';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 const POSTS_CSV = new URL('../../../shared/data/mvsa/posts.csv', import.meta.url);
 
-function refusal(run: () => unknown): FileProblemsError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof FileProblemsError) return err;
-    throw err;
-  }
-  throw new Error('expected the file to be refused');
-}
 
 function post(over: Partial<MvsaRow>): MvsaRow {
   return { id: 'p', text: '', image: '', textLabel: null, imageLabel: null, pairLabel: null, split: null, extras: {}, ...over };

@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FileProblemsError } from '../../src/core/io/file-problems';
+import { fileRefusal as refusal } from '../helpers/refusal';
 import { formatSegmentsCsv, parseSegmentsCsv, type SegmentRow } from '../../src/core/io/segments-csv';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 
-function refusal(run: () => unknown): FileProblemsError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof FileProblemsError) return err;
-    throw err;
-  }
-  throw new Error('expected the file to be refused');
-}
 
 function seg(over: Partial<SegmentRow>): SegmentRow {
   return { media: 'm', clipId: null, start: 0, end: 0, text: '', source: null, split: null, label: null, annotator: null, extras: {}, ...over };
