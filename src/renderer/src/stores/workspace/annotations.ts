@@ -19,6 +19,8 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
   const predictions = shallowRef<Prediction[]>([]);
   const selectedId = ref<number | null>(null);
   const currentTime = ref(0);
+  /** The media item whose rows are loaded: rows of any other item are never put in view. */
+  let loadedMediaId: number | null = null;
 
   const segmentById = computed(() => new Map(segments.value.map((s) => [s.id, s])));
   const scheme = computed<Scheme>(() => {
@@ -92,7 +94,10 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
     return labelsBySegment.value.get(segmentId)?.find((l) => l.scheme === which && l.annotator === who) ?? null;
   }
 
+  // An edit saved after the user moved to another item has its rows saved in the project,
+  // but they must not show up in this item's list.
   function putSegment(segment: Segment): void {
+    if (segment.mediaId !== loadedMediaId) return;
     const others = segments.value.filter((s) => s.id !== segment.id);
     segments.value = [...others, segment].sort(bySegmentOrder);
   }
@@ -103,6 +108,7 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
     if (selectedId.value === segmentId) selectedId.value = null;
   }
   function putLabel(label: Label): void {
+    if (!segmentById.value.has(label.segmentId)) return;
     const i = labels.value.findIndex((l) => l.id === label.id);
     labels.value = i < 0 ? [...labels.value, label] : labels.value.map((l) => (l.id === label.id ? label : l));
   }
@@ -112,6 +118,7 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
 
   /** Empties everything (another media item or project is about to load). */
   function reset(): void {
+    loadedMediaId = null;
     selectedId.value = null;
     currentTime.value = 0;
     segments.value = [];
@@ -127,6 +134,7 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
       api.invoke('predictions:list', { mediaId: id }),
     ]);
     if (!stillWanted()) return;
+    loadedMediaId = id;
     segments.value = [...segs].sort(bySegmentOrder);
     labels.value = labs;
     predictions.value = preds;

@@ -43,7 +43,7 @@ export function splitText(text: string, fraction: number): [string, string] {
 }
 
 export function createEditCommands(api: ContractClient, status: Status, library: Library, annotations: Annotations) {
-  const { segments, labels, selectedId, segmentById, labelsBySegment, scheme, labelOf, putSegment, removeSegmentLocal, putLabel, removeLabelLocal } =
+  const { segments, selectedId, segmentById, labelsBySegment, scheme, labelOf, putSegment, removeSegmentLocal, putLabel, removeLabelLocal } =
     annotations;
   const { media, mediaId } = library;
   const { requireAnnotator, error } = status;
@@ -54,8 +54,11 @@ export function createEditCommands(api: ContractClient, status: Status, library:
   const canUndo = computed(() => (historyVersion.value, history.canUndo));
   const canRedo = computed(() => (historyVersion.value, history.canRedo));
 
-  function execute(command: Command): Promise<void> {
-    return history.execute(command).catch((err: unknown) => {
+  /** Runs an edit of the media item in view ([Note: one history per media item] in commands/history.ts). */
+  function execute(command: Omit<Command, 'mediaId'>): Promise<void> {
+    const current = mediaId.value;
+    if (current === null) return Promise.resolve();
+    return history.execute({ ...command, mediaId: current }).catch((err: unknown) => {
       error.value = messageOf(err);
     });
   }
@@ -197,7 +200,7 @@ export function createEditCommands(api: ContractClient, status: Status, library:
   async function restore(snapshot: SegmentSnapshot, labelSnaps: LabelSnapshot[]): Promise<Segment> {
     const restored = await api.invoke('segments:restore', { segment: snapshot, labels: labelSnaps });
     putSegment(restored.segment);
-    labels.value = [...labels.value, ...restored.labels];
+    for (const label of restored.labels) putLabel(label);
     return restored.segment;
   }
   async function remove(segmentId: number): Promise<void> {
@@ -311,12 +314,27 @@ export function createEditCommands(api: ContractClient, status: Status, library:
     ids.clear();
   }
 
+  /** Forgets one media item's commands: its rows were replaced by an import, which is not undoable. */
+  function clearHistoryOf(id: number): void {
+    history.clear(id);
+  }
+
+  /**
+   * Puts another media item in view once the edits asked for before have finished on the item
+   * they were made on; `load` replaces the rows in view. Returns when the new rows are loaded.
+   */
+  function switchTo(id: number | null, load: () => Promise<void>): Promise<void> {
+    return history.switchTo(id, load);
+  }
+
   return {
     canUndo,
     canRedo,
     historyVersion,
     historySize: () => history.size,
     clearHistory,
+    clearHistoryOf,
+    switchTo,
     undo,
     redo,
     setMosi,

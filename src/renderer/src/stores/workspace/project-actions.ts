@@ -37,9 +37,9 @@ export function createProjectActions(api: ContractClient, status: Status, librar
     await guard(async () => {
       project.value = await api.invoke('project:open', { path: path.trim() });
       mediaId.value = null;
-      annotations.reset();
       peaks.value = null;
       edits.clearHistory();
+      await edits.switchTo(null, async () => annotations.reset());
       await refreshMedia();
     });
   }
@@ -55,7 +55,7 @@ export function createProjectActions(api: ContractClient, status: Status, librar
   async function selectMedia(id: number): Promise<void> {
     await guard(async () => {
       mediaId.value = id;
-      annotations.reset();
+      annotations.selectedId.value = null;
       peaks.value = null;
       globalThis.localStorage?.setItem(LAST_MEDIA_KEY, String(id));
       const item = mediaList.value.find((m) => m.id === id);
@@ -68,7 +68,12 @@ export function createProjectActions(api: ContractClient, status: Status, librar
               (err: unknown) => ({ err }),
             )
           : null;
-      await annotations.load(id, () => mediaId.value === id);
+      // The rows are replaced inside the edit queue: an edit still on its way finishes on
+      // the item it was made on ([Note: one history per media item]).
+      await edits.switchTo(id, async () => {
+        annotations.reset();
+        await annotations.load(id, () => mediaId.value === id);
+      });
       const list = annotations.segments.value;
       if (list.length && (item?.kind === 'image' || item?.kind === 'none')) annotations.selectedId.value = list[0].id;
       const failed = await waveform;
@@ -97,7 +102,7 @@ export function createProjectActions(api: ContractClient, status: Status, librar
 
   /**
    * Attaches a transcript file to the selected media item, then reloads its segments.
-   * The import is not undoable, so the edit history is cleared (older commands could
+   * The import is not undoable, so this item's edit history is cleared (older commands could
    * otherwise write back over the imported text).
    */
   async function importTranscript(path: string): Promise<void> {
@@ -105,8 +110,8 @@ export function createProjectActions(api: ContractClient, status: Status, librar
     if (id === null) return;
     await guard(async () => {
       const report = await api.invoke('io:import', { format: transcriptFormatOfPath(path), path: path.trim(), mediaId: id });
-      edits.clearHistory();
-      await annotations.load(id, () => mediaId.value === id);
+      edits.clearHistoryOf(id);
+      await edits.switchTo(id, () => annotations.load(id, () => mediaId.value === id));
       notice.value = t('importedTranscript', { n: report.segments, file: report.file });
     });
   }

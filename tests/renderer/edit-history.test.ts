@@ -58,7 +58,7 @@ describe('CommandHistory', () => {
       undo: async () => {},
     };
     await Promise.all([history.execute(slow), history.execute(logged(log, 'fast')), history.undo()]);
-    expect(log).toEqual(['run slow', 'run fast']);
+    expect(log).toEqual(['run slow', 'run fast', 'undo fast']);
     expect(history.redoName).toBe('fast');
   });
 
@@ -133,6 +133,7 @@ describe('CommandHistory', () => {
     expect(history.undoName).toBe('edit on A');
     expect(history.redoName).toBe('slow');
   });
+});
 
 describe('SegmentIds', () => {
   it('follows a segment through repeated re-creations', () => {
