@@ -85,7 +85,7 @@ let packDir = '';
 let dims: Dims;
 let shortWav = '';
 let predict: { code: number | null; stderr: string };
-let predicted: Record<string, Record<string, string>> = {};
+const predicted: Record<string, Record<string, string>> = {};
 
 /** A copy of the pack in `name`: `edit` changes its manifest, `files` its folder. */
 async function packCopy(name: string, edit: (m: ModelPackManifest) => void, files?: (target: string) => Promise<void>): Promise<string> {
