@@ -35,6 +35,7 @@ if (!app.requestSingleInstanceLock()) {
     const handlers = Object.assign(
       createContractHandlers({
         shell: 'electron',
+        processName: 'main',
         version: app.getVersion(),
         dataDir: app.getPath('userData'),
         startAnalysisHost: utilityProcessHost(),

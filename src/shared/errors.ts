@@ -28,7 +28,7 @@ export class SentiscopeError extends Error {
   }
 
   toJSON(): SerializedError {
-    return { code: this.code, message: this.message, file: this.file };
+    return { code: this.code, message: this.message, file: this.file, ...(this.stack ? { stack: this.stack } : {}) };
   }
 }
 
@@ -36,14 +36,20 @@ export interface SerializedError {
   code: ErrorCode;
   message: string;
   file: string | null;
+  /** Where it was thrown, for the run log and bug reports; never shown to the user. */
+  stack?: string;
 }
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof SentiscopeError) return err.toJSON();
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message, file: null };
+  const stack = err instanceof Error ? err.stack : undefined;
+  return { code: 'internal', message, file: null, ...(stack ? { stack } : {}) };
 }
 
+/** The error again on the calling side; its stack is the one from where it was thrown. */
 export function deserializeError(e: SerializedError): SentiscopeError {
-  return new SentiscopeError(e.code, e.message, e.file);
+  const error = new SentiscopeError(e.code, e.message, e.file);
+  if (e.stack) error.stack = e.stack;
+  return error;
 }

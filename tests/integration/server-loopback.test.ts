@@ -304,14 +304,16 @@ describe('the contract over POST /api/<channel>', () => {
     expect(notJson.status).toBe(400);
   });
 
-  it('keeps a handler error code, message and file across HTTP', async () => {
+  it('keeps a handler error code, message, file and stack across HTTP', async () => {
     const res = await call('project:open', { path: '/nowhere/p.sentiscope' });
     expect(res.status).toBe(404);
-    expect((await json(res)).error).toEqual({
+    const { stack, ...shown } = (await json(res)).error;
+    expect(shown).toEqual({
       code: 'file-missing',
       message: 'Project file not found: /nowhere/p.sentiscope. Check the path.',
       file: '/nowhere/p.sentiscope',
     });
+    expect(stack).toContain('SentiscopeError: Project file not found');
     const backwards = await call('segments:create', { mediaId: CLIP_ID, start: 3, end: 1 });
     expect(backwards.status).toBe(400);
     expect((await json(backwards)).error.message).toBe('segment end 1 must be after its start 3');

@@ -24,6 +24,7 @@ export const serveCommand: Command = {
 
     const handlers = createContractHandlers({
       shell: 'browser',
+      processName: 'server',
       version: APP_VERSION,
       dataDir: cliDataDir(),
       projectPath: values.project,

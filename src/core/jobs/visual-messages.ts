@@ -1,6 +1,7 @@
 // Messages between a job and its visual worker (visual-worker.ts). Results carry the
 // segments' statistics as Float32Arrays whose buffers are transferred, not copied.
 
+import type { SerializedError } from '../../shared/errors';
 import type { VisualRecipe } from '../analysis/face';
 import type { VisualPassRequest, VisualPassResult } from '../analysis/pipeline/visual-pass';
 
@@ -18,4 +19,5 @@ export type ToVisualWorker =
 
 export type FromVisualWorker =
   | { type: 'result'; id: number; result: VisualPassResult; seconds: number }
-  | { type: 'failed'; id: number; message: string };
+  /** The whole error (code, file, stack), so a failed pass is diagnosable from the run log. */
+  | { type: 'failed'; id: number; error: SerializedError };

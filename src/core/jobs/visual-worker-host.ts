@@ -97,7 +97,7 @@ class VisualWorkerRunner implements VisualPassRunner {
       if (!pending) return; // cancelled meanwhile
       this.pending.delete(message.id);
       if (message.type === 'result') pending.resolve({ result: message.result, seconds: message.seconds });
-      else pending.resolve({ result: Array.from({ length: pending.segments }, () => `visual pass failed: ${message.message}`), seconds: 0 });
+      else pending.resolve({ result: Array.from({ length: pending.segments }, () => `visual pass failed: ${message.error.message}`), seconds: 0 });
     });
     this.exited = new Promise((resolve) => {
       const end = (reason: string) => {

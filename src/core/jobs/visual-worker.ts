@@ -3,6 +3,7 @@
 // the job's thread with VAD, acoustic features and fusion. Started by visual-worker-host.ts.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { serializeError } from '../../shared/errors';
 import { VisualAnalyzer } from '../analysis/face';
 import { visualPass } from '../analysis/pipeline/visual-pass';
 import type { FromVisualWorker, ToVisualWorker, VisualWorkerData } from './visual-messages';
@@ -26,7 +27,7 @@ async function pass(id: number, message: Extract<ToVisualWorker, { type: 'pass' 
     const result = await visualPass(await analyzer, message.request, signal);
     post({ type: 'result', id, result, seconds: (performance.now() - began) / 1000 });
   } catch (err) {
-    post({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) });
+    post({ type: 'failed', id, error: serializeError(err) });
   }
 }
 

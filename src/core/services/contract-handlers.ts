@@ -19,6 +19,7 @@ import { ModelDownloads } from './model-downloads';
 import { speechRecognizerSpec } from './speech-recognizer-choice';
 import { addModelFolder, listInstalledModels, modelRoots, packFolderFor, removeModel, type ModelRoots } from '../models';
 import type { JobHostFactory } from '../jobs';
+import { loggingFailures, openRunLog } from './run-log';
 
 export interface ContractHandlerOptions {
   shell: AppInfo['shell'];
@@ -32,15 +33,20 @@ export interface ContractHandlerOptions {
   projectPath?: string;
   /** How analysis jobs are run off the serving thread (default a worker thread; Electron: a utilityProcess). */
   startAnalysisHost?: JobHostFactory;
+  /** Which process serves (the run log's name): 'main' on desktop, 'server' for `sentiscope serve`. */
+  processName?: string;
 }
 
 export interface ServedContract extends ContractHandlers {
+  /** This run's log file (failed calls with their stacks), or null when it could not be written. */
+  logPath: string | null;
   /** File path of a media item, for the media:// protocol and the /media/ route. */
   resolveMediaPath(mediaId: number): string;
   close(): void;
 }
 
 export function createContractHandlers(options: ContractHandlerOptions): ServedContract {
+  const log = openRunLog(options.dataDir, options.processName ?? options.shell);
   const session = new ProjectSession();
   if (options.projectPath) session.open(options.projectPath);
   const peaksCacheDir = join(options.dataDir, 'cache', 'peaks');
@@ -60,7 +66,8 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
     return media.path;
   };
 
-  return {
+  return loggingFailures<ServedContract>({
+    logPath: log.path,
     'app:info': () => {
       const tools = resolveMediaTools();
       return {
@@ -134,5 +141,5 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       downloads.close();
       session.close();
     },
-  };
+  }, log);
 }
