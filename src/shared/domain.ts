@@ -12,6 +12,10 @@ export type SegmentSource = 'vad' | 'asr' | 'import' | 'manual';
 export type LabelScheme = 'mosi' | 'mvsa';
 export type MediaKind = 'video' | 'audio' | 'image' | 'none';
 
+/** The three modalities a segment is read in; MODALITIES is their fixed order (presence masks, columns). */
+export type Modality = 'text' | 'audio' | 'visual';
+export const MODALITIES: readonly Modality[] = ['text', 'audio', 'visual'];
+
 export interface VideoStreamInfo {
   width: number;
   height: number;

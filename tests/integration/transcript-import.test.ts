@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { segmentMediaByVad } from '../../src/core/analysis/segmentation';
 import { resolveMediaTools } from '../../src/core/media';
-import { addMediaFile } from '../../src/core/services/media-library';
+import { addMediaFile } from '../../src/core/store';
 import { importIntoProject } from '../../src/core/services/project-import';
 import { ProjectStore } from '../../src/core/store';
 import { parseCsv } from '../../src/shared/csv';

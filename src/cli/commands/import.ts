@@ -1,5 +1,5 @@
 import { IMPORT_FORMATS, TRANSCRIPT_FORMATS } from '../../shared/contract';
-import { addMediaFile } from '../../core/services/media-library';
+import { addMediaFile } from '../../core/store';
 import { importIntoProject } from '../../core/services/project-import';
 import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
 import { openProjectOption } from '../project-option';

@@ -13,7 +13,7 @@
 
 import { SentiscopeError } from '../../shared/errors';
 import type { Device } from '../models/execution-providers';
-import type { Modality } from '../models/manifest';
+import type { Modality } from '../../shared/domain';
 import type { PackEncoder } from '../models/pack-encoders';
 import { decodeAudioToArray, probeMedia, sampleFrames, type VideoFrame } from '../media';
 import type { AudioEncoder, ImageEncoder, TextEncoder as TextEmbedder } from '../plugins';

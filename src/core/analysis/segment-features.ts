@@ -13,7 +13,7 @@
 
 import { stat } from 'node:fs/promises';
 import { SentiscopeError } from '../../shared/errors';
-import type { Modality } from '../models/manifest';
+import type { Modality } from '../../shared/domain';
 import {
   type AcousticRecipe,
   type AcousticFrames,

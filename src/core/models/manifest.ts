@@ -27,8 +27,9 @@ import type { TextRecipe } from '../analysis/text';
 export const MODEL_PACK_FORMAT = 'sentiscope-model-pack';
 export const MODEL_PACK_FORMAT_VERSION = 1;
 
-export type Modality = 'text' | 'audio' | 'visual';
-export const MODALITIES: readonly Modality[] = ['text', 'audio', 'visual'];
+// Modality lives in src/shared/domain.ts (analysis and models both read it); re-exported for the pack API.
+export { MODALITIES, type Modality } from '../../shared/domain';
+import type { Modality } from '../../shared/domain';
 
 /**
  * What an input tensor carries; the runtime knows how to compute each kind.

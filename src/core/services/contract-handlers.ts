@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AppInfo, ContractHandlers } from '../../shared/contract';
 import { SentiscopeError } from '../../shared/errors';
 import { getWaveformPeaks, resolveMediaTools } from '../media';
-import { addMediaFile } from './media-library';
+import { addMediaFile } from '../store';
 import { ProjectSession } from './project-session';
 import { exportFromProject } from './project-export';
 import { noFileDialog } from './file-dialogs';

@@ -11,3 +11,4 @@ export type {
 } from './project-store';
 export { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 export { useSqliteNativeBinding } from './connection';
+export { addMediaFile, mediaKindOf, mediaNameOf } from './media-files';

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatCsv } from '../../../shared/csv';
 import { SentiscopeError } from '../../../shared/errors';
-import { MODALITIES, type Modality } from '../../models/manifest';
+import { MODALITIES, type Modality } from '../../../shared/domain';
 import { encodeNpyFloat32, encodeNpyInt64Vector } from '../../io/npy';
 import { acousticFeatureNames } from '../acoustic';
 import { LEXICON_FEATURE_NAMES } from '../text';

@@ -24,7 +24,7 @@ import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { FileProblems, columnIndex, readCsvTable } from '../../io/file-problems';
 import { readTextFile } from '../../io/text-file';
-import type { Modality } from '../../models/manifest';
+import type { Modality } from '../../../shared/domain';
 import type { SegmentSource } from '../segment-features';
 
 export const MEDIA_COLUMNS = ['image', 'audio', 'video'] as const;

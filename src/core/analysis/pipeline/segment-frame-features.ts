@@ -8,8 +8,7 @@
 // (as `features` and `predict` pay).
 // Absence reasons follow span-features.ts, so the job's notes read the same.
 
-import type { Media } from '../../../shared/domain';
-import type { Modality } from '../../models/manifest';
+import type { Media, Modality } from '../../../shared/domain';
 import type { AcousticRecipe } from '../acoustic';
 import type { VisualRecipe } from '../face';
 import { type MediaRange, SegmentFeatureExtractor, type SegmentFeatures } from '../segment-features';

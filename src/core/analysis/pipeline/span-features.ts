@@ -21,13 +21,12 @@
 //   reason, never an error.
 
 import { SentiscopeError } from '../../../shared/errors';
-import type { Media } from '../../../shared/domain';
+import type { Media, Modality } from '../../../shared/domain';
 import { decodeAudio } from '../../media';
 import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
 import type { VisualRecipe } from '../face';
 import { SILENCE_LOG_ENERGY, type SegmentFeatures } from '../segment-features';
 import { lexiconFeatures } from '../text';
-import type { Modality } from '../../models/manifest';
 import { type VisualPassFactory, type VisualPassRunner, inThreadVisualPass } from './visual-pass';
 
 export interface SpanSegment {

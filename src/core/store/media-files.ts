@@ -1,9 +1,11 @@
-// Adding a media file to a project: probe it, fingerprint it, give it an MMSA name.
+// Adding a media file to a project: probe it, fingerprint it, give it an MMSA name. It lives
+// in the store layer (which reads media/ to probe) so the analysis pipeline and the services
+// above it both add files the same way, and the pipeline never calls up into services/.
 
 import { basename, extname, resolve } from 'node:path';
 import type { Media, MediaKind, ProbeInfo } from '../../shared/domain';
 import { fileIdentity, probeMedia } from '../media';
-import type { ProjectStore } from '../store';
+import type { ProjectStore } from './project-store';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff']);
 
