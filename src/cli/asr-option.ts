@@ -27,7 +27,7 @@ export async function resolveAsrOption(spec: string, roots: ModelRoots = cliMode
   const installed = `installed speech recognizers: ${recognizers.length ? recognizers.join(', ') : 'none'}`;
   const add = 'Give a Whisper model folder, or the id of one added with `sentiscope models add DIR` (see `sentiscope models`).';
   if (found) {
-    throw new SentiscopeError('bad-input', `"${spec}" is an encoder (${found.dir}), not a speech recognizer (${installed}). ${add}`, found.dir);
+    throw new SentiscopeError('bad-request', `"${spec}" is an encoder (${found.dir}), not a speech recognizer (${installed}). ${add}`, found.dir);
   }
   const searched = root ?? 'no per-user folder: SENTISCOPE_MODELS pins the models; set SENTISCOPE_DATA_DIR';
   if (/[\\/]/.test(spec) || spec.startsWith('.')) {

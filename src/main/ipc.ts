@@ -15,7 +15,7 @@ export function registerContractIpc(handlers: ContractHandlers, isAppUrl: (url: 
         // Only the app's own page may call; a frame that navigated elsewhere may not.
         const senderUrl = event.senderFrame?.url;
         if (!senderUrl || !isAppUrl(senderUrl)) {
-          throw new SentiscopeError('bad-input', `refused ${channel}: the call did not come from the Sentiscope window`);
+          throw new SentiscopeError('bad-request', `refused ${channel}: the call did not come from the Sentiscope window`);
         }
         const request = validateRequest(channel, input);
         const call = handlers[channel] as (request: unknown) => unknown;

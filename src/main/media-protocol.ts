@@ -28,7 +28,7 @@ export function handleMediaProtocol(resolveMediaPath: (mediaId: number) => strin
       const url = new URL(request.url);
       const idText = url.pathname.replace(/^\//, '');
       if (url.host !== 'media' || !/^\d{1,15}$/.test(idText)) {
-        throw new SentiscopeError('bad-input', `${request.url} is not a media address: use media://media/<id>`);
+        throw new SentiscopeError('bad-request', `${request.url} is not a media address: use media://media/<id>`);
       }
       const path = await resolveMediaPath(Number(idText));
       const answer = await openMediaResponse(path, request.headers.get('range') ?? undefined);

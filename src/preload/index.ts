@@ -11,7 +11,7 @@ const bridge: SentiscopeBridge = {
   invoke(channel: string, request: unknown): Promise<IpcEnvelope> {
     if (typeof channel !== 'string' || !isChannel(channel)) {
       return Promise.resolve({
-        error: { code: 'bad-input', message: `no such channel "${String(channel)}" in the contract`, file: null },
+        error: { code: 'bad-request', message: `no such channel "${String(channel)}" in the contract`, file: null },
       });
     }
     return ipcRenderer.invoke(channel, request) as Promise<IpcEnvelope>;

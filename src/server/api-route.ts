@@ -21,7 +21,7 @@ export async function handleApiCall(
   }
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    sendError(res, new SentiscopeError('bad-input', `call /api/${channelName} with POST`), 405);
+    sendError(res, new SentiscopeError('bad-request', `call /api/${channelName} with POST`), 405);
     return;
   }
   // Forces a CORS preflight on cross-origin calls, which this server never approves.
@@ -30,7 +30,7 @@ export async function handleApiCall(
   if (body === 'too-large') {
     sendError(
       res,
-      new SentiscopeError('bad-input', `request body over ${MAX_BODY_BYTES} bytes: send paths, not file contents`),
+      new SentiscopeError('bad-request', `request body over ${MAX_BODY_BYTES} bytes: send paths, not file contents`),
       413,
     );
     return;
@@ -38,13 +38,13 @@ export async function handleApiCall(
   let input: unknown = undefined;
   if (body.length > 0) {
     if (!/^application\/json\b/i.test(contentType)) {
-      sendError(res, new SentiscopeError('bad-input', 'send the request as Content-Type: application/json'), 415);
+      sendError(res, new SentiscopeError('bad-request', 'send the request as Content-Type: application/json'), 415);
       return;
     }
     try {
       input = JSON.parse(body.toString('utf8'));
     } catch {
-      sendError(res, new SentiscopeError('bad-input', `request body of /api/${channelName} is not valid JSON`), 400);
+      sendError(res, new SentiscopeError('bad-request', `request body of /api/${channelName} is not valid JSON`), 400);
       return;
     }
   }

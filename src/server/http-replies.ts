@@ -15,7 +15,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const STATUS_OF_CODE: Record<ErrorCode, number> = {
-  'bad-input': 400,
+  'bad-request': 400,
+  'bad-file': 422,
+  'bad-model': 422,
   'bad-csv': 400,
   'file-missing': 404,
   'not-found': 404,

@@ -59,13 +59,13 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackAddress(req.socket.remoteAddress)) {
-      sendError(res, new SentiscopeError('bad-input', 'only this computer may use the Sentiscope server'), 403);
+      sendError(res, new SentiscopeError('bad-request', 'only this computer may use the Sentiscope server'), 403);
       return;
     }
     if (!isOwnHost(req.headers.host, port)) {
       sendError(
         res,
-        new SentiscopeError('bad-input', `open the server as http://${LOOPBACK_HOST}:${port}/ (wrong Host header)`),
+        new SentiscopeError('bad-request', `open the server as http://${LOOPBACK_HOST}:${port}/ (wrong Host header)`),
         403,
       );
       return;
@@ -98,7 +98,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       if (isApi || isMedia) {
         sendError(
           res,
-          new SentiscopeError('bad-input', 'missing or wrong token: use the address `sentiscope serve` printed'),
+          new SentiscopeError('bad-request', 'missing or wrong token: use the address `sentiscope serve` printed'),
           401,
         );
       } else {
@@ -107,7 +107,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isOwnOrigin(req.headers.origin, port)) {
-      sendError(res, new SentiscopeError('bad-input', 'calls from other web pages are refused'), 403);
+      sendError(res, new SentiscopeError('bad-request', 'calls from other web pages are refused'), 403);
       return;
     }
 
@@ -131,7 +131,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     const onError = (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new SentiscopeError('bad-input', `port ${options.port} is already in use: pick another with --port`)
+          ? new SentiscopeError('bad-request', `port ${options.port} is already in use: pick another with --port`)
           : err,
       );
     };

@@ -16,11 +16,11 @@ export async function handleMediaRequest(
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
-    sendError(res, new SentiscopeError('bad-input', 'media bytes are read with GET'), 405);
+    sendError(res, new SentiscopeError('bad-request', 'media bytes are read with GET'), 405);
     return;
   }
   if (!/^\d{1,15}$/.test(idText)) {
-    sendError(res, new SentiscopeError('bad-input', `"${idText}" is not a media id: use /media/<number>`));
+    sendError(res, new SentiscopeError('bad-request', `"${idText}" is not a media id: use /media/<number>`));
     return;
   }
   try {

@@ -216,7 +216,7 @@ export const contract = {
 
   /**
    * Native file dialogs. Only the desktop app has them: the core's handlers (browser mode)
-   * refuse with 'bad-input', and the Electron main process replaces both (src/main/dialogs.ts).
+   * refuse with 'bad-request', and the Electron main process replaces both (src/main/dialogs.ts).
    */
   'dialog:openFile': channel<DialogResult>()(object({ purpose: oneOf('media', 'project', 'import') })),
   'dialog:saveFile': channel<DialogResult>()(

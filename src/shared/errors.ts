@@ -1,5 +1,13 @@
 // Errors a user can hit. They carry what happened, to which file, and what to do,
-// and cross the IPC / HTTP boundary as plain JSON ({ code, message, file }).
+// and cross the IPC / HTTP boundary as plain JSON ({ code, message, file, stack }).
+//
+// The code says whose fault it is, so the page, the CLI and a bug report can tell them apart:
+//   bad-request  a caller asked for something impossible (a wrong option, id or order of steps)
+//   bad-file     a user's file is wrong (its content, encoding, or what it lacks)
+//   bad-model    a model folder or pack is wrong (manifest, ONNX files, config, index)
+//   internal     a bug in Sentiscope: the run log has its stack
+// The media codes (not-media, media-corrupt, no-audio, ...) and bad-csv are kinds of bad-file
+// that callers test for by name.
 
 export type ErrorCode =
   | 'file-missing'
@@ -10,7 +18,9 @@ export type ErrorCode =
   | 'no-video'
   | 'unsupported-codec'
   | 'tool-missing'
-  | 'bad-input'
+  | 'bad-request'
+  | 'bad-file'
+  | 'bad-model'
   | 'bad-csv'
   | 'not-found'
   | 'no-project'

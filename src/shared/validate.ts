@@ -1,13 +1,13 @@
 // Tiny runtime validators for requests crossing the contract boundary.
 // The loopback server takes JSON from a browser, so every request is checked
-// before a handler sees it; a bad one is a 'bad-input' error naming the field.
+// before a handler sees it; a bad one is a 'bad-request' error naming the field.
 
 import { SentiscopeError } from './errors';
 
 export type Validator<T> = (input: unknown, field: string) => T;
 
 function fail(field: string, expected: string): never {
-  throw new SentiscopeError('bad-input', `${field || 'request'}: expected ${expected}`);
+  throw new SentiscopeError('bad-request', `${field || 'request'}: expected ${expected}`);
 }
 
 export const none: Validator<void> = () => undefined;

@@ -225,7 +225,7 @@ describe.skipIf(!hasTorch)('pretrained encoder plug-ins (tiny models built in Py
       cpSync(join(out, 'bert-feature'), copy, { recursive: true });
       cpSync(join(copy, 'tokenizer.json'), join(copy, 'onnx', 'model.onnx'));
       const err = await refusal(openTextEncoder(copy));
-      expect(err.code).toBe('bad-input');
+      expect(err.code).toBe('bad-model');
       expect(err.file).toBe(join(copy, 'onnx', 'model.onnx'));
       expect(err.message).toContain(copy);
     } finally {

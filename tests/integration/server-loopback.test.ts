@@ -45,7 +45,7 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'dialog:saveFile': unused('dialog:saveFile'),
     'segments:list': ({ mediaId }) => segments.filter((s) => s.mediaId === mediaId),
     'segments:create': ({ mediaId, start, end, text }) => {
-      if (end <= start) throw new SentiscopeError('bad-input', `segment end ${end} must be after its start ${start}`);
+      if (end <= start) throw new SentiscopeError('bad-request', `segment end ${end} must be after its start ${start}`);
       const segment: Segment = {
         id: segments.length + 1,
         mediaId,
@@ -195,7 +195,7 @@ describe('address and token', () => {
 
     const missing = await fetch(`${server.origin}/api/ping`);
     expect(missing.status).toBe(401);
-    expect((await json(missing)).error.code).toBe('bad-input');
+    expect((await json(missing)).error.code).toBe('bad-request');
 
     const wrong = await fetch(`${server.origin}/api/ping`, { headers: { Authorization: `Bearer ${'x'.repeat(43)}` } });
     expect(wrong.status).toBe(401);
@@ -289,7 +289,7 @@ describe('the contract over POST /api/<channel>', () => {
     const res = await call('segments:create', { mediaId: 'seven', start: 0, end: 1 });
     expect(res.status).toBe(400);
     const { error } = await json(res);
-    expect(error.code).toBe('bad-input');
+    expect(error.code).toBe('bad-request');
     expect(error.message).toContain('mediaId');
 
     const extra = await call('segments:list', { mediaId: 1, sql: 'drop table' });
@@ -427,6 +427,6 @@ describe('static files', () => {
   it('reports a port already in use as a SentiscopeError', async () => {
     await expect(
       startLoopbackServer({ handlers: makeHandlers(projectPath), webRoot: null, resolveMediaPath, port: server.port }),
-    ).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining(String(server.port)) });
+    ).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining(String(server.port)) });
   });
 });

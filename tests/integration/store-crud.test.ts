@@ -105,7 +105,7 @@ describe('media', () => {
     expect(store.addMedia({ name: 'clip' })).toEqual(attached);
 
     const err = errorOf(() => store.addMedia({ name: 'clip', path: '/y/clip.mp4', kind: 'video' }));
-    expect(err.code).toBe('bad-input');
+    expect(err.code).toBe('bad-request');
     expect(err.message).toContain('/x/clip.mp4');
     expect(err.message).toContain('/y/clip.mp4');
     expect(store.listMedia()).toHaveLength(1);
@@ -149,14 +149,14 @@ describe('segments', () => {
 
   it('refuses bad spans and taken clip ids, writing nothing', () => {
     const m = store.addMedia({ name: 'a' });
-    expect(errorOf(() => store.createSegment({ mediaId: m.id, start: -1, end: 1, source: 'manual' })).code).toBe('bad-input');
-    expect(errorOf(() => store.createSegment({ mediaId: m.id, start: 2, end: 1, source: 'manual' })).code).toBe('bad-input');
+    expect(errorOf(() => store.createSegment({ mediaId: m.id, start: -1, end: 1, source: 'manual' })).code).toBe('bad-request');
+    expect(errorOf(() => store.createSegment({ mediaId: m.id, start: 2, end: 1, source: 'manual' })).code).toBe('bad-request');
     expect(errorOf(() => store.createSegment({ mediaId: m.id, start: Number.NaN, end: 1, source: 'manual' })).code).toBe(
-      'bad-input',
+      'bad-request',
     );
     store.createSegment({ mediaId: m.id, clipId: 'x', start: 0, end: 1, source: 'manual' });
     const taken = errorOf(() => store.createSegment({ mediaId: m.id, clipId: 'x', start: 1, end: 2, source: 'manual' }));
-    expect(taken.code).toBe('bad-input');
+    expect(taken.code).toBe('bad-request');
     expect(taken.message).toContain('"x"');
     expect(errorOf(() => store.createSegment({ mediaId: 404, start: 0, end: 1, source: 'manual' })).code).toBe('not-found');
     expect(countRows(store.path, 'segment')).toBe(1);
@@ -169,8 +169,8 @@ describe('segments', () => {
     const updated = store.updateSegment(s.id, { text: 'new text', end: 2.5, split: 'test', start: undefined });
     expect(updated).toEqual({ ...s, text: 'new text', end: 2.5, split: 'test' });
     expect(store.getSegment(s.id)).toEqual(updated);
-    expect(errorOf(() => store.updateSegment(s.id, { start: 3 })).code).toBe('bad-input');
-    expect(errorOf(() => store.updateSegment(s.id, { clipId: other.clipId })).code).toBe('bad-input');
+    expect(errorOf(() => store.updateSegment(s.id, { start: 3 })).code).toBe('bad-request');
+    expect(errorOf(() => store.updateSegment(s.id, { clipId: other.clipId })).code).toBe('bad-request');
     expect(errorOf(() => store.updateSegment(12345, { text: 'x' })).code).toBe('not-found');
     expect(store.getSegment(s.id)).toEqual(updated);
   });
@@ -250,11 +250,11 @@ describe('labels', () => {
     const m = store.addMedia({ name: 'a' });
     const s = store.createSegment({ mediaId: m.id, start: 0, end: 1, source: 'manual' });
     const v = { score: 1, text: null, audio: null, visual: null };
-    expect(errorOf(() => store.setMosiLabel({ segmentId: s.id, annotator: 'x', values: { ...v, score: 3.5 } })).code).toBe('bad-input');
-    expect(errorOf(() => store.setMosiLabel({ segmentId: s.id, annotator: 'x', values: { ...v, audio: -4 } })).code).toBe('bad-input');
-    expect(errorOf(() => store.setMosiLabel({ segmentId: s.id, annotator: '  ', values: v })).code).toBe('bad-input');
+    expect(errorOf(() => store.setMosiLabel({ segmentId: s.id, annotator: 'x', values: { ...v, score: 3.5 } })).code).toBe('bad-request');
+    expect(errorOf(() => store.setMosiLabel({ segmentId: s.id, annotator: 'x', values: { ...v, audio: -4 } })).code).toBe('bad-request');
+    expect(errorOf(() => store.setMosiLabel({ segmentId: s.id, annotator: '  ', values: v })).code).toBe('bad-request');
     const badPolarity = { text: 'happy', image: null, pair: null } as unknown as MvsaLabelValues;
-    expect(errorOf(() => store.setMvsaLabel({ segmentId: s.id, annotator: 'x', values: badPolarity })).code).toBe('bad-input');
+    expect(errorOf(() => store.setMvsaLabel({ segmentId: s.id, annotator: 'x', values: badPolarity })).code).toBe('bad-request');
     expect(errorOf(() => store.setMosiLabel({ segmentId: 999, annotator: 'x', values: v })).code).toBe('not-found');
     expect(countRows(store.path, 'label')).toBe(0);
   });
@@ -296,9 +296,9 @@ describe('predictions', () => {
     const m = store.addMedia({ name: 'a' });
     const s = store.createSegment({ mediaId: m.id, start: 0, end: 1, source: 'vad' });
     const ok = { segmentId: s.id, modelId: 'm', modelVersion: '1', ...base };
-    expect(errorOf(() => store.addPrediction({ ...ok, modelVersion: '' })).code).toBe('bad-input');
-    expect(errorOf(() => store.addPrediction({ ...ok, score: Number.NaN })).code).toBe('bad-input');
-    expect(errorOf(() => store.addPrediction({ ...ok, probabilities: { ...base.probabilities, positive: 1.5 } })).code).toBe('bad-input');
+    expect(errorOf(() => store.addPrediction({ ...ok, modelVersion: '' })).code).toBe('bad-request');
+    expect(errorOf(() => store.addPrediction({ ...ok, score: Number.NaN })).code).toBe('bad-request');
+    expect(errorOf(() => store.addPrediction({ ...ok, probabilities: { ...base.probabilities, positive: 1.5 } })).code).toBe('bad-request');
     expect(errorOf(() => store.addPrediction({ ...ok, segmentId: 999 })).code).toBe('not-found');
     expect(countRows(store.path, 'prediction')).toBe(0);
   });

@@ -69,7 +69,7 @@ describe('migrations', () => {
     const before = header(file);
 
     const err = errorOf(() => ProjectStore.open(file));
-    expect(err.code).toBe('bad-input');
+    expect(err.code).toBe('bad-file');
     expect(err.file).toBe(file);
     expect(err.message).toContain(file);
     expect(err.message).toMatch(/newer Sentiscope.*upgrade/);
@@ -82,7 +82,7 @@ describe('migrations', () => {
     fs.writeFileSync(file, content);
 
     const err = errorOf(() => ProjectStore.open(file));
-    expect(err.code).toBe('bad-input');
+    expect(err.code).toBe('bad-file');
     expect(err.message).toBe(`${file} is not a Sentiscope project (not a SQLite database); choose another file`);
     expect(fs.readFileSync(file, 'utf8')).toBe(content);
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
@@ -97,7 +97,7 @@ describe('migrations', () => {
     expect(before.journalMode).toBe('delete');
 
     const err = errorOf(() => ProjectStore.open(file));
-    expect(err.code).toBe('bad-input');
+    expect(err.code).toBe('bad-file');
     expect(err.message).toContain(file);
     expect(err.message).toContain('another program');
     expect(header(file)).toEqual(before);

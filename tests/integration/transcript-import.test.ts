@@ -222,7 +222,7 @@ describe('plain text', () => {
     try {
       const media = await addMediaFile(store, MOSI_CLIP);
       const err = await rejection(() => importIntoProject(store, { format: 'txt', path: txt, mediaId: media.id }));
-      expect(err.code).toBe('bad-input');
+      expect(err.code).toBe('bad-file');
       expect(err.message).toContain(txt);
       expect(err.message).toMatch(/no words/);
       expect(store.listSegments(media.id)).toEqual([]);

@@ -80,7 +80,7 @@ describe('acoustic recipe', () => {
     }
     expect(error).toBeInstanceOf(SentiscopeError);
     const e = error as SentiscopeError;
-    expect(e.code).toBe('bad-input');
+    expect(e.code).toBe('bad-model');
     expect(e.file).toBe('/packs/x/manifest.json');
     expect(e.message).toContain('unknown field "deltas"');
     // Unknown fields are reported first; with them fixed the value problems show.

@@ -31,7 +31,7 @@ describe('transcript files', () => {
     }
     expect(caught).toBeInstanceOf(FileProblemsError);
     const err = caught as FileProblemsError;
-    expect(err.code).toBe('bad-input');
+    expect(err.code).toBe('bad-file');
     expect(err.file).toBe('talk.vtt');
     expect(err.message).toMatch(/^talk\.vtt line 6: bad cue timing/);
     expect(err.message).toMatch(/fix the WebVTT file/);

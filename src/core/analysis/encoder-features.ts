@@ -98,7 +98,7 @@ export class EncoderFeatureExtractor {
         else opened.visual = await plugins.openImageEncoder(spec.dir, options);
         const encoder = opened[spec.modality]!;
         if (encoder.dims !== spec.dims) {
-          throw new SentiscopeError('bad-input', `The ${spec.modality} encoder in ${spec.dir} gives ${encoder.dims}-value embeddings; the pack expects ${spec.dims}. Fix the pack's manifest.json.`, spec.dir);
+          throw new SentiscopeError('bad-model', `The ${spec.modality} encoder in ${spec.dir} gives ${encoder.dims}-value embeddings; the pack expects ${spec.dims}. Fix the pack's manifest.json.`, spec.dir);
         }
       }
     } catch (err) {

@@ -85,7 +85,7 @@ export async function transcribeMedia(file: string, recognizer: WhisperRecognize
   const language = checkLanguage(recognizer.folder, options.language);
   if (!recognizer.folder.wordTimestamps) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `${recognizer.folder.dir}/generation_config.json has no alignment_heads, so Whisper cannot time its words: use an export that includes them (and cross-attention outputs).`,
       `${recognizer.folder.dir}/generation_config.json`,
     );

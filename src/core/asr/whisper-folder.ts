@@ -53,7 +53,7 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
   const config = readModelJson(join(dir, 'config.json'));
   if (config.model_type !== 'whisper') {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `${join(dir, 'config.json')} names model_type "${String(config.model_type)}", not "whisper": Sentiscope's speech recognition runs Whisper models. ${WHAT_TO_DO}`,
       join(dir, 'config.json'),
     );
@@ -62,7 +62,7 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
   const decoder = locate(dir, 'decoder_model_merged.onnx');
   if (encoder.subfolder !== decoder.subfolder) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `${encoder.file} and ${decoder.file} are in different folders: keep both ONNX files together (top level or onnx/).`,
       decoder.file,
     );
@@ -76,7 +76,7 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
     .map((token) => /^<\|(.+)\|>$/.exec(token)?.[1])
     .filter((code): code is string => !!code);
   if (multilingual && !languages.length) {
-    throw new SentiscopeError('bad-input', `${generationFile} says the model is multilingual but lists no languages (lang_to_id). ${WHAT_TO_DO}`, generationFile);
+    throw new SentiscopeError('bad-model', `${generationFile} says the model is multilingual but lists no languages (lang_to_id). ${WHAT_TO_DO}`, generationFile);
   }
   const chunkSeconds = Number(preprocessor.chunk_length ?? 30);
   return {
@@ -96,7 +96,7 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
 export function checkLanguage(folder: WhisperFolder, language: string | undefined): string | undefined {
   if (!folder.multilingual) {
     if (language && language !== 'en') {
-      throw new SentiscopeError('bad-input', `${folder.dir} is an English-only Whisper model: it cannot transcribe "${language}". Use a multilingual model.`, folder.dir);
+      throw new SentiscopeError('bad-request', `${folder.dir} is an English-only Whisper model: it cannot transcribe "${language}". Use a multilingual model.`, folder.dir);
     }
     return undefined;
   }
@@ -105,7 +105,7 @@ export function checkLanguage(folder: WhisperFolder, language: string | undefine
   const resolved = aliases[code] ?? code;
   if (!folder.languages.includes(resolved)) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `The Whisper model in ${folder.dir} has no language "${language}": it knows ${folder.languages.join(', ')}.`,
       join(folder.dir, 'generation_config.json'),
     );

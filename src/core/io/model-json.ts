@@ -12,6 +12,6 @@ export function readModelJson(file: string): Record<string, unknown> {
     return parsed as Record<string, unknown>;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new SentiscopeError('bad-input', `${file} is not readable JSON (${why}): re-export or re-download the model folder.`, file);
+    throw new SentiscopeError('bad-model', `${file} is not readable JSON (${why}): re-export or re-download the model folder.`, file);
   }
 }

@@ -32,7 +32,7 @@ export function parsePlainTranscript(text: string, file: string): PlainTranscrip
   const sentences = sentencesOf(text);
   if (sentences.length === 0) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-file',
       `${file} has no words in it: a plain-text transcript needs the spoken text (any line breaks). Nothing was imported.`,
       file,
     );

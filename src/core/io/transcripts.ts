@@ -14,7 +14,7 @@ export function transcriptFormatOf(file: string, text: string): TranscriptFormat
   return /^\uFEFF?WEBVTT/.test(text) ? 'vtt' : 'srt';
 }
 
-/** Parses transcript text; a bad file throws a 'bad-input' FileProblemsError naming each bad line. */
+/** Parses transcript text; a bad file throws a 'bad-file' FileProblemsError naming each bad line. */
 export function parseTranscript(text: string, file: string, format: TranscriptFormat = transcriptFormatOf(file, text)): Cue[] {
   try {
     return format === 'vtt' ? parseVtt(text) : parseSrt(text);
@@ -23,7 +23,7 @@ export function parseTranscript(text: string, file: string, format: TranscriptFo
     const what = format === 'vtt' ? 'WebVTT' : 'SRT';
     const problems = new FileProblems(
       file,
-      'bad-input',
+      'bad-file',
       `Nothing was imported; fix the ${what} file (timings look like ${format === 'vtt' ? '00:01:02.500' : '00:01:02,500'} --> ...) and import it again.`,
     );
     for (const p of err.problems) problems.add(p.line, p.reason);

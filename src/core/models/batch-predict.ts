@@ -112,7 +112,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   const note = options.onNote ?? (() => {});
   const output = resolve(options.output);
   if (output === resolve(options.input)) {
-    throw new SentiscopeError('bad-input', `--out ${output} is the input file: write the predictions to another file.`, output);
+    throw new SentiscopeError('bad-request', `--out ${output} is the input file: write the predictions to another file.`, output);
   }
   const input = await readSegmentTable(options.input, { base: options.base, reserved: PREDICTION_COLUMNS, command: 'predict' });
   const pack = await resolveModelPack(options.model);

@@ -146,7 +146,7 @@ async function tryProvider(file: string, provider: ExecutionProvider, threads: n
 export function checkedThreads(threads: number | undefined): number {
   const value = threads ?? DEFAULT_THREADS;
   if (!Number.isInteger(value) || value < 1) {
-    throw new SentiscopeError('bad-input', `threads must be a whole number >= 1 (got ${value}).`, null);
+    throw new SentiscopeError('bad-request', `threads must be a whole number >= 1 (got ${value}).`, null);
   }
   return value;
 }
@@ -159,7 +159,7 @@ export async function openSession(file: string, options: SessionOptions = {}): P
   const device = options.device ?? 'auto';
   const threads = checkedThreads(options.threads);
   if (!DEVICES.includes(device)) {
-    throw new SentiscopeError('bad-input', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`, null);
+    throw new SentiscopeError('bad-request', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`, null);
   }
   const order = device === 'auto' ? autoProviderOrder() : [device];
   const fallbacks: ProviderFallback[] = [];
@@ -168,7 +168,7 @@ export async function openSession(file: string, options: SessionOptions = {}): P
     if (typeof result !== 'string') return { session: result, provider, fallbacks };
     if (device !== 'auto' || provider === 'cpu') {
       throw new SentiscopeError(
-        provider === 'cpu' ? 'bad-input' : 'tool-missing',
+        provider === 'cpu' ? 'bad-model' : 'tool-missing',
         `Cannot run ${file} on ${provider}: ${result}. ${provider === 'cpu' ? 'The model file may be damaged: reinstall the model pack.' : `To use ${provider}: ${HOW_TO[provider]}.`}`,
         file,
       );

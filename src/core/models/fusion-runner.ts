@@ -92,7 +92,7 @@ export class FusionRunner {
     const missingOutputs = wantedOutputs.filter((n) => !session.outputNames.includes(n));
     if (JSON.stringify(declared) !== JSON.stringify(actual) || missingOutputs.length) {
       throw new SentiscopeError(
-        'bad-input',
+        'bad-model',
         `${pack.fusionFile} does not match its manifest: the model takes inputs [${actual.join(', ')}] and gives [${session.outputNames.join(', ')}]; ` +
           `the manifest declares inputs [${declared.join(', ')}]${missingOutputs.length ? ` and outputs ${missingOutputs.join(', ')}` : ''}. Rebuild the pack.`,
         pack.fusionFile,
@@ -151,7 +151,7 @@ export class FusionRunner {
     const logits = results[outputs.logits].data as Float32Array;
     if (scoreData.length !== 1 || logits.length !== output.classes.length) {
       throw new SentiscopeError(
-        'bad-input',
+        'bad-model',
         `${this.pack.fusionFile} gave ${scoreData.length} score values and ${logits.length} logits; the manifest promises 1 and ${output.classes.length}. Rebuild the pack.`,
         this.pack.fusionFile,
       );

@@ -60,10 +60,10 @@ function httpUrl(spec: string, base?: string): URL {
   try {
     url = new URL(spec, base);
   } catch {
-    throw new SentiscopeError('bad-input', `"${spec}" is not a URL. Give the model index as an http:// or https:// address.`, spec);
+    throw new SentiscopeError('bad-request', `"${spec}" is not a URL. Give the model index as an http:// or https:// address.`, spec);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SentiscopeError('bad-input', `${url.href}: only http:// and https:// downloads are supported.`, url.href);
+    throw new SentiscopeError('bad-request', `${url.href}: only http:// and https:// downloads are supported.`, url.href);
   }
   return url;
 }
@@ -123,7 +123,7 @@ function causeOf(err: unknown): string {
 }
 
 function cancelled(where: string): SentiscopeError {
-  return new SentiscopeError('bad-input', `The download from ${where} was cancelled; nothing was installed.`, where);
+  return new SentiscopeError('bad-request', `The download from ${where} was cancelled; nothing was installed.`, where);
 }
 
 /** Fetches and checks a model index. */
@@ -133,16 +133,16 @@ export async function fetchModelIndex(indexUrl: string, signal?: AbortSignal): P
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > MAX_INDEX_BYTES) {
     await res.body?.cancel().catch(() => undefined);
-    throw new SentiscopeError('bad-input', `${url.href} is ${declared} bytes: too big for a model index. Check the address.`, url.href);
+    throw new SentiscopeError('bad-model', `${url.href} is ${declared} bytes: too big for a model index. Check the address.`, url.href);
   }
   let value: unknown;
   try {
     value = JSON.parse(await res.text());
   } catch (err) {
-    throw new SentiscopeError('bad-input', `${url.href} is not a model index (not JSON: ${(err as Error).message}).`, url.href);
+    throw new SentiscopeError('bad-model', `${url.href} is not a model index (not JSON: ${(err as Error).message}).`, url.href);
   }
   const problems = indexProblems(value);
-  if (problems.length) throw new SentiscopeError('bad-input', `${url.href} is not a usable model index: ${problems.join('; ')}.`, url.href);
+  if (problems.length) throw new SentiscopeError('bad-model', `${url.href} is not a usable model index: ${problems.join('; ')}.`, url.href);
   return value as ModelIndex;
 }
 
@@ -173,7 +173,7 @@ async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string
       received += chunk.value.byteLength;
       if (received > file.bytes) {
         await reader.cancel().catch(() => undefined);
-        throw new SentiscopeError('bad-input', `${url.href} sent more than the ${file.bytes} bytes the index gives for ${file.path}. Nothing was installed; check the model index.`, url.href);
+        throw new SentiscopeError('bad-model', `${url.href} sent more than the ${file.bytes} bytes the index gives for ${file.path}. Nothing was installed; check the model index.`, url.href);
       }
       hash.update(chunk.value);
       if (!out.write(chunk.value)) await new Promise<void>((ok) => out.once('drain', ok));
@@ -192,7 +192,7 @@ async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string
   const digest = hash.digest('hex');
   if (digest !== file.sha256.toLowerCase()) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `Checksum mismatch for ${file.path} from ${url.href}: sha256 is ${digest}, the index says ${file.sha256.toLowerCase()}. Nothing was installed; the file or the index is wrong.`,
       url.href,
     );
@@ -249,7 +249,7 @@ async function downloadToStaging(request: { indexUrl: string; id: string }, root
       progress.file = file.path;
       report();
       const dest = join(staging, normalize(file.path));
-      if (!dest.startsWith(staging + sep)) throw new SentiscopeError('bad-input', `${file.path} would land outside the pack folder.`, request.indexUrl);
+      if (!dest.startsWith(staging + sep)) throw new SentiscopeError('bad-model', `${file.path} would land outside the pack folder.`, request.indexUrl);
       await downloadFile(file, request.indexUrl, dest, (n) => {
         progress.bytes += n;
         const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);

@@ -94,7 +94,7 @@ export function resolvePackEncoders(manifest: ModelPackManifest, packDir: string
       );
     }
     const refuse = (why: string) =>
-      new SentiscopeError('bad-input', `Model pack ${manifestFile}: "inputs.${modality}.encoder" ${why}. Fix the manifest or the encoder folder.`, manifestFile);
+      new SentiscopeError('bad-model', `Model pack ${manifestFile}: "inputs.${modality}.encoder" ${why}. Fix the manifest or the encoder folder.`, manifestFile);
     if (folder.modality !== ENCODER_MODALITY[modality]) {
       throw refuse(`names ${dir}, a ${folder.family} (${folder.modality}) model; ${modality} needs a ${ENCODER_MODALITY[modality]} encoder`);
     }

@@ -273,7 +273,7 @@ async function readManifestJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new SentiscopeError('bad-input', `${file} is not valid JSON (${(err as Error).message}). Reinstall the model pack.`, file);
+    throw new SentiscopeError('bad-model', `${file} is not valid JSON (${(err as Error).message}). Reinstall the model pack.`, file);
   }
 }
 
@@ -299,7 +299,7 @@ async function readVocabulary(path: string): Promise<Map<string, number>> {
   const lines = (await readFile(path, 'utf8')).split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0 || lines.some((t) => t === '')) {
-    throw new SentiscopeError('bad-input', `${path}: the vocabulary must list one token a line, none empty. Rebuild the pack.`, path);
+    throw new SentiscopeError('bad-model', `${path}: the vocabulary must list one token a line, none empty. Rebuild the pack.`, path);
   }
   return vocabularyFromList(lines);
 }
@@ -312,7 +312,7 @@ export async function loadModelPack(dir: string): Promise<ModelPack> {
   const problems = manifestProblems(value);
   if (problems.length) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `Model pack ${manifestFile} cannot run on this build: ${problems.join('; ')}. ` +
         'Use a pack built for this version of Sentiscope (or rebuild it with its training.command).',
       manifestFile,

@@ -90,7 +90,7 @@ export function inspectPretrainedFolder(folder: string): PretrainedFolderInfo {
   if (config !== null && !(typeof type === 'string' && known.includes(type))) {
     const file = join(dir, 'config.json');
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `${file} names model_type "${String(type)}", which Sentiscope cannot add: it takes Whisper speech recognizers (whisper) and encoders (text ${TEXT_FAMILIES.join(', ')}; audio ${AUDIO_FAMILIES.join(', ')}; image ${IMAGE_FAMILIES.join(', ')}), or a fusion pack folder with a manifest.json.`,
       file,
     );
@@ -164,7 +164,7 @@ function requirePretrainedRoot(roots: ModelRoots): string {
   const root = pretrainedRoot(roots);
   if (root === null) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `No per-user models folder is in use (SENTISCOPE_MODELS pins the models to ${roots.shipped}). Set SENTISCOPE_DATA_DIR to say where added models go.`,
       roots.shipped,
     );
@@ -182,7 +182,7 @@ export function pretrainedIdFor(dir: string): string {
 
 function clashError(id: string, existing: string, source: string): SentiscopeError {
   return new SentiscopeError(
-    'bad-input',
+    'bad-request',
     `A model with id "${id}" is already installed (${existing}). Remove it first (sentiscope models remove ${id}), or add ${source} under another id (models add --id NAME).`,
     source,
   );
@@ -192,7 +192,7 @@ function clashError(id: string, existing: string, source: string): SentiscopeErr
 async function refuseTakenId(id: string, roots: ModelRoots, source: string): Promise<void> {
   if (!SAFE_ID.test(id)) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `"${id}" cannot name a model folder: use letters, digits, ".", "-" and "_", starting with a letter or digit (give another id with --id NAME).`,
       source,
     );
@@ -263,7 +263,7 @@ export async function installStagedPretrained(staging: string, roots: ModelRoots
       info = inspectPretrainedFolder(staging);
     } catch (err) {
       throw new SentiscopeError(
-        'bad-input',
+        'bad-model',
         `The model "${id}" from ${origin.location} is not a usable pack, Whisper or encoder folder (${(err as Error).message}). Nothing was installed; check the model index.`,
         origin.location,
       );
@@ -291,7 +291,7 @@ export async function listPretrained(roots: ModelRoots): Promise<PretrainedListi
       const info = inspectPretrainedFolder(dir);
       listings.push({ id, dir, kind: info.kind, info, error: null, origin });
     } catch (err) {
-      const error = err instanceof SentiscopeError ? err : new SentiscopeError('bad-input', `${dir}: ${(err as Error).message}`, dir);
+      const error = err instanceof SentiscopeError ? err : new SentiscopeError('bad-model', `${dir}: ${(err as Error).message}`, dir);
       listings.push({ id, dir, kind: kindOf(readConfig(dir)), info: null, error, origin });
     }
   }

@@ -75,7 +75,7 @@ export async function readOrigin(dir: string): Promise<ModelOrigin | null> {
 function requireAddedRoot(roots: ModelRoots): string {
   if (roots.added === null) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `No per-user models folder is in use (SENTISCOPE_MODELS pins the models to ${roots.shipped}). Set SENTISCOPE_DATA_DIR to say where added models go.`,
       roots.shipped,
     );
@@ -105,7 +105,7 @@ export async function installStagedPack(staging: string, roots: ModelRoots, orig
     const id = staged.manifest.id;
     if (expectedId !== undefined && id !== expectedId) {
       throw new SentiscopeError(
-        'bad-input',
+        'bad-model',
         `The pack downloaded as "${expectedId}" has id "${id}" in its manifest.json. Check the model index (${origin.location}).`,
         join(staging, 'manifest.json'),
       );
@@ -128,7 +128,7 @@ export async function installStagedPack(staging: string, roots: ModelRoots, orig
 
 function clashError(id: string, existing: string, file: string): SentiscopeError {
   return new SentiscopeError(
-    'bad-input',
+    'bad-request',
     `A model with id "${id}" is already installed (${existing}). Remove it first, or give the new pack another "id" in its manifest.json.`,
     file,
   );
@@ -137,7 +137,7 @@ function clashError(id: string, existing: string, file: string): SentiscopeError
 async function refuseClash(id: string, roots: ModelRoots, file: string): Promise<void> {
   if (!SAFE_ID.test(id)) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `The pack's id "${id}" cannot name a folder: use letters, digits, ".", "-" and "_" (edit "id" in ${file}).`,
       file,
     );
@@ -191,7 +191,7 @@ export async function removeAddedModel(id: string, roots: ModelRoots): Promise<s
   if (!added) {
     const shipped = listings.find((l) => l.root === 'shipped' && l.id === id);
     if (shipped) {
-      throw new SentiscopeError('bad-input', `"${id}" ships with Sentiscope (${shipped.dir}) and cannot be removed; only added models can.`, shipped.dir);
+      throw new SentiscopeError('bad-request', `"${id}" ships with Sentiscope (${shipped.dir}) and cannot be removed; only added models can.`, shipped.dir);
     }
     const ids = listings.filter((l) => l.root === 'added').map((l) => l.id);
     throw new SentiscopeError(

@@ -66,7 +66,7 @@ export async function openAudioEncoder(dir: string, options: EncoderOpenOptions 
   if (rate !== ANALYSIS_SAMPLE_RATE) {
     await model.dispose();
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `${preprocessorFile} expects ${rate} Hz audio; Sentiscope decodes speech at ${ANALYSIS_SAMPLE_RATE} Hz: use a ${ANALYSIS_SAMPLE_RATE} Hz wav2vec2/HuBERT model.`,
       preprocessorFile,
     );
@@ -87,7 +87,7 @@ export async function openAudioEncoder(dir: string, options: EncoderOpenOptions 
     async embed(samples) {
       if (samples.length < minSamples) {
         throw new SentiscopeError(
-          'bad-input',
+          'bad-request',
           `Audio too short for the ${folder.family} encoder in ${folder.dir}: ${samples.length} samples, it needs at least ${minSamples} (${(minSamples / rate * 1000).toFixed(0)} ms at ${rate} Hz).`,
           null,
         );

@@ -45,7 +45,7 @@ function shortReason(err: unknown): string {
  */
 export async function placeOnDevice<T>(device: Device, load: (provider: ExecutionProvider) => Promise<T>): Promise<Placed<T>> {
   if (!DEVICES.includes(device)) {
-    throw new SentiscopeError('bad-input', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`, null);
+    throw new SentiscopeError('bad-request', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`, null);
   }
   const order: ExecutionProvider[] = device === 'auto' ? autoProviderOrder() : device === 'cpu' ? ['cpu'] : [device, 'cpu'];
   const fallbacks: ProviderFallback[] = [];

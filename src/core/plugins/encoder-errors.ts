@@ -10,7 +10,7 @@ export function loadFailure(folder: EncoderFolder, err: unknown): SentiscopeErro
   // transformers.js names the file it could not read in its message; fall back to the model.
   const named = folder.files.find((f) => why.includes(f)) ?? folder.modelFile;
   return new SentiscopeError(
-    'bad-input',
+    'bad-model',
     `Cannot load the ${folder.family} encoder in ${folder.dir}: ${why}. The file may be damaged or from an unsupported export: re-export or re-download the model folder.`,
     named,
   );
@@ -19,7 +19,7 @@ export function loadFailure(folder: EncoderFolder, err: unknown): SentiscopeErro
 /** An output the encoder needs is not among the model's outputs. */
 export function missingOutput(folder: EncoderFolder, wanted: string, present: readonly string[]): SentiscopeError {
   return new SentiscopeError(
-    'bad-input',
+    'bad-model',
     `${folder.modelFile} has no "${wanted}" output (it has ${present.join(', ') || 'none'}): export the ${folder.family} model with the standard Optimum task so it returns ${wanted}.`,
     folder.modelFile,
   );

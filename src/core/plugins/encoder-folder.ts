@@ -87,7 +87,7 @@ function familyOf(config: EncoderConfig, file: string): EncoderFamily {
   const known: readonly string[] = [...TEXT_FAMILIES, ...AUDIO_FAMILIES, ...IMAGE_FAMILIES];
   if (typeof type === 'string' && known.includes(type)) return type as EncoderFamily;
   throw new SentiscopeError(
-    'bad-input',
+    'bad-model',
     `${file} names model_type "${String(type)}", which Sentiscope cannot use as an encoder plug-in. Supported: text ${TEXT_FAMILIES.join(', ')}; audio ${AUDIO_FAMILIES.join(', ')}; image ${IMAGE_FAMILIES.join(', ')}.`,
     file,
   );
@@ -113,7 +113,7 @@ function locateModel(dir: string, name: string): { subfolder: string; dtype: Dat
 
 /**
  * Inspect a pretrained-encoder folder without loading it. Throws SentiscopeError
- * ('file-missing') naming the first missing file, or ('bad-input') for an unusable config.
+ * ('file-missing') naming the first missing file, or ('bad-model') for an unusable config.
  */
 export function inspectEncoderFolder(folder: string): EncoderFolder {
   const dir = resolve(folder);
@@ -145,7 +145,7 @@ export function inspectEncoderFolder(folder: string): EncoderFolder {
 export function expectModality(folder: EncoderFolder, modality: EncoderModality): void {
   if (folder.modality === modality) return;
   throw new SentiscopeError(
-    'bad-input',
+    'bad-model',
     `${folder.dir} holds a ${folder.family} (${folder.modality}) model, not a ${modality} encoder: choose a ${modality} encoder folder.`,
     join(folder.dir, 'config.json'),
   );

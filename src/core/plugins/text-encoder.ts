@@ -123,7 +123,7 @@ export async function openTextEncoder(dir: string, options: TextEncoderOptions =
     async classify(text) {
       if (!classifier || !labels) {
         throw new SentiscopeError(
-          'bad-input',
+          'bad-model',
           `${folder.dir} is a feature-extraction encoder: it gives vectors, not classes. Use a ...ForSequenceClassification folder to classify.`,
           join(folder.dir, 'config.json'),
         );

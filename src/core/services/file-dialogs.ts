@@ -6,5 +6,5 @@ import type { DialogResult } from '../../shared/contract';
 import { SentiscopeError } from '../../shared/errors';
 
 export function noFileDialog(): DialogResult {
-  throw new SentiscopeError('bad-input', 'File dialogs exist only in the desktop app: type the path.');
+  throw new SentiscopeError('bad-request', 'File dialogs exist only in the desktop app: type the path.');
 }

@@ -17,7 +17,7 @@ export class ModelDownloads {
 
   start(request: { indexUrl: string; id: string }): ModelDownloadStatus {
     const busy = [...this.jobs.values()].find((j) => j.status.state === 'running' && j.status.id === request.id);
-    if (busy) throw new SentiscopeError('bad-input', `"${request.id}" is already downloading (job ${busy.status.jobId}).`);
+    if (busy) throw new SentiscopeError('bad-request', `"${request.id}" is already downloading (job ${busy.status.jobId}).`);
     const jobId = randomUUID();
     const status: ModelDownloadStatus = {
       jobId,

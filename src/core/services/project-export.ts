@@ -176,7 +176,7 @@ export async function exportFromProject(store: ProjectStore, request: ExportRequ
     case 'srt':
     case 'vtt': {
       if (request.mediaIds?.length !== 1) {
-        throw new SentiscopeError('bad-input', `A ${request.format} transcript is of one media item: name exactly one.`, file);
+        throw new SentiscopeError('bad-request', `A ${request.format} transcript is of one media item: name exactly one.`, file);
       }
       const cues = segments.filter(({ segment }) => segment.text !== '').map(({ segment }) => segment);
       text = formatTranscript(cues, request.format);

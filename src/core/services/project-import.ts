@@ -170,7 +170,7 @@ async function importSegments(store: ProjectStore, file: string, annotator: stri
 /** The media a transcript attaches to; not-found before anything is parsed or written. */
 function transcriptMedia(store: ProjectStore, file: string, mediaId: number | undefined): Media {
   if (mediaId === undefined) {
-    throw new SentiscopeError('bad-input', `${file}: a transcript needs the media it belongs to (give --media FILE).`, file);
+    throw new SentiscopeError('bad-request', `${file}: a transcript needs the media it belongs to (give --media FILE).`, file);
   }
   return store.getMedia(mediaId);
 }
@@ -216,7 +216,7 @@ async function speechSpans(store: ProjectStore, media: Media, file: string): Pro
   if (existing.length > 0) return { spans: existing, existing };
   if (!media.path || (media.kind !== 'video' && media.kind !== 'audio')) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-file',
       `${file}: media '${media.name}' has no audio to spread a transcript without times over; ` +
         'add its video or audio file, or import a transcript with times (SRT, VTT, or a CSV with start_s,end_s).',
       file,

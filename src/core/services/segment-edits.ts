@@ -25,7 +25,7 @@ export function splitSegment(store: ProjectStore, request: SplitRequest): SplitR
     const segment = store.getSegment(request.segmentId);
     if (!(request.at > segment.start && request.at < segment.end)) {
       throw new SentiscopeError(
-        'bad-input',
+        'bad-request',
         `Cannot split segment ${segment.clipId} (${segment.start.toFixed(2)}–${segment.end.toFixed(2)} s) at ` +
           `${request.at.toFixed(2)} s: move the playhead inside the segment first.`,
       );
@@ -56,9 +56,9 @@ export function mergeSegments(store: ProjectStore, segmentId: number, nextId: nu
   return store.transaction(() => {
     const first = store.getSegment(segmentId);
     const next = store.getSegment(nextId);
-    if (first.id === next.id) throw new SentiscopeError('bad-input', 'A segment cannot be merged with itself.');
+    if (first.id === next.id) throw new SentiscopeError('bad-request', 'A segment cannot be merged with itself.');
     if (first.mediaId !== next.mediaId) {
-      throw new SentiscopeError('bad-input', `Segments ${first.clipId} and ${next.clipId} belong to different media: only neighbours merge.`);
+      throw new SentiscopeError('bad-request', `Segments ${first.clipId} and ${next.clipId} belong to different media: only neighbours merge.`);
     }
     const text = [first.text.trim(), next.text.trim()].filter((t) => t !== '').join(' ');
     const words = first.words || next.words ? [...(first.words ?? []), ...(next.words ?? [])] : null;
@@ -76,10 +76,10 @@ export function mergeSegments(store: ProjectStore, segmentId: number, nextId: nu
 function restoreLabel(store: ProjectStore, segmentId: number, label: LabelSnapshot): Label {
   const common = { segmentId, annotator: label.annotator, notes: label.notes, questionable: label.questionable };
   if (label.scheme === 'mosi') {
-    if (!label.mosi) throw new SentiscopeError('bad-input', `A MOSI label snapshot (${label.annotator}) needs its mosi values.`);
+    if (!label.mosi) throw new SentiscopeError('bad-request', `A MOSI label snapshot (${label.annotator}) needs its mosi values.`);
     return store.setMosiLabel({ ...common, values: label.mosi });
   }
-  if (!label.mvsa) throw new SentiscopeError('bad-input', `An MVSA label snapshot (${label.annotator}) needs its mvsa values.`);
+  if (!label.mvsa) throw new SentiscopeError('bad-request', `An MVSA label snapshot (${label.annotator}) needs its mvsa values.`);
   return store.setMvsaLabel({ ...common, values: label.mvsa });
 }
 

@@ -20,7 +20,7 @@ export async function speechRecognizerSpec(choice: { model: string; language?: s
   }
   if (found.kind !== 'speech-recognizer') {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `"${choice.model}" (${found.dir}) is an encoder, not a speech recognizer: choose a Whisper folder for transcription on the Models page.`,
       found.dir,
     );

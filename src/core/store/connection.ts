@@ -22,7 +22,7 @@ function sqliteCode(err: unknown): string | undefined {
 
 export function notAProject(file: string, why: string): SentiscopeError {
   return new SentiscopeError(
-    'bad-input',
+    'bad-file',
     `${file} is not a Sentiscope project (${why}); choose another file`,
     file,
   );

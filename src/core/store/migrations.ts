@@ -134,7 +134,7 @@ export function checkProjectFile(db: Db, file: string, migrations: readonly Migr
   const current = schemaVersion(db);
   if (current > latest) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-file',
       `${file} was made by a newer Sentiscope (project format ${current}, this version reads up to ${latest}); upgrade Sentiscope to open it`,
       file,
     );

@@ -43,6 +43,6 @@ export class StoreContext {
   }
 
   badInput(message: string): SentiscopeError {
-    return new SentiscopeError('bad-input', `${message} (project ${this.file})`, this.file);
+    return new SentiscopeError('bad-request', `${message} (project ${this.file})`, this.file);
   }
 }

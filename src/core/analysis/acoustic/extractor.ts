@@ -33,7 +33,7 @@ export class AcousticExtractor {
   private rows: Float32Array;
   private finished = false;
 
-  /** Throws SentiscopeError('bad-input') for a recipe this build does not implement. */
+  /** Throws SentiscopeError('bad-model') for a recipe this build does not implement. */
   constructor(recipe: AcousticRecipe = DEFAULT_ACOUSTIC_RECIPE) {
     this.recipe = parseAcousticRecipe(recipe);
     this.features = new FrameFeatures(this.recipe);

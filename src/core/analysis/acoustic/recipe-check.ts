@@ -68,7 +68,7 @@ export function acousticRecipeProblems(value: unknown): string[] {
 }
 
 /**
- * The recipe as a typed value, or a SentiscopeError('bad-input') listing everything this
+ * The recipe as a typed value, or a SentiscopeError('bad-model') listing everything this
  * build does not implement. `file` names the manifest it came from, if any.
  */
 export function parseAcousticRecipe(value: unknown, file: string | null = null): AcousticRecipe {
@@ -76,7 +76,7 @@ export function parseAcousticRecipe(value: unknown, file: string | null = null):
   if (problems.length) {
     const where = file ? ` in ${file}` : '';
     throw new SentiscopeError(
-      'bad-input',
+      'bad-model',
       `The acoustic feature recipe${where} is not one this version of Sentiscope computes: ${problems.join('; ')}. ` +
         `Use a model pack built for acoustic recipe version ${ACOUSTIC_RECIPE_VERSION}, or update Sentiscope.`,
       file,

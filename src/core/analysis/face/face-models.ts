@@ -68,7 +68,7 @@ export async function readFaceModelManifest(dir: string): Promise<FaceModelManif
     if (!manifest.models?.blazeface?.sha256 || !manifest.models?.emotion?.sha256) throw new Error('models.blazeface / models.emotion missing');
     return manifest;
   } catch (err) {
-    throw new SentiscopeError('bad-input', `${path} is not a face model manifest (${(err as Error).message}): ${REGENERATE}`, path);
+    throw new SentiscopeError('bad-model', `${path} is not a face model manifest (${(err as Error).message}): ${REGENERATE}`, path);
   }
 }
 
@@ -82,7 +82,7 @@ async function openSession(dir: string, entry: FaceModelEntry): Promise<ort.Infe
   }
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256) {
-    throw new SentiscopeError('bad-input', `${path} does not match its manifest (sha256 ${digest}, expected ${entry.sha256}): ${REGENERATE}`, path);
+    throw new SentiscopeError('bad-model', `${path} does not match its manifest (sha256 ${digest}, expected ${entry.sha256}): ${REGENERATE}`, path);
   }
   try {
     // One intra-op thread: these nets are small, and on a 2-core machine a second thread

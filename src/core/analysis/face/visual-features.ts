@@ -80,7 +80,7 @@ export class VisualAnalyzer {
       { detector: { sha256: installed.detector }, expression: { sha256: installed.expression } },
     );
     if (mismatch) {
-      throw new SentiscopeError('bad-input', `the face models in ${models.dir} are not the ones the recipe names (${mismatch}): install the matching models or use their recipe`, models.dir);
+      throw new SentiscopeError('bad-model', `the face models in ${models.dir} are not the ones the recipe names (${mismatch}): install the matching models or use their recipe`, models.dir);
     }
     const detector = new FaceDetector(models.detector, recipe.detector);
     const expression = new ExpressionClassifier(models.expression, recipe.expression);

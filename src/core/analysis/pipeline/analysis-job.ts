@@ -249,5 +249,5 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
 async function mediaOf(store: ProjectStore, spec: AnalysisJobSpec): Promise<Media> {
   if (spec.mediaId !== undefined) return store.getMedia(spec.mediaId);
   if (spec.file) return addMediaFile(store, spec.file);
-  throw new SentiscopeError('bad-input', 'An analysis job needs a media item or a file.');
+  throw new SentiscopeError('bad-request', 'An analysis job needs a media item or a file.');
 }

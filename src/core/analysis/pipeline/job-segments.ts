@@ -41,7 +41,7 @@ export async function segmentsForJob(store: ProjectStore, media: Media, options:
   switch (mode) {
     case 'existing':
       if (!existing.length) {
-        throw new SentiscopeError('bad-input', `${media.name} has no segments yet: analyze it with VAD segmentation or give a transcript.`, media.path);
+        throw new SentiscopeError('bad-request', `${media.name} has no segments yet: analyze it with VAD segmentation or give a transcript.`, media.path);
       }
       return { mode, segments: existing, created: 0, note: null };
     case 'transcript':
@@ -53,9 +53,9 @@ export async function segmentsForJob(store: ProjectStore, media: Media, options:
 
 async function fromTranscript(store: ProjectStore, media: Media, existing: Segment[], options: SegmentStepOptions): Promise<JobSegments> {
   const file = options.transcript;
-  if (!file) throw new SentiscopeError('bad-input', `transcript segmentation of ${media.name} needs a transcript file (SRT or WebVTT).`, media.path);
+  if (!file) throw new SentiscopeError('bad-request', `transcript segmentation of ${media.name} needs a transcript file (SRT or WebVTT).`, media.path);
   const cues = segmentsFromCues(parseTranscript(await readTextFile(file), file));
-  if (!cues.length) throw new SentiscopeError('bad-input', `${file} has no timed cues: give an SRT or WebVTT file with timings.`, file);
+  if (!cues.length) throw new SentiscopeError('bad-file', `${file} has no timed cues: give an SRT or WebVTT file with timings.`, file);
   const duration = media.probe?.duration ?? Infinity;
   let created = 0;
   const segments = store.transaction(() =>

@@ -108,13 +108,13 @@ export function vadOptionProblems(o: VadOptions): string[] {
   return p;
 }
 
-/** Defaults filled in and checked; a SentiscopeError('bad-input') names every bad field. */
+/** Defaults filled in and checked; a SentiscopeError('bad-request') names every bad field. */
 export function resolveVadOptions(options: Partial<VadOptions> = {}): VadOptions {
   const merged: VadOptions = { ...DEFAULT_VAD_OPTIONS };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
   const problems = vadOptionProblems(merged);
   if (problems.length) {
-    throw new SentiscopeError('bad-input', `Voice activity detection settings are out of range: ${problems.join('; ')}. Change them and run segmentation again.`);
+    throw new SentiscopeError('bad-request', `Voice activity detection settings are out of range: ${problems.join('; ')}. Change them and run segmentation again.`);
   }
   return merged;
 }

@@ -107,7 +107,7 @@ export function createEditCommands(api: ContractClient, status: Status, library:
           const before = labelOf(id, who, 'mosi') as MosiLabel | null;
           const change = typeof patch === 'function' ? patch(before ? before.values : null) : patch;
           if (!before && change.score === undefined) {
-            throw new SentiscopeError('bad-input', t('needScore'));
+            throw new SentiscopeError('bad-request', t('needScore'));
           }
           old = before ? { values: { ...before.values }, notes: before.notes, questionable: before.questionable } : null;
           values = { ...(before?.values ?? { score: 0, text: null, audio: null, visual: null }), ...change };
