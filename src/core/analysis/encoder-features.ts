@@ -18,6 +18,7 @@ import type { PackEncoder } from '../models/pack-encoders';
 import { decodeAudioToArray, probeMedia, sampleFrames, type VideoFrame } from '../media';
 import type { AudioEncoder, ImageEncoder, TextEncoder as TextEmbedder } from '../plugins';
 import { type MediaRange, SILENCE_LOG_ENERGY, type SegmentFeatures, type SegmentSource } from './segment-features';
+import { absenceReason } from './absence';
 
 /** Longest side of the frame handed to an image encoder (its processor resizes it again, CLIP to 224). */
 export const ENCODER_FRAME_MAX_SIZE = 640;
@@ -27,7 +28,6 @@ const SILENCE_WINDOW = 400;
 
 // Errors that mean the machine, not the segment, is broken.
 const FATAL = new Set(['tool-missing', 'internal']);
-const UNDECODABLE = new Set(['media-corrupt', 'not-media', 'unsupported-codec']);
 
 export interface EncoderFeatureOptions {
   device?: Device;
@@ -73,12 +73,6 @@ export function isDigitalSilence(samples: Float32Array): boolean {
   return true;
 }
 
-function absenceOf(err: SentiscopeError): string {
-  if (err.code === 'no-audio') return 'no audio stream';
-  if (err.code === 'no-video') return 'no video stream';
-  if (UNDECODABLE.has(err.code)) return `undecodable: ${err.message}`;
-  return err.message;
-}
 
 export class EncoderFeatureExtractor {
   private constructor(
@@ -118,7 +112,8 @@ export class EncoderFeatureExtractor {
         else result.embeddings[modality] = outcome;
       } catch (err) {
         if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
-        result.absent[modality] = absenceOf(err);
+        // An encoder that cannot read this segment's input (too short, ...) leaves it absent too.
+        result.absent[modality] = absenceReason(err, modality) ?? err.message;
       }
     }
     return result;

@@ -32,6 +32,7 @@ import {
   describeVisualRecipeMismatch,
 } from './face';
 import { DEFAULT_TEXT_RECIPE, type TextRecipe, lexiconFeatures } from './text';
+import { absenceReason } from './absence';
 
 export interface MediaRange {
   path: string;
@@ -108,8 +109,6 @@ export interface SegmentExtractOptions {
 export const SILENCE_LOG_ENERGY = Math.log(1e-8);
 
 // Media errors that mean "this content has nothing for the modality", not "bad input".
-const ABSENT_ON = new Set(['no-audio', 'no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
-
 export class SegmentFeatureExtractor {
   private visualAnalyzer: Promise<VisualAnalyzer> | null = null;
   private closed = false;
@@ -192,7 +191,8 @@ export class SegmentFeatureExtractor {
     try {
       frames = await extractAcousticFeaturesFromMedia(range.path, { start: range.start, end: range.end, recipe: this.acousticRecipe });
     } catch (err) {
-      if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) return absenceFromError(err);
+      const reason = absenceReason(err, 'audio');
+      if (reason !== null) return reason;
       throw err;
     }
     const statistics = utteranceStatistics(frames);
@@ -263,11 +263,6 @@ function emptyRange(range: MediaRange): string | null {
   return null;
 }
 
-function absenceFromError(err: SentiscopeError): string {
-  if (err.code === 'no-audio') return 'no audio stream';
-  if (err.code === 'no-video') return 'no video stream';
-  return `undecodable: ${err.message}`;
-}
 
 async function assertFileExists(path: string): Promise<void> {
   try {

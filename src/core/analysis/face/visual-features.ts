@@ -12,6 +12,7 @@ import { loadFaceModels } from './face-models';
 import { FaceTrack, type TrackedFrame } from './face-track';
 import type { RgbImage } from './image-ops';
 import { DEFAULT_VISUAL_RECIPE, type VisualRecipe, describeVisualRecipeMismatch } from './recipe';
+import { absenceReason } from '../absence';
 
 export interface VisualFrameFeatures {
   /** Seconds from the start of the file. */
@@ -133,7 +134,7 @@ export class VisualAnalyzer {
       }
       frames.push(...(await track.flush()));
     } catch (err) {
-      if (!(err instanceof SentiscopeError) || !ABSENT_ON.has(err.code)) throw err;
+      if (!(err instanceof SentiscopeError) || absenceReason(err, 'visual') === null) throw err;
       failure = err;
     }
     const statistics = visualStatistics(frames, this.recipe.expression.labels);
@@ -173,7 +174,6 @@ function frameFeatures(f: TrackedFrame): VisualFrameFeatures {
   };
 }
 
-const ABSENT_ON = new Set(['no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
 
 /** Statistics over `frames`, optionally only those with start <= time < end (a segment). */
 export function visualStatistics(

@@ -20,7 +20,6 @@
 //   silence, no face, nothing in range, or a file ffmpeg cannot decode -> absent with the
 //   reason, never an error.
 
-import { SentiscopeError } from '../../../shared/errors';
 import type { Media, Modality } from '../../../shared/domain';
 import { decodeAudio } from '../../media';
 import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
@@ -28,6 +27,7 @@ import type { VisualRecipe } from '../face';
 import { SILENCE_LOG_ENERGY, type SegmentFeatures } from '../segment-features';
 import { lexiconFeatures } from '../text';
 import { type VisualPassFactory, type VisualPassRunner, inThreadVisualPass } from './visual-pass';
+import { absenceReason } from '../absence';
 
 export interface SpanSegment {
   start: number;
@@ -47,8 +47,6 @@ export interface SpanFeatureOptions {
 }
 
 // Media errors that mean "this content has nothing for the modality", not "bad input".
-const ABSENT_ON = new Set(['no-audio', 'no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
-
 /** Per-media extractor of segment features by stretches; keeps the face sessions (or visual worker) between stretches. */
 export class SpanFeatureExtractor {
   private visual: VisualPassRunner | null = null;
@@ -106,9 +104,8 @@ export class SpanFeatureExtractor {
       }
       frames = extractor.finish();
     } catch (err) {
-      if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) {
-        return segments.map(() => (err.code === 'no-audio' ? 'no audio stream' : `undecodable: ${err.message}`));
-      }
+      const reason = absenceReason(err, 'audio');
+      if (reason !== null) return segments.map(() => reason);
       throw err;
     } finally {
       this.timings.audio += (performance.now() - began) / 1000;

@@ -3,10 +3,10 @@
 // features] in span-features.ts). One function used both on the job's thread and in the
 // visual worker (src/core/jobs/visual-worker.ts), so both give the same features.
 
-import { SentiscopeError } from '../../../shared/errors';
 import { sampleFrames } from '../../media';
 import { VisualAnalyzer, type VisualFrameFeatures, type VisualRecipe, visualStatistics } from '../face';
 import { visualStatisticsVector } from '../segment-features';
+import { absenceReason } from '../absence';
 
 export interface VisualPassRequest {
   path: string;
@@ -31,8 +31,6 @@ export interface VisualPassRunner {
 export type VisualPassFactory = (options: { recipe: VisualRecipe; modelDir?: string }) => VisualPassRunner;
 
 // Media errors that mean "this content has nothing for the modality", not "bad input".
-const ABSENT_ON = new Set(['no-video', 'media-corrupt', 'not-media', 'unsupported-codec']);
-
 export async function visualPass(analyzer: VisualAnalyzer, request: VisualPassRequest, signal?: AbortSignal): Promise<VisualPassResult> {
   const { segments, still } = request;
   const inSomeSegment = (time: number) => still || segments.some((s) => time >= s.start && time < s.end);
@@ -49,9 +47,8 @@ export async function visualPass(analyzer: VisualAnalyzer, request: VisualPassRe
     }
     frames.push(...(await track.flush()));
   } catch (err) {
-    if (err instanceof SentiscopeError && ABSENT_ON.has(err.code)) {
-      return segments.map(() => (err.code === 'no-video' ? 'no video stream' : `undecodable: ${err.message}`));
-    }
+    const reason = absenceReason(err, 'visual');
+    if (reason !== null) return segments.map(() => reason);
     throw err;
   }
   const labels = analyzer.recipe.expression.labels;
