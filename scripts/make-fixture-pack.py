@@ -45,7 +45,7 @@ def ts_constants():
         "import { DEFAULT_ACOUSTIC_RECIPE } from './src/core/analysis/acoustic/index.ts';"
         "import { DEFAULT_VISUAL_RECIPE } from './src/core/analysis/face/index.ts';"
         "import { DEFAULT_TEXT_RECIPE, LEXICON_FEATURE_NAMES } from './src/core/analysis/text/index.ts';"
-        "import { AUDIO_STATISTICS_NAMES, VISUAL_STATISTICS_NAMES } from './src/core/analysis/segment-features.ts';"
+        "import { AUDIO_STATISTICS_NAMES, VISUAL_STATISTICS_NAMES } from './src/core/analysis/features/segment-features.ts';"
         "process.stdout.write(JSON.stringify({ text: DEFAULT_TEXT_RECIPE, acoustic: DEFAULT_ACOUSTIC_RECIPE,"
         " visual: DEFAULT_VISUAL_RECIPE, lexicon: LEXICON_FEATURE_NAMES, audio: AUDIO_STATISTICS_NAMES,"
         " visualColumns: VISUAL_STATISTICS_NAMES }));"

@@ -123,7 +123,7 @@ def write_model_card(args, rows, metrics, vocab, dims):
     lines = [
         '# late-fusion-v1', '',
         'The first Sentiscope model pack: a small late-fusion model over features Sentiscope computes itself',
-        '(`src/core/analysis/segment-features.ts`). Text: embedding bag over a vocabulary of '
+        '(`src/core/analysis/features/segment-features.ts`). Text: embedding bag over a vocabulary of '
         f'{len(vocab)} training tokens (max {args.max_tokens} tokens) + 11 VADER/AFINN lexicon features. '
         f'Audio: {dims["audio"]} utterance statistics (acoustic recipe v1). Visual: {dims["visual"]} face statistics '
         '(face ratio, mean 7 expression probabilities, mean detector score; visual recipe v1).',

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpyFloat32 } from '../../src/core/io/npy';
 import { parseCsv } from '../../src/shared/csv';
-import { AUDIO_STATISTICS_NAMES, VISUAL_STATISTICS_NAMES } from '../../src/core/analysis/segment-features';
+import { AUDIO_STATISTICS_NAMES, VISUAL_STATISTICS_NAMES } from '../../src/core/analysis/features/segment-features';
 import { makeTempDir, removeTempDir } from '../helpers/generate-media';
 
 const BIN = resolve('bin/sentiscope.js');

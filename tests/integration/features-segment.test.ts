@@ -13,7 +13,7 @@ import {
   AUDIO_STATISTICS_NAMES,
   SegmentFeatureExtractor,
   VISUAL_STATISTICS_NAMES,
-} from '../../src/core/analysis/segment-features';
+} from '../../src/core/analysis/features/segment-features';
 import {
   MOSI_CLIP,
   generateVideoOnly,

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acousticFeatureNames, acousticFrameCount, DEFAULT_ACOUSTIC_RECIPE } from '../../src/core/analysis/acoustic';
 import { DEFAULT_VISUAL_RECIPE } from '../../src/core/analysis/face';
-import { AUDIO_STATISTICS_NAMES, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../../src/core/analysis/segment-features';
+import { AUDIO_STATISTICS_NAMES, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../../src/core/analysis/features/segment-features';
 import { decodeNpyFloat32, decodeNpyInt64Vector, type NpyMatrix } from '../../src/core/io/npy';
 import { decodeAudioToArray } from '../../src/core/media';
 import { parseCsv } from '../../src/shared/csv';

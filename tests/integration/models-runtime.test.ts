@@ -5,7 +5,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SegmentFeatureExtractor, type SegmentFeatures } from '../../src/core/analysis/segment-features';
+import { SegmentFeatureExtractor, type SegmentFeatures } from '../../src/core/analysis/features/segment-features';
 import {
   FusionRunner,
   GPU_OUTPUT_TOLERANCE,

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACOUSTIC_RECIPE } from '../../src/core/analysis/acoustic';
-import { ENCODER_FRAME_MAX_SIZE } from '../../src/core/analysis/encoder-features';
+import { ENCODER_FRAME_MAX_SIZE } from '../../src/core/analysis/features/encoder-features';
 import { DEFAULT_VISUAL_RECIPE } from '../../src/core/analysis/face';
 import { runAnalysisJob } from '../../src/core/analysis/pipeline';
 import { DEFAULT_TEXT_RECIPE } from '../../src/core/analysis/text';

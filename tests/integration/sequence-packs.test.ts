@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACOUSTIC_RECIPE } from '../../src/core/analysis/acoustic';
 import { DEFAULT_VISUAL_RECIPE } from '../../src/core/analysis/face';
 import { runAnalysisJob } from '../../src/core/analysis/pipeline';
-import { AUDIO_FRAME_NAMES, SegmentFeatureExtractor, type SegmentFeatures, VISUAL_FRAME_NAMES } from '../../src/core/analysis/segment-features';
+import { AUDIO_FRAME_NAMES, SegmentFeatureExtractor, type SegmentFeatures, VISUAL_FRAME_NAMES } from '../../src/core/analysis/features/segment-features';
 import { DEFAULT_TEXT_RECIPE } from '../../src/core/analysis/text';
 import { decodeNpyFloat32, decodeNpyInt64Vector } from '../../src/core/io/npy';
 import {

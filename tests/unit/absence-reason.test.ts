@@ -1,7 +1,7 @@
 // One rule for "this modality is absent" after a failed extraction.
 
 import { describe, expect, it } from 'vitest';
-import { absenceReason } from '../../src/core/analysis/absence';
+import { absenceReason } from '../../src/core/analysis/features/absence';
 import { SentiscopeError } from '../../src/shared/errors';
 
 describe('absenceReason', () => {

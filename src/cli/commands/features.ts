@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { exportSegmentFeatures } from '../../core/analysis/features/feature-export';
 import { readSegmentTable } from '../../core/analysis/features/segment-table';
-import { SegmentFeatureExtractor } from '../../core/analysis/segment-features';
+import { SegmentFeatureExtractor } from '../../core/analysis/features/segment-features';
 import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
 
 export const featuresCommand: Command = {

@@ -19,9 +19,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatCsvCell } from '../../shared/csv';
 import { SentiscopeError } from '../../shared/errors';
-import type { EncoderFeatureExtractor } from '../analysis/encoder-features';
+import type { EncoderFeatureExtractor } from '../analysis/features/encoder-features';
 import { readSegmentTable } from '../analysis/features/segment-table';
-import { type SegmentExtractOptions, SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/segment-features';
+import { type SegmentExtractOptions, SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/features/segment-features';
 import type { Device, ExecutionProvider, ProviderFallback } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
 import { MODALITIES, type Modality } from './manifest';
@@ -133,7 +133,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   // Encoder plug-ins (and @huggingface/transformers) load only for a pack that names one.
   let encoders: EncoderFeatureExtractor | null = null;
   if (pack.encoders.length) {
-    const { EncoderFeatureExtractor } = await import('../analysis/encoder-features');
+    const { EncoderFeatureExtractor } = await import('../analysis/features/encoder-features');
     encoders = await EncoderFeatureExtractor.open(pack.encoders, { device: options.device, threads: options.threads });
   }
 

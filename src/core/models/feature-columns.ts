@@ -2,7 +2,7 @@
 // belongs to, its dtype, and the feature columns in order. A pack's tensor specs are
 // checked against this, so a pack trained on other columns is refused, not mis-fed.
 
-import { AUDIO_FRAME_NAMES, AUDIO_STATISTICS_NAMES, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../analysis/segment-features';
+import { AUDIO_FRAME_NAMES, AUDIO_STATISTICS_NAMES, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../analysis/features/segment-features';
 import { LEXICON_FEATURE_NAMES } from '../analysis/text';
 import { MODALITIES, type Modality, type TensorFeature } from './manifest';
 

@@ -25,7 +25,7 @@
 
 import * as ort from 'onnxruntime-node';
 import { SentiscopeError } from '../../shared/errors';
-import type { FrameSequence, SegmentFeatures } from '../analysis/segment-features';
+import type { FrameSequence, SegmentFeatures } from '../analysis/features/segment-features';
 import { encodeTokens } from '../analysis/text';
 import {
   type Device,

@@ -4,7 +4,7 @@
 // (presence 0, inputs zeroed), so the base value is the run with no modality at all and
 // base + sum(contributions) equals the full score (efficiency), up to float rounding.
 
-import type { SegmentFeatures } from '../analysis/segment-features';
+import type { SegmentFeatures } from '../analysis/features/segment-features';
 import type { FusionOutput, FusionRunner } from './fusion-runner';
 import { MODALITIES, type Modality } from './manifest';
 

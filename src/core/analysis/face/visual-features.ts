@@ -12,7 +12,7 @@ import { loadFaceModels } from './face-models';
 import { FaceTrack, type TrackedFrame } from './face-track';
 import type { RgbImage } from './image-ops';
 import { DEFAULT_VISUAL_RECIPE, type VisualRecipe, describeVisualRecipeMismatch } from './recipe';
-import { absenceReason } from '../absence';
+import { absenceReason } from '../features/absence';
 
 export interface VisualFrameFeatures {
   /** Seconds from the start of the file. */

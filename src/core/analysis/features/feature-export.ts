@@ -12,7 +12,7 @@ import { MODALITIES, type Modality } from '../../../shared/domain';
 import { encodeNpyFloat32, encodeNpyInt64Vector } from '../../io/npy';
 import { acousticFeatureNames } from '../acoustic';
 import { LEXICON_FEATURE_NAMES } from '../text';
-import { type SegmentFeatureExtractor, type SegmentFeatures, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../segment-features';
+import { type SegmentFeatureExtractor, type SegmentFeatures, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from './segment-features';
 import { raggedFrames } from './frame-sequences';
 import type { SegmentTable } from './segment-table';
 

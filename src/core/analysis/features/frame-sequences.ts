@@ -3,7 +3,7 @@
 // int64 offsets with rows + 1 entries (row i is frames[offsets[i]:offsets[i + 1]]). An
 // absent modality has no frames, so its row is empty, as the seed models' masks expect.
 
-import type { FrameSequence, SegmentFeatures } from '../segment-features';
+import type { FrameSequence, SegmentFeatures } from './segment-features';
 
 export interface RaggedFrames {
   /** Row-major total x dims. */

@@ -25,7 +25,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { FileProblems, columnIndex, readCsvTable } from '../../io/file-problems';
 import { readTextFile } from '../../io/text-file';
 import type { Modality } from '../../../shared/domain';
-import type { SegmentSource } from '../segment-features';
+import type { SegmentSource } from './segment-features';
 
 export const MEDIA_COLUMNS = ['image', 'audio', 'video'] as const;
 /** Columns that say what a segment is made of; all others but the ids are carried through. */

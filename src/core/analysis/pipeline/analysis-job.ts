@@ -16,8 +16,8 @@ import { SentiscopeError } from '../../../shared/errors';
 import { probeMedia } from '../../media';
 import { FusionRunner, type Modality, MODALITIES, predictWithContributions, resolveModelPack } from '../../models';
 import { addMediaFile, ProjectStore } from '../../store';
-import type { EncoderFeatureExtractor } from '../encoder-features';
-import { type MediaRange, SegmentFeatureExtractor, type SegmentSource } from '../segment-features';
+import type { EncoderFeatureExtractor } from '../features/encoder-features';
+import { type MediaRange, SegmentFeatureExtractor, type SegmentSource } from '../features/segment-features';
 import { JobProgress } from './job-progress';
 import { segmentsForJob } from './job-segments';
 import { transcribeJobSegments } from './job-transcription';
@@ -160,7 +160,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
       await encoders?.close();
     };
     if (pack.encoders.length) {
-      const { EncoderFeatureExtractor } = await import('../encoder-features');
+      const { EncoderFeatureExtractor } = await import('../features/encoder-features');
       encoders = await EncoderFeatureExtractor.open(pack.encoders, { device: spec.device, threads: spec.threads });
     }
     // What the encoders read of a segment: as segment-frame-features.ts ranges it.

@@ -11,7 +11,7 @@
 import type { Media, Modality } from '../../../shared/domain';
 import type { AcousticRecipe } from '../acoustic';
 import type { VisualRecipe } from '../face';
-import { type MediaRange, SegmentFeatureExtractor, type SegmentFeatures } from '../segment-features';
+import { type MediaRange, SegmentFeatureExtractor, type SegmentFeatures } from '../features/segment-features';
 import type { SpanSegment } from './span-features';
 
 export interface SegmentFrameFeatureOptions {

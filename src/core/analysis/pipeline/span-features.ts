@@ -24,10 +24,10 @@ import type { Media, Modality } from '../../../shared/domain';
 import { decodeAudio } from '../../media';
 import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
 import type { VisualRecipe } from '../face';
-import { SILENCE_LOG_ENERGY, type SegmentFeatures } from '../segment-features';
+import { SILENCE_LOG_ENERGY, type SegmentFeatures } from '../features/segment-features';
 import { lexiconFeatures } from '../text';
 import { type VisualPassFactory, type VisualPassRunner, inThreadVisualPass } from './visual-pass';
-import { absenceReason } from '../absence';
+import { absenceReason } from '../features/absence';
 
 export interface SpanSegment {
   start: number;

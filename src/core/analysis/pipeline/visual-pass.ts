@@ -5,8 +5,8 @@
 
 import { sampleFrames } from '../../media';
 import { VisualAnalyzer, type VisualFrameFeatures, type VisualRecipe, visualStatistics } from '../face';
-import { visualStatisticsVector } from '../segment-features';
-import { absenceReason } from '../absence';
+import { visualStatisticsVector } from '../features/segment-features';
+import { absenceReason } from '../features/absence';
 
 export interface VisualPassRequest {
   path: string;

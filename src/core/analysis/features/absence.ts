@@ -8,8 +8,8 @@
 // missing tool, a bad model, a bug) is thrown: a prediction must not quietly lose a modality
 // because Sentiscope itself is broken.
 
-import type { Modality } from '../../shared/domain';
-import { SentiscopeError, type ErrorCode } from '../../shared/errors';
+import type { Modality } from '../../../shared/domain';
+import { SentiscopeError, type ErrorCode } from '../../../shared/errors';
 
 const UNDECODABLE = new Set<ErrorCode>(['media-corrupt', 'not-media', 'unsupported-codec']);
 const MISSING_STREAM: Partial<Record<ErrorCode, { modality: Modality; reason: string }>> = {

@@ -12,8 +12,8 @@
 // below -80 dBFS) and no voiced frame -> absent 'silent'. Quiet speech stays present.
 
 import { stat } from 'node:fs/promises';
-import { SentiscopeError } from '../../shared/errors';
-import type { Modality } from '../../shared/domain';
+import { SentiscopeError } from '../../../shared/errors';
+import type { Modality } from '../../../shared/domain';
 import {
   type AcousticRecipe,
   type AcousticFrames,
@@ -22,7 +22,7 @@ import {
   acousticStatisticNames,
   extractAcousticFeaturesFromMedia,
   utteranceStatistics,
-} from './acoustic';
+} from '../acoustic';
 import {
   DEFAULT_VISUAL_RECIPE,
   EMOTION_LABELS,
@@ -30,8 +30,8 @@ import {
   type VisualFrameFeatures,
   type VisualRecipe,
   describeVisualRecipeMismatch,
-} from './face';
-import { DEFAULT_TEXT_RECIPE, type TextRecipe, lexiconFeatures } from './text';
+} from '../face';
+import { DEFAULT_TEXT_RECIPE, type TextRecipe, lexiconFeatures } from '../text';
 import { absenceReason } from './absence';
 
 export interface MediaRange {

@@ -11,12 +11,12 @@
 // encoder's convolutional front end needs; no video stream or no frame in the range; a file
 // ffmpeg cannot decode. Errors that mean the machine is broken (a tool missing) still throw.
 
-import { SentiscopeError } from '../../shared/errors';
-import type { Device } from '../models/execution-providers';
-import type { Modality } from '../../shared/domain';
-import type { PackEncoder } from '../models/pack-encoders';
-import { decodeAudioToArray, probeMedia, sampleFrames, type VideoFrame } from '../media';
-import type { AudioEncoder, ImageEncoder, TextEncoder as TextEmbedder } from '../plugins';
+import { SentiscopeError } from '../../../shared/errors';
+import type { Device } from '../../models/execution-providers';
+import type { Modality } from '../../../shared/domain';
+import type { PackEncoder } from '../../models/pack-encoders';
+import { decodeAudioToArray, probeMedia, sampleFrames, type VideoFrame } from '../../media';
+import type { AudioEncoder, ImageEncoder, TextEncoder as TextEmbedder } from '../../plugins';
 import { type MediaRange, SILENCE_LOG_ENERGY, type SegmentFeatures, type SegmentSource } from './segment-features';
 import { absenceReason } from './absence';
 
@@ -83,7 +83,7 @@ export class EncoderFeatureExtractor {
 
   /** Opens every encoder the pack names (PackEncoder: folders already checked by the pack loader). */
   static async open(specs: readonly PackEncoder[], options: EncoderFeatureOptions = {}): Promise<EncoderFeatureExtractor> {
-    const plugins = await import('../plugins');
+    const plugins = await import('../../plugins');
     const opened: OpenedEncoders = {};
     try {
       for (const spec of specs) {
