@@ -4,15 +4,16 @@
 // undone into another item's list.
 
 import { join } from 'node:path';
+import { ref } from 'vue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContractHandlers, type ServedContract } from '../../src/core/services/contract-handlers';
 import { validateRequest, type ContractClient } from '../../src/shared/contract';
 import { CommandHistory, SegmentIds, type Command } from '../../src/renderer/src/commands/history';
-import { createStatus } from '../../src/renderer/src/stores/workspace/status';
-import { createLibrary } from '../../src/renderer/src/stores/workspace/library';
-import { createAnnotations } from '../../src/renderer/src/stores/workspace/annotations';
-import { createEditCommands } from '../../src/renderer/src/stores/workspace/edit-commands';
-import { createProjectActions } from '../../src/renderer/src/stores/workspace/project-actions';
+import { createStatus } from '../../src/renderer/src/stores/parts/status';
+import { createLibrary } from '../../src/renderer/src/stores/parts/library';
+import { createAnnotations } from '../../src/renderer/src/stores/parts/annotations';
+import { createEditCommands } from '../../src/renderer/src/stores/parts/edit-commands';
+import { createProjectActions } from '../../src/renderer/src/stores/parts/project-actions';
 import { MOSI_CLIP, MOSI_WAV, makeTempDir, removeTempDir } from '../helpers/generate-media';
 
 /** A command that records what it did, so the order of runs and undos can be read back. */
@@ -169,7 +170,7 @@ describe('edit commands over the real core', () => {
     const status = createStatus();
     status.setAnnotator('ann_a');
     const library = createLibrary(api);
-    const annotations = createAnnotations(api, library.media, status.annotator);
+    const annotations = createAnnotations(api, library.media, status.annotator, ref(0));
     const edits = createEditCommands(api, status, library, annotations);
     const actions = createProjectActions(api, status, library, annotations, edits);
     return { status, library, annotations, edits, actions };

@@ -3,38 +3,42 @@
 // image label (negative/neutral/positive); the pair label follows by the merge rule.
 
 import type { Polarity } from '../../../shared/domain';
-import type { useWorkspace } from '../stores/workspace';
-import type { useTransport } from '../stores/transport';
+import { useAnnotations } from '../stores/annotations';
+import { useEdits } from '../stores/edits';
+import { useTransport } from '../stores/transport';
+import { useUi } from '../stores/ui';
 import { Keymap, type KeyAction } from './keymap';
-
-type Workspace = ReturnType<typeof useWorkspace>;
-type Transport = ReturnType<typeof useTransport>;
 
 const POLARITY_KEYS: Polarity[] = ['negative', 'neutral', 'positive'];
 
-export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keymap {
+/** The bindings over the domain stores; call it inside a component's setup (Pinia must be active). */
+export function createWorkspaceKeymap(): Keymap {
+  const annotations = useAnnotations();
+  const edits = useEdits();
+  const transport = useTransport();
+  const ui = useUi();
   const withSelected = (fn: (id: number) => void) => () => {
-    if (ws.selectedId !== null) fn(ws.selectedId);
+    if (annotations.selectedId !== null) fn(annotations.selectedId);
   };
   const go = (step: 1 | -1) => () => {
-    const next = ws.neighbour(step);
+    const next = annotations.neighbour(step);
     if (!next) return;
-    ws.select(next.id);
+    annotations.select(next.id);
     transport.controls?.seek(next.start);
   };
   const scoreKey = (digit: number) => (event: KeyboardEvent) => {
     void event;
-    if (ws.selectedId === null) return;
-    if (ws.scheme === 'mvsa') {
-      if (digit <= 3) void ws.setMvsa(ws.selectedId, { text: POLARITY_KEYS[digit - 1] });
-      else if (digit <= 6) void ws.setMvsa(ws.selectedId, { image: POLARITY_KEYS[digit - 4] });
+    if (annotations.selectedId === null) return;
+    if (annotations.scheme === 'mvsa') {
+      if (digit <= 3) void edits.setMvsa(annotations.selectedId, { text: POLARITY_KEYS[digit - 1] });
+      else if (digit <= 6) void edits.setMvsa(annotations.selectedId, { image: POLARITY_KEYS[digit - 4] });
       return;
     }
-    void ws.setMosi(ws.selectedId, { score: digit - 4 });
+    void edits.setMosi(annotations.selectedId, { score: digit - 4 });
   };
 
   const actions: KeyAction[] = [
-    { id: 'help', keys: ['?'], scope: 'global', description: 'act_help', handler: () => (ws.helpOpen = !ws.helpOpen) },
+    { id: 'help', keys: ['?'], scope: 'global', description: 'act_help', handler: () => (ui.helpOpen = !ui.helpOpen) },
     {
       id: 'escape',
       keys: ['Escape'],
@@ -42,8 +46,8 @@ export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keym
       description: 'act_escape',
       inTextFields: true,
       handler: () => {
-        if (ws.helpOpen) ws.helpOpen = false;
-        else if (ws.modelsOpen) ws.modelsOpen = false;
+        if (ui.helpOpen) ui.helpOpen = false;
+        else if (ui.modelsOpen) ui.modelsOpen = false;
         else (document.activeElement as HTMLElement | null)?.blur?.();
       },
     },
@@ -56,16 +60,16 @@ export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keym
       params: { from: 1, to: 7 },
       handler: scoreKey(digit),
     })),
-    { id: 'scoreDown', keys: ['['], scope: 'global', description: 'act_scoreDown', handler: withSelected((id) => void ws.nudgeScore(id, -0.1)) },
-    { id: 'scoreUp', keys: [']'], scope: 'global', description: 'act_scoreUp', handler: withSelected((id) => void ws.nudgeScore(id, 0.1)) },
+    { id: 'scoreDown', keys: ['['], scope: 'global', description: 'act_scoreDown', handler: withSelected((id) => void edits.nudgeScore(id, -0.1)) },
+    { id: 'scoreUp', keys: [']'], scope: 'global', description: 'act_scoreUp', handler: withSelected((id) => void edits.nudgeScore(id, 0.1)) },
     {
       id: 'questionable',
       keys: ['Q'],
       scope: 'global',
       description: 'act_questionable',
       handler: withSelected((id) => {
-        const questionable = !(ws.scheme === 'mvsa' ? ws.myLabel(id, 'mvsa') : ws.myLabel(id, 'mosi'))?.questionable;
-        void ws.setLabelExtras(id, { questionable });
+        const questionable = !(annotations.scheme === 'mvsa' ? annotations.myLabel(id, 'mvsa') : annotations.myLabel(id, 'mosi'))?.questionable;
+        void edits.setLabelExtras(id, { questionable });
       }),
     },
     { id: 'prev', keys: ['P'], scope: 'global', description: 'act_prev', handler: go(-1) },
@@ -74,10 +78,10 @@ export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keym
     { id: 'rowDown', keys: ['ArrowDown'], scope: 'table', description: 'act_rowDown', handler: go(1) },
     { id: 'seekBack', keys: ['ArrowLeft'], scope: 'global', description: 'act_seekBack', handler: () => transport.seekBy(-1) },
     { id: 'seekForward', keys: ['ArrowRight'], scope: 'global', description: 'act_seekForward', handler: () => transport.seekBy(1) },
-    { id: 'startEarlier', keys: ['Alt+ArrowLeft'], scope: 'global', description: 'act_startEarlier', handler: withSelected((id) => void ws.nudgeEdge(id, 'start', -1)) },
-    { id: 'startLater', keys: ['Alt+ArrowRight'], scope: 'global', description: 'act_startLater', handler: withSelected((id) => void ws.nudgeEdge(id, 'start', 1)) },
-    { id: 'endEarlier', keys: ['Shift+ArrowLeft'], scope: 'global', description: 'act_endEarlier', handler: withSelected((id) => void ws.nudgeEdge(id, 'end', -1)) },
-    { id: 'endLater', keys: ['Shift+ArrowRight'], scope: 'global', description: 'act_endLater', handler: withSelected((id) => void ws.nudgeEdge(id, 'end', 1)) },
+    { id: 'startEarlier', keys: ['Alt+ArrowLeft'], scope: 'global', description: 'act_startEarlier', handler: withSelected((id) => void edits.nudgeEdge(id, 'start', -1)) },
+    { id: 'startLater', keys: ['Alt+ArrowRight'], scope: 'global', description: 'act_startLater', handler: withSelected((id) => void edits.nudgeEdge(id, 'start', 1)) },
+    { id: 'endEarlier', keys: ['Shift+ArrowLeft'], scope: 'global', description: 'act_endEarlier', handler: withSelected((id) => void edits.nudgeEdge(id, 'end', -1)) },
+    { id: 'endLater', keys: ['Shift+ArrowRight'], scope: 'global', description: 'act_endLater', handler: withSelected((id) => void edits.nudgeEdge(id, 'end', 1)) },
     { id: 'loop', keys: ['L'], scope: 'global', description: 'act_loop', handler: () => (transport.loop = !transport.loop) },
     { id: 'spectrogram', keys: ['G'], scope: 'global', description: 'act_spectrogram', handler: () => transport.toggleSpectrogram() },
     {
@@ -85,13 +89,13 @@ export function createWorkspaceKeymap(ws: Workspace, transport: Transport): Keym
       keys: ['S'],
       scope: 'global',
       description: 'act_split',
-      handler: withSelected((id) => void ws.splitAt(id, transport.controls?.currentTime() ?? ws.currentTime)),
+      handler: withSelected((id) => void edits.splitAt(id, transport.controls?.currentTime() ?? transport.currentTime)),
     },
-    { id: 'merge', keys: ['M'], scope: 'global', description: 'act_merge', handler: withSelected((id) => void ws.mergeWithNext(id)) },
-    { id: 'delete', keys: ['Delete', 'Backspace'], scope: 'global', description: 'act_delete', handler: withSelected((id) => void ws.deleteSegment(id)) },
-    { id: 'edit', keys: ['E', 'Enter'], scope: 'global', description: 'act_edit', handler: withSelected((id) => (ws.editingId = id)) },
-    { id: 'undo', keys: ['Ctrl+Z'], scope: 'global', description: 'act_undo', handler: () => void ws.undo() },
-    { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], scope: 'global', description: 'act_redo', handler: () => void ws.redo() },
+    { id: 'merge', keys: ['M'], scope: 'global', description: 'act_merge', handler: withSelected((id) => void edits.mergeWithNext(id)) },
+    { id: 'delete', keys: ['Delete', 'Backspace'], scope: 'global', description: 'act_delete', handler: withSelected((id) => void edits.deleteSegment(id)) },
+    { id: 'edit', keys: ['E', 'Enter'], scope: 'global', description: 'act_edit', handler: withSelected((id) => (ui.editingId = id)) },
+    { id: 'undo', keys: ['Ctrl+Z'], scope: 'global', description: 'act_undo', handler: () => void edits.undo() },
+    { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], scope: 'global', description: 'act_redo', handler: () => void edits.redo() },
     { id: 'zoomIn', keys: ['Z'], scope: 'global', description: 'act_zoomIn', handler: () => transport.stepZoom(1) },
     { id: 'zoomOut', keys: ['Shift+Z'], scope: 'global', description: 'act_zoomOut', handler: () => transport.stepZoom(-1) },
     { id: 'slower', keys: ['<'], scope: 'global', description: 'act_slower', handler: () => transport.stepRate(-1) },

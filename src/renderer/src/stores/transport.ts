@@ -1,4 +1,4 @@
-// Playback state shared by the player and the keymap: speed, zoom, loop, whether the
+// Playback state shared by the player and the keymap: the playhead time, speed, zoom, loop, whether the
 // spectrogram shows (kept across sessions), and the player's controls (registered by the Player component while a media item is shown).
 
 import { defineStore } from 'pinia';
@@ -16,6 +16,8 @@ export const ZOOM_MAX = 500;
 const SPECTROGRAM_KEY = 'sentiscope.spectrogram';
 
 export const useTransport = defineStore('transport', () => {
+  /** The playhead, in seconds of the selected media item (the player writes it as it plays). */
+  const currentTime = ref(0);
   const rate = ref(1);
   const zoom = ref(ZOOM_MIN);
   const loop = ref(false);
@@ -43,5 +45,5 @@ export const useTransport = defineStore('transport', () => {
     globalThis.localStorage?.setItem(SPECTROGRAM_KEY, spectrogram.value ? 'on' : 'off');
   }
 
-  return { rate, zoom, loop, spectrogram, playingNow, controls, stepRate, stepZoom, seekBy, toggleSpectrogram };
+  return { currentTime, rate, zoom, loop, spectrogram, playingNow, controls, stepRate, stepZoom, seekBy, toggleSpectrogram };
 });

@@ -1,5 +1,6 @@
 // The open media item's annotations: its segments (time order), labels and predictions,
-// the selected segment and the playhead, with the lookups the panels draw from. Arrays are
+// the selected segment and the segment under the playhead (whose time the transport store
+// keeps), with the lookups the panels draw from. Arrays are
 // shallow refs replaced on every change (never mutated), so 2,000 segments cost no deep
 // reactivity; the local put/remove helpers keep them in step with what the core saved.
 
@@ -13,12 +14,11 @@ export function bySegmentOrder(a: Segment, b: Segment): number {
   return a.start - b.start || a.end - b.end || a.id - b.id;
 }
 
-export function createAnnotations(api: ContractClient, media: ComputedRef<Media | null>, annotator: Ref<string>) {
+export function createAnnotations(api: ContractClient, media: ComputedRef<Media | null>, annotator: Ref<string>, currentTime: Ref<number>) {
   const segments = shallowRef<Segment[]>([]);
   const labels = shallowRef<Label[]>([]);
   const predictions = shallowRef<Prediction[]>([]);
   const selectedId = ref<number | null>(null);
-  const currentTime = ref(0);
   /** The media item whose rows are loaded: rows of any other item are never put in view. */
   let loadedMediaId: number | null = null;
 
@@ -47,7 +47,7 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
   });
   const selected = computed(() => (selectedId.value === null ? null : (segmentById.value.get(selectedId.value) ?? null)));
   /** The segment under the playhead (the last one starting before it, if it has not ended). */
-  const playing = computed(() => {
+  const segmentAtPlayhead = computed(() => {
     const list = segments.value;
     const time = currentTime.value;
     let lo = 0;
@@ -158,13 +158,12 @@ export function createAnnotations(api: ContractClient, media: ComputedRef<Media 
     labels,
     predictions,
     selectedId,
-    currentTime,
     segmentById,
     scheme,
     labelsBySegment,
     predictionsBySegment,
     selected,
-    playing,
+    segmentAtPlayhead,
     myLabel,
     displayScore,
     isQuestionable,
