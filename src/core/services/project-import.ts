@@ -15,6 +15,7 @@ import { parsePlainTranscript, wordsOf } from '../io/plain-transcript';
 import { parseTranscriptCsv } from '../io/transcript-csv';
 import { parseTranscript } from '../io/transcripts';
 import type { ProjectStore } from '../store';
+import { sameSegment } from '../../shared/segment-overlap';
 import { shareTextBySpans, spreadWords, type TimeSpan } from './transcript-alignment';
 
 export interface ImportRequest {
@@ -22,7 +23,11 @@ export interface ImportRequest {
   path: string;
   /** Transcripts only (srt, vtt, txt, transcript-csv): the media the transcript belongs to. */
   mediaId?: number;
-  /** Who the labels are stored under when the file does not say. */
+  /**
+   * Who the labels are stored under. Given, it wins over a file's own annotator column,
+   * so each annotator's file lands under their name; absent, the file's column or
+   * DEFAULT_IMPORT_ANNOTATOR.
+   */
   annotator?: string;
 }
 
@@ -70,7 +75,7 @@ function upsertSegment(store: ProjectStore, mediaId: number, fields: SegmentFiel
   });
 }
 
-async function importMosi(store: ProjectStore, file: string, annotator: string): Promise<ImportTally> {
+async function importMosi(store: ProjectStore, file: string, annotator: string | undefined): Promise<ImportTally> {
   const rows = parseMosiLabelCsv(await readTextFile(file), file);
   const tally = new ImportTally();
   store.transaction(() => {
@@ -81,7 +86,7 @@ async function importMosi(store: ProjectStore, file: string, annotator: string):
       tally.labels++;
       store.setMosiLabel({
         segmentId: segment.id,
-        annotator: row.annotator ?? annotator,
+        annotator: annotator ?? row.annotator ?? DEFAULT_IMPORT_ANNOTATOR,
         values: { score: row.label, text: row.labelT, audio: row.labelA, visual: row.labelV },
         notes: row.notes ?? undefined,
         questionable: row.questionable ?? undefined,
@@ -115,7 +120,7 @@ function resolveImages(rows: MvsaRow[], file: string): Map<string, string> {
   return images;
 }
 
-async function importMvsa(store: ProjectStore, file: string, annotator: string): Promise<ImportTally> {
+async function importMvsa(store: ProjectStore, file: string, annotator: string | undefined): Promise<ImportTally> {
   const rows = parseMvsaCsv(await readTextFile(file), file);
   const images = resolveImages(rows, file);
   const tally = new ImportTally();
@@ -140,7 +145,7 @@ async function importMvsa(store: ProjectStore, file: string, annotator: string):
       tally.labels++;
       store.setMvsaLabel({
         segmentId: segment.id,
-        annotator,
+        annotator: annotator ?? DEFAULT_IMPORT_ANNOTATOR,
         values: { text: row.textLabel, image: row.imageLabel, pair: row.pairLabel },
       });
     }
@@ -148,18 +153,34 @@ async function importMvsa(store: ProjectStore, file: string, annotator: string):
   return tally;
 }
 
-async function importSegments(store: ProjectStore, file: string, annotator: string): Promise<ImportTally> {
+/**
+ * A row without a clip id is the media's existing segment it overlaps (IoU >= 0.9)
+ * when there is one: another annotator's copy of the same segments lands on them,
+ * leaving their times as they were.
+ */
+function segmentForRow(store: ProjectStore, mediaId: number, row: SegmentFields, tally: ImportTally): Segment {
+  if (row.clipId === null && row.start !== null) {
+    const same = sameSegment({ start: row.start, end: row.end ?? row.start }, store.listSegments(mediaId));
+    if (same) {
+      tally.segments++;
+      return store.updateSegment(same.id, { text: row.text, split: row.split });
+    }
+  }
+  return upsertSegment(store, mediaId, row, tally);
+}
+
+async function importSegments(store: ProjectStore, file: string, annotator: string | undefined): Promise<ImportTally> {
   const rows = parseSegmentsCsv(await readTextFile(file), file);
   const tally = new ImportTally();
   store.transaction(() => {
     for (const row of rows) {
       const media = mediaByName(store, row.media, tally);
-      const segment = upsertSegment(store, media.id, row, tally);
+      const segment = segmentForRow(store, media.id, row, tally);
       if (row.label === null) continue;
       tally.labels++;
       store.setMosiLabel({
         segmentId: segment.id,
-        annotator: row.annotator ?? annotator,
+        annotator: annotator ?? row.annotator ?? DEFAULT_IMPORT_ANNOTATOR,
         values: { score: row.label, text: null, audio: null, visual: null },
       });
     }
@@ -270,7 +291,7 @@ async function importTranscriptCsv(store: ProjectStore, file: string, mediaId: n
 
 export async function importIntoProject(store: ProjectStore, request: ImportRequest): Promise<ImportReport> {
   const file = resolve(request.path);
-  const annotator = request.annotator ?? DEFAULT_IMPORT_ANNOTATOR;
+  const annotator = request.annotator?.trim() || undefined;
   let tally: ImportTally;
   switch (request.format) {
     case 'mosi':
