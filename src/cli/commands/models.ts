@@ -1,5 +1,6 @@
 import { addModelFolder, downloadModelFolder, listInstalledModels, removeModel, type AddedModel } from '../../core/models';
 import type { InstalledModel } from '../../shared/model-catalog';
+import { RECOMMENDED_MODELS } from '../../shared/recommended-models';
 import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
 import { cliModelRoots } from '../model-option';
 
@@ -69,13 +70,30 @@ async function download(args: string[]): Promise<void> {
   process.stdout.write(`downloaded ${describeAdded(added)} to ${added.dir}\n`);
 }
 
+/** The recommended models `models get` can fetch; listing them fetches nothing. */
+function catalog(args: string[]): void {
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (values.json) {
+    process.stdout.write(JSON.stringify(RECOMMENDED_MODELS, null, 2) + '\n');
+    return;
+  }
+  for (const m of RECOMMENDED_MODELS) {
+    const languages = m.multilingual ? `${m.languages.length} languages (${m.languages.slice(0, 4).join(', ')}, ...)` : m.languages.join(', ');
+    process.stdout.write(`${m.kind}  ${m.id}  about ${megabytes(m.bytes)}; license: ${m.license}; ${languages}\n`);
+    process.stdout.write(`    ${m.goodFor}\n    from: ${m.repo} @ ${m.revision}\n`);
+    process.stdout.write(`    speed: ${m.speedRtf === null ? m.speedNote : `${m.speedRtf}x real time`}\n`);
+  }
+}
+
 export const modelsCommand: Command = {
   name: 'models',
-  usage: 'models [--json] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
+  usage: 'models [--json] | models catalog [--json] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
   summary:
     'the fusion packs, pretrained folders (Whisper, encoders) and component models installed (size, license, origin); add one from a folder, remove one, download one by id',
   async run(args) {
     const [sub, ...rest] = args;
+    if (sub === 'catalog') return catalog(rest);
     if (sub === 'add') return add(rest);
     if (sub === 'remove') return remove(rest);
     if (sub === 'download') return download(rest);
