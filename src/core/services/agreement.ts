@@ -97,7 +97,7 @@ export function projectAgreement(store: ProjectStore, request: AgreementRequest)
   if (report.n_annotators < 2) {
     const who = report.annotators.length ? `only ${report.annotators[0]}` : 'nobody';
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `${store.path}: ${request.scheme.toUpperCase()} labels${where} are by ${who}; agreement needs at least two annotators ` +
         '(import each one\'s file with --annotator NAME, or combine their projects).',
       store.path,
@@ -106,7 +106,7 @@ export function projectAgreement(store: ProjectStore, request: AgreementRequest)
   const main = request.scheme === 'mosi' ? report.fields.score : report.fields.pair ?? report.fields.text ?? report.fields.image;
   if (!main || main.n_pairable === 0) {
     throw new SentiscopeError(
-      'bad-input',
+      'bad-request',
       `${store.path}: no ${request.scheme.toUpperCase()} item${where} was labelled by two annotators (${report.annotators.join(', ')}), ` +
         'so there is no agreement to measure; label the same segments (matching clip ids) as each other.',
       store.path,
