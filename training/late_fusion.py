@@ -13,10 +13,19 @@ Run from the repository root with Debian's python (torch 1.13 CPU):
   training text, id = 2 + line of vocab.txt, pad 0, unknown 1) ++ standardized lexicon
   features -> MLP -> 3 logits + 1 raw score.
 - audio: standardized utterance statistics -> MLP -> 3 logits + 1 raw score.
-- visual: standardized face statistics -> MLP -> 3 logits + 1 raw score.
-- fusion: w_m = presence_m * exp(a_m) / sum_k presence_k * exp(a_k) with learned a; logits
-  and raw score are the w-weighted sums of the branches'; with no modality present a
-  learned bias replaces them. score = 3 * tanh(raw). The w are exported as a gate output.
+- audio: recording-invariant features computed INSIDE the graph from the utterance
+  statistics ([Note: recording-invariant audio]) -> standardized -> MLP -> 3 logits + 1 raw score.
+- visual: a fixed mapping of the expression net's 7 probabilities to valence
+  ([Note: expression valence]), weighted by the share of frames with a face; only its
+  non-negative scales are fitted. Face presence alone carries no sentiment.
+- fusion: additive in logit and raw-score space, from a learned prior (the run with no
+  modality): logits = prior + sum_m presence_m * branch_m / T_m, raw = prior_s + sum_m
+  presence_m * s_m; score = 3 * tanh(raw). A branch that outputs 0 (a neutral face) moves
+  nothing, so a contribution is measured against the prior, not diluted by averaging.
+  T_m are per-modality temperatures fitted on dev after training (calibration).
+- out of range: per modality, the mean squared standardized distance of the branch's inputs
+  from the training rows; above the 99th percentile of the training rows it is flagged
+  (`ood` output, 1/0 per modality, 0 where absent).
 - Every standardization (mean/std from the training rows where the modality is present)
   is a constant inside the ONNX graph: the runtime feeds raw extractor output.
 Losses: cross-entropy on the 3 classes for every labelled row (SST-2 is binary: its rows
@@ -41,11 +50,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from metrics import accuracy, mosi_metrics, weighted_f1  # noqa: E402
+from metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share, macro_f1,  # noqa: E402
+                     mosi_metrics, weighted_f1)
 
 CLASSES = ['negative', 'neutral', 'positive']
 MODALITIES = ['text', 'audio', 'visual']
-DATASETS = ['mosi', 'sst2', 'meld', 'mvsa', 'emodb']
+DATASETS = ['mosi', 'sst2', 'meld', 'mvsa', 'emodb', 'ravdess']
+SPEECH = ('emodb', 'ravdess')
+OOD_QUANTILE = 0.99
 PROXY_SCORE = {'negative': -1.5, 'neutral': 0.0, 'positive': 1.5}
 PROXY_SCORE_WEIGHT = 0.3
 
@@ -124,6 +136,15 @@ class Table:
         self.has_score = np.asarray(has_score, dtype=np.float32)
         self.dataset = dataset
         self.group = group
+        # Acted speech is mostly negative (4 of 7 emotions): weight its classes to equal mass
+        # per corpus, so the audio branch cannot win by always saying "negative".
+        self.weight = np.ones(len(cls), dtype=np.float32)
+        for name in SPEECH:
+            rows_of = [i for i, d in enumerate(dataset) if d == name and cls[i] >= 0]
+            for c in range(3):
+                members = [i for i in rows_of if cls[i] == c]
+                for i in members:
+                    self.weight[i] = len(rows_of) / (3 * len(members))
 
     def __len__(self):
         return len(self.ids)
@@ -137,7 +158,7 @@ class Table:
         return {
             'token_ids': torch.from_numpy(ids), 'lexicon': take(self.lexicon), 'audio': take(self.audio),
             'visual': take(self.visual), 'presence': take(self.presence), 'cls': take(self.cls),
-            'score': take(self.score), 'has_score': take(self.has_score),
+            'score': take(self.score), 'has_score': take(self.has_score), 'weight': take(self.weight),
         }
 
 
@@ -166,11 +187,89 @@ class Branch(nn.Module):
         self.register_buffer('std', torch.as_tensor(std))
         self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(len(mean), hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, 4))
 
-    def forward(self, x, extra=None):
-        z = (x - self.mean) / self.std
-        if extra is not None:
-            z = torch.cat([extra, z], dim=1)
-        return self.mlp(z)
+    def standardized(self, x):
+        return (x - self.mean) / self.std
+
+    def forward(self, x):
+        return self.mlp(self.standardized(x))
+
+
+def audio_invariants(a):
+    """[Note: recording-invariant audio]
+    From the 231 utterance statistics (column order of the acoustic recipe: 40 log-mel bins x
+    mean/std/min/max, 13 MFCC x 4, f0_hz, voicing_prob, log_energy, zcr x 4, f0_hz_voiced_mean,
+    f0_hz_voiced_std, voiced_ratio), keep what describes how the voice moves, not the studio:
+    - log-mel means minus the utterance's own level and spectral tilt (least-squares line over
+      the 40 bins): the residual spectral shape (a gain or a microphone slope is removed);
+    - log-mel std and max-minus-mean per bin, MFCC std, log-energy std and max-minus-mean: all
+      unchanged by a gain (log domain); no MFCC means (cepstral mean normalisation);
+    - pitch relative to the file's own range: voiced f0 std / voiced mean, log(max f0 / voiced
+      mean); voicing mean/std, voiced ratio, zero-crossing mean/std. No absolute f0 or level.
+    Inside the graph, so the runtime still feeds the raw statistics."""
+    mel = a[:, 0:160].reshape(-1, 40, 4)
+    mel_mean, mel_std, mel_max = mel[:, :, 0], mel[:, :, 1], mel[:, :, 3]
+    k = torch.arange(40, dtype=a.dtype) - 19.5
+    level = mel_mean.mean(dim=1, keepdim=True)
+    tilt = ((mel_mean - level) * k).sum(dim=1, keepdim=True) / (k * k).sum()
+    shape = mel_mean - level - tilt * k
+    mfcc_std = a[:, 160:212].reshape(-1, 13, 4)[:, :, 1]
+    energy = a[:, 220:224]
+    zcr = a[:, 224:228]
+    voicing = a[:, 216:220]
+    f0_max = a[:, 215:216]
+    voiced_mean, voiced_std, voiced_ratio = a[:, 228:229], a[:, 229:230], a[:, 230:231]
+    safe_mean = voiced_mean.clamp(min=30.0)
+    has_pitch = (voiced_mean > 30.0).to(a.dtype)
+    pitch = torch.cat([has_pitch * voiced_std / safe_mean, has_pitch * torch.log(f0_max.clamp(min=30.0) / safe_mean)], dim=1)
+    return torch.cat([shape, mel_std, mel_max - mel_mean, mfcc_std, energy[:, 1:2], energy[:, 3:4] - energy[:, 0:1],
+                      zcr[:, 0:2], voicing[:, 0:2], voiced_ratio, pitch], dim=1)
+
+
+AUDIO_INVARIANTS = 40 * 3 + 13 + 2 + 2 + 2 + 1 + 2
+
+
+class AudioBranch(Branch):
+    def standardized(self, x):
+        return (audio_invariants(x) - self.mean) / self.std
+
+
+# [Note: expression valence] The expression net's labels (visual recipe) and their valence:
+# happy +1; angry, disgust, fear, sad -1; neutral and surprise 0 (surprise has no agreed
+# valence). Column order of visual_statistics: face_ratio, 7 emotion means (over frames with a
+# face), face_score_mean.
+EXPRESSIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']
+VALENCE = {'angry': -1.0, 'disgust': -1.0, 'fear': -1.0, 'happy': 1.0, 'sad': -1.0, 'surprise': 0.0, 'neutral': 0.0}
+
+
+class ExpressionBranch(nn.Module):
+    """Positive and negative expression mass, times the share of frames with a face:
+    raw score = k * (pos - neg); logits = (-a_neg * neg, a_neu * neutral_mass, a_pos * pos)
+    minus their value for a neutral face, so a neutral face gives exactly 0 to the score and
+    presence alone gives 0 everywhere. Only the four non-negative scales are trained."""
+
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer('mean', torch.as_tensor(mean))
+        self.register_buffer('std', torch.as_tensor(std))
+        self.register_buffer('pos_w', torch.tensor([max(VALENCE[e], 0.0) for e in EXPRESSIONS]))
+        self.register_buffer('neg_w', torch.tensor([max(-VALENCE[e], 0.0) for e in EXPRESSIONS]))
+        self.register_buffer('neu_w', torch.tensor([1.0 if e == 'neutral' else 0.0 for e in EXPRESSIONS]))
+        self.log_scales = nn.Parameter(torch.zeros(4))  # a_neg, a_neu, a_pos, k (softplus)
+
+    def standardized(self, x):
+        return (x - self.mean) / self.std
+
+    def masses(self, x):
+        face, probs = x[:, 0:1], x[:, 1:8]
+        return (face * (probs * self.neg_w).sum(1, keepdim=True), face * (probs * self.neu_w).sum(1, keepdim=True),
+                face * (probs * self.pos_w).sum(1, keepdim=True))
+
+    def forward(self, x):
+        neg, neu, pos = self.masses(x)
+        a = F.softplus(self.log_scales)
+        # Neutral mass is centred at "all neutral" (1 - neu): a neutral face gives (0, 0, 0).
+        logits = torch.cat([a[0] * (neg - pos), -a[1] * (x[:, 0:1] - neu), a[2] * (pos - neg)], dim=1)
+        return torch.cat([logits, a[3] * (pos - neg)], dim=1)
 
 
 class TextBranch(nn.Module):
@@ -181,44 +280,52 @@ class TextBranch(nn.Module):
         self.register_buffer('std', torch.as_tensor(lex_std))
         self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim + len(lex_mean), hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, 4))
 
+    def standardized(self, lexicon):
+        return (lexicon - self.mean) / self.std
+
     def forward(self, token_ids, lexicon):
         mask = (token_ids != 0).to(torch.float32).unsqueeze(-1)
         summed = (self.embedding(token_ids) * mask).sum(dim=1)
         bag = summed / mask.sum(dim=1).clamp(min=1.0)
-        z = (lexicon - self.mean) / self.std
-        return self.mlp(torch.cat([bag, z], dim=1))
+        return self.mlp(torch.cat([bag, self.standardized(lexicon)], dim=1))
 
 
 class LateFusion(nn.Module):
     def __init__(self, text, audio, visual):
         super().__init__()
         self.text, self.audio, self.visual = text, audio, visual
-        self.modality_logit = nn.Parameter(torch.zeros(3))
-        self.absent_bias = nn.Parameter(torch.zeros(4))
+        self.prior = nn.Parameter(torch.zeros(4))
+        # Calibration (fitted on dev after training) and out-of-range thresholds: constants.
+        self.register_buffer('log_temperature', torch.zeros(3))
+        self.register_buffer('ood_threshold', torch.full((3,), 1e9))
 
     def branches(self, token_ids, lexicon, audio, visual):
         return torch.stack([self.text(token_ids, lexicon), self.audio(audio), self.visual(visual)], dim=1)  # [B, 3, 4]
 
+    def distances(self, lexicon, audio, visual):
+        """Mean squared standardized distance from the training rows, per modality [B, 3]."""
+        parts = [self.text.standardized(lexicon), self.audio.standardized(audio), self.visual.standardized(visual)]
+        return torch.stack([(z * z).mean(dim=1) for z in parts], dim=1)
+
     def forward(self, token_ids, lexicon, audio, visual, presence):
         outs = self.branches(token_ids, lexicon, audio, visual)
-        raw = presence * torch.exp(self.modality_logit)  # [B, 3]
-        total = raw.sum(dim=1, keepdim=True)
-        weights = raw / total.clamp(min=1e-12)
-        fused = (weights.unsqueeze(-1) * outs).sum(dim=1)  # [B, 4]
-        any_present = (presence.sum(dim=1, keepdim=True) > 0).to(torch.float32)
-        fused = any_present * fused + (1.0 - any_present) * self.absent_bias
-        logits = fused[:, :3]
-        score = 3.0 * torch.tanh(fused[:, 3:4])
-        return score, logits, weights
+        temperature = torch.exp(self.log_temperature)
+        logits = self.prior[:3] + (presence.unsqueeze(-1) * outs[:, :, :3] / temperature.view(1, 3, 1)).sum(dim=1)
+        raw = self.prior[3:4] + (presence * outs[:, :, 3]).sum(dim=1, keepdim=True)
+        score = 3.0 * torch.tanh(raw)
+        ood = presence * (self.distances(lexicon, audio, visual) > self.ood_threshold).to(torch.float32)
+        return score, logits, ood
 
 
 def build_model(train, vocab_size, args):
     lex_mean, lex_std = standardizer(train.lexicon, train.presence[:, 0])
-    aud_mean, aud_std = standardizer(train.audio, train.presence[:, 1])
+    with torch.no_grad():
+        invariants = audio_invariants(torch.from_numpy(train.audio)).numpy()
+    aud_mean, aud_std = standardizer(invariants, train.presence[:, 1])
     vis_mean, vis_std = standardizer(train.visual, train.presence[:, 2])
     text = TextBranch(vocab_size, args.embedding, lex_mean, lex_std, args.hidden, args.dropout)
-    audio = Branch(aud_mean, aud_std, args.hidden, args.dropout)
-    visual = Branch(vis_mean, vis_std, args.hidden // 2, args.dropout)
+    audio = AudioBranch(aud_mean, aud_std, args.hidden, args.dropout)
+    visual = ExpressionBranch(vis_mean, vis_std)
     return LateFusion(text, audio, visual)
 
 
@@ -239,7 +346,11 @@ def losses(model, b, modality_dropout, word_dropout, training):
         presence = torch.where(multi, dropped, presence)
     score, logits, _ = model(token_ids, b['lexicon'], b['audio'], b['visual'], presence)
     labelled = b['cls'] >= 0
-    ce = F.cross_entropy(logits[labelled], b['cls'][labelled]) if labelled.any() else logits.sum() * 0
+    if labelled.any():
+        w = b['weight'][labelled]
+        ce = (w * F.cross_entropy(logits[labelled], b['cls'][labelled], reduction='none')).sum() / w.sum()
+    else:
+        ce = logits.sum() * 0
     weight = b['has_score'] + (1 - b['has_score']) * PROXY_SCORE_WEIGHT * labelled.to(torch.float32)
     l1 = (weight * (score.squeeze(1) - b['score']).abs()).sum() / weight.sum().clamp(min=1e-6)
     return ce + l1, ce.item(), l1.item()
@@ -293,53 +404,173 @@ def class_metrics(table, probs, binary=False):
     true = [CLASSES[c] for c in table.cls]
     if binary:  # SST-2: no neutral gold label; compare negative vs positive probability
         pred = ['positive' if p[2] >= p[0] else 'negative' for p in probs]
+        two = probs[:, [0, 2]] / probs[:, [0, 2]].sum(1, keepdims=True)
+        confidence = two.max(1)
     else:
         pred = [CLASSES[int(np.argmax(p))] for p in probs]
-    return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred)}
+        confidence = probs.max(1)
+    correct = [t == p for t, p in zip(true, pred)]
+    return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred),
+            'balanced_acc': balanced_accuracy(true, pred), 'largest_class_share': largest_class_share(pred),
+            'ece': expected_calibration_error(confidence.tolist(), correct)}
+
+
+def mosi_class_table(table):
+    """MOSI dev rows with their 3-class label (score sign), for calibration and ECE."""
+    table.cls = np.asarray([0 if s < 0 else 2 if s > 0 else 1 for s in table.score], dtype=np.int64)
+    return table
 
 
 def evaluate(model, dev):
     metrics = {}
     if 'mosi' in dev:
-        scores, _ = predict(model, dev['mosi'])
+        scores, probs = predict(model, dev['mosi'])
         metrics['mosi-dev'] = mosi_metrics(dev['mosi'].score.tolist(), scores.tolist())
+        metrics['mosi-dev']['ece'] = class_metrics(dev['mosi'], probs)['ece']
     if 'mvsa' in dev:
-        _, probs = predict(model, dev['mvsa'])
-        metrics['mvsa-dev'] = class_metrics(dev['mvsa'], probs)
-        _, probs = predict(model, dev['mvsa'], lambda p: p * torch.tensor([1.0, 0.0, 0.0]))
-        metrics['mvsa-dev-text-only'] = class_metrics(dev['mvsa'], probs)
-        faces = dev['mvsa'].presence[:, 2] > 0
+        mvsa = dev['mvsa']
+        _, probs = predict(model, mvsa)
+        metrics['mvsa-dev'] = class_metrics(mvsa, probs)
+        _, probs = predict(model, mvsa, lambda p: p * torch.tensor([1.0, 0.0, 0.0]))
+        metrics['mvsa-dev-text-only'] = class_metrics(mvsa, probs)
+        faces = mvsa.presence[:, 2] > 0
         metrics['mvsa-dev']['rows_with_face'] = int(faces.sum())
+        # Image alone, on the posts with a face: does the face's expression separate them?
+        scores, probs = predict(model, mvsa, lambda p: p * torch.tensor([0.0, 0.0, 1.0]))
+        pred = [CLASSES[int(np.argmax(p))] for p in probs[faces]]
+        true = mvsa.cls[faces]
+        metrics['mvsa-dev-face-image-only'] = {
+            'rows': int(faces.sum()), 'largest_class_share': largest_class_share(pred),
+            'share_positive': pred.count('positive') / max(1, len(pred)),
+            'mean_score_positive_posts': float(scores[faces][true == 2].mean()),
+            'mean_score_negative_posts': float(scores[faces][true == 0].mean()),
+            'positive_minus_negative': float(scores[faces][true == 2].mean() - scores[faces][true == 0].mean()),
+            'ece': class_metrics(Subset(mvsa, faces), probs[faces])['ece'],
+        }
     if 'sst2' in dev:
         _, probs = predict(model, dev['sst2'])
         metrics['sst2-dev'] = class_metrics(dev['sst2'], probs, binary=True)
     if 'meld' in dev:
         _, probs = predict(model, dev['meld'])
         metrics['meld-dev'] = class_metrics(dev['meld'], probs)
+    if 'ravdess' in dev:
+        _, probs = predict(model, dev['ravdess'])
+        metrics['ravdess-dev'] = class_metrics(dev['ravdess'], probs)
     return metrics
 
 
-def emodb_speaker_cv(emodb, args):
-    """Leave-one-speaker-out CV of the audio branch alone, same loss and recipe as the pack."""
-    speakers = sorted({r['group'] for r in emodb.rows})
-    true_all, pred_all, per_fold = [], [], {}
-    for held in speakers:
-        train_idx = [i for i, r in enumerate(emodb.rows) if r['group'] != held]
-        test_idx = [i for i, r in enumerate(emodb.rows) if r['group'] == held]
-        train = Table([('emodb', emodb, train_idx)], {}, args.max_tokens)
-        test = Table([('emodb', emodb, test_idx)], {}, args.max_tokens)
+class Subset:
+    def __init__(self, table, mask):
+        self.cls = table.cls[mask]
+
+
+def fit_calibration(model, dev):
+    """Per-modality temperatures T_m (logits = prior + sum presence_m * branch_m / T_m) that
+    minimise the dev NLL, each dev set weighted equally. SST-2 is left out (binary)."""
+    tables = [dev[n] for n in ('mosi', 'meld', 'mvsa', 'ravdess') if n in dev]
+    cached = []
+    with torch.no_grad():
+        for t in tables:
+            b = t.batch(np.arange(len(t)))
+            outs = model.branches(b['token_ids'], b['lexicon'], b['audio'], b['visual'])[:, :, :3]
+            keep = b['cls'] >= 0
+            cached.append((outs[keep], b['presence'][keep], b['cls'][keep]))
+    log_t = torch.zeros(3, requires_grad=True)
+    optimizer = torch.optim.LBFGS([log_t], lr=0.5, max_iter=200)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = 0
+        for outs, presence, cls in cached:
+            logits = model.prior[:3].detach() + (presence.unsqueeze(-1) * outs / torch.exp(log_t).view(1, 3, 1)).sum(1)
+            loss = loss + F.cross_entropy(logits, cls)
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    with torch.no_grad():
+        model.log_temperature.copy_(log_t.detach().clamp(-3, 3))
+    return {m: float(math.exp(v)) for m, v in zip(MODALITIES, model.log_temperature.tolist())}
+
+
+@torch.no_grad()
+def fit_ood_thresholds(model, train):
+    """Per modality, the OOD_QUANTILE quantile of the training rows' distances (rows where it is present)."""
+    thresholds = []
+    d, pres = [], []
+    for start in range(0, len(train), 4096):
+        idx = np.arange(start, min(len(train), start + 4096))
+        b = train.batch(idx)
+        d.append(model.distances(b['lexicon'], b['audio'], b['visual']).numpy())
+        pres.append(b['presence'].numpy())
+    d, pres = np.concatenate(d), np.concatenate(pres)
+    for m in range(3):
+        rows = d[pres[:, m] > 0, m]
+        thresholds.append(float(np.quantile(rows, OOD_QUANTILE)) if len(rows) else 1e9)
+    model.ood_threshold.copy_(torch.tensor(thresholds))
+    return dict(zip(MODALITIES, thresholds))
+
+
+@torch.no_grad()
+def ood_rates(model, dev):
+    """Share of each dev set's present rows flagged out of range, per modality."""
+    rates = {}
+    for name, t in dev.items():
+        b = t.batch(np.arange(len(t)))
+        _, _, ood = model(b['token_ids'], b['lexicon'], b['audio'], b['visual'], b['presence'])
+        pres = b['presence'].numpy()
+        rates[name] = {m: float(ood[:, k].numpy()[pres[:, k] > 0].mean()) for k, m in enumerate(MODALITIES) if (pres[:, k] > 0).any()}
+    return rates
+
+
+def speech_cv(sets, args):
+    """Speaker-independent evaluation of the audio branch alone (same recipe and loss as the pack):
+    - leave-speakers-out within each corpus: 4 folds of whole speakers per corpus (sorted
+      speakers dealt round-robin), trained on both corpora minus the held fold;
+    - leave-one-corpus-out: trained on one corpus (all its train speakers), tested on the other.
+    RAVDESS uses its train actors only (dev actors stay unseen)."""
+    speech = {n: sets[n] for n in SPEECH if n in sets}
+    pools = {n: split_indices(fs, 'train') for n, fs in speech.items()}
+
+    def run(train_parts, test_parts):
+        train = Table(train_parts, {}, args.max_tokens)
+        test = Table(test_parts, {}, args.max_tokens)
         torch.manual_seed(args.seed)
         model = build_model(train, 0, args)
-        train_model(model, train, args, {'emodb': 1.0}, log=False, epochs=args.cv_epochs)
+        weights = {n: 1.0 for n, _, _ in train_parts}
+        train_model(model, train, args, weights, log=False, epochs=args.cv_epochs)
         _, probs = predict(model, test)
+        return [CLASSES[c] for c in test.cls], probs
+
+    def summary(true, probs):
         pred = [CLASSES[int(np.argmax(p))] for p in probs]
-        true = [CLASSES[c] for c in test.cls]
-        per_fold[held] = accuracy(true, pred)
-        true_all += true
-        pred_all += pred
-    from metrics import macro_f1
-    return {'acc': accuracy(true_all, pred_all), 'f1_macro': macro_f1(true_all, pred_all),
-            'folds': len(speakers), 'per_speaker_acc': per_fold}
+        conf = [float(p.max()) for p in probs]
+        return {'acc': accuracy(true, pred), 'balanced_acc': balanced_accuracy(true, pred), 'f1_macro': macro_f1(true, pred),
+                'largest_class_share': largest_class_share(pred),
+                'ece_uncalibrated': expected_calibration_error(conf, [t == p for t, p in zip(true, pred)]), 'rows': len(true)}
+
+    results = {}
+    for name, fs in speech.items():
+        speakers = sorted({fs.rows[i]['group'] for i in pools[name]})
+        folds = [speakers[k::4] for k in range(4)]
+        true_all, probs_all = [], []
+        for held in folds:
+            test_idx = [i for i in pools[name] if fs.rows[i]['group'] in held]
+            train_parts = [(name, fs, [i for i in pools[name] if fs.rows[i]['group'] not in held])]
+            train_parts += [(o, ofs, pools[o]) for o, ofs in speech.items() if o != name]
+            true, probs = run(train_parts, [(name, fs, test_idx)])
+            true_all += true
+            probs_all.append(probs)
+        results[f'{name}-leave-speakers-out'] = summary(true_all, np.concatenate(probs_all))
+        print(name, 'leave-speakers-out', json.dumps(results[f'{name}-leave-speakers-out']), flush=True)
+    if len(speech) == 2:
+        for train_name, test_name in (('emodb', 'ravdess'), ('ravdess', 'emodb')):
+            tfs = speech[test_name]
+            test_idx = list(range(len(tfs)))  # the whole other corpus (RAVDESS: all 20 actors)
+            true, probs = run([(train_name, speech[train_name], pools[train_name])], [(test_name, tfs, test_idx)])
+            results[f'train-{train_name}-test-{test_name}'] = summary(true, probs)
+            print(f'train {train_name} test {test_name}', json.dumps(results[f'train-{train_name}-test-{test_name}']), flush=True)
+    return results
 
 
 # ---------------------------------------------------------------- export
@@ -363,7 +594,7 @@ def export_onnx(model, path, max_tokens, dims):
     torch.onnx.export(
         wrapper, example, path, opset_version=13,
         input_names=['token_ids', 'lexicon', 'audio_statistics', 'visual_statistics', 'presence'],
-        output_names=['score', 'logits', 'modality_weights'],
+        output_names=['score', 'logits', 'ood'],
         dynamic_axes={'token_ids': {1: 'tokens'}},
         do_constant_folding=True,
     )
@@ -414,13 +645,20 @@ def main():
     print('rows:', json.dumps(rows), 'vocabulary:', len(vocab), flush=True)
     dims = {'audio': train.audio.shape[1], 'visual': train.visual.shape[1]}
 
-    dataset_weights = {'mosi': 0.3, 'sst2': 0.2, 'meld': 0.2, 'mvsa': 0.2, 'emodb': 0.1}
+    dataset_weights = {'mosi': 0.27, 'sst2': 0.18, 'meld': 0.18, 'mvsa': 0.17, 'emodb': 0.1, 'ravdess': 0.1}
+    if 'mosi' in dev:
+        mosi_class_table(dev['mosi'])
     model = build_model(train, len(vocab), args)
     train_model(model, train, args, dataset_weights)
+    uncalibrated = evaluate(model, dev)
+    calibration = {'temperature': fit_calibration(model, dev), 'ood_threshold': fit_ood_thresholds(model, train)}
     metrics = evaluate(model, dev)
+    calibration['ece_before'] = {k: v['ece'] for k, v in uncalibrated.items() if 'ece' in v}
+    calibration['ood_rate_dev'] = ood_rates(model, dev)
+    print('calibration:', json.dumps(calibration, indent=2), flush=True)
     if 'emodb' in sets and not args.skip_cv:
-        print('EmoDB leave-one-speaker-out CV (audio branch)...', flush=True)
-        metrics['emodb-speaker-cv'] = emodb_speaker_cv(sets['emodb'], args)
+        print('Speech: speaker-independent and cross-corpus evaluation (audio branch)...', flush=True)
+        metrics.update(speech_cv(sets, args))
     print(json.dumps(metrics, indent=2), flush=True)
 
     os.makedirs(args.out, exist_ok=True)
@@ -431,9 +669,9 @@ def main():
     torch.save(model.state_dict(), os.path.join(args.runs, 'late-fusion-v1.pt'))
     from pack import write_pack, write_parity_fixture
     write_parity_fixture(model, sets, vocab_index, args, os.path.join(args.out, 'parity', 'fixture.json'))
-    write_pack(args, sets, rows, metrics, vocab, dims)
+    write_pack(args, sets, rows, metrics, vocab, dims, calibration)
     with open(os.path.join(args.runs, 'metrics.json'), 'w') as f:
-        json.dump({'rows': rows, 'metrics': metrics, 'args': vars(args)}, f, indent=2)
+        json.dump({'rows': rows, 'metrics': metrics, 'calibration': calibration, 'args': vars(args)}, f, indent=2)
 
 
 if __name__ == '__main__':

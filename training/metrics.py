@@ -68,3 +68,43 @@ def mosi_metrics(y_true, y_pred):
         'mae': sum(abs(p - t) for t, p in zip(y_true, y_pred)) / len(y_true) if y_true else math.nan,
         'corr': pearson(list(y_pred), list(y_true)),
     }
+
+
+def balanced_accuracy(y_true, y_pred):
+    """Mean recall over the classes present in y_true (sklearn balanced_accuracy_score)."""
+    classes = sorted(set(y_true))
+    if not classes:
+        return math.nan
+    recalls = []
+    for c in classes:
+        idx = [i for i, t in enumerate(y_true) if t == c]
+        recalls.append(sum(1 for i in idx if y_pred[i] == c) / len(idx))
+    return sum(recalls) / len(recalls)
+
+
+def largest_class_share(y_pred):
+    """Share of the predictions taken by the most predicted class."""
+    if not y_pred:
+        return math.nan
+    counts = {}
+    for p in y_pred:
+        counts[p] = counts.get(p, 0) + 1
+    return max(counts.values()) / len(y_pred)
+
+
+def expected_calibration_error(confidences, correct, bins=10):
+    """ECE of the predicted class's probability: equal-width bins over [0, 1], the
+    row-weighted mean |accuracy - mean confidence| per bin."""
+    n = len(confidences)
+    if n == 0:
+        return math.nan
+    total = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidences) if (lo < c <= hi) or (b == 0 and c == 0)]
+        if not idx:
+            continue
+        acc = sum(1 for i in idx if correct[i]) / len(idx)
+        conf = sum(confidences[i] for i in idx) / len(idx)
+        total += len(idx) / n * abs(acc - conf)
+    return total

