@@ -15,8 +15,9 @@ import { modelsCommand } from './commands/models';
 import { analyzeCommand } from './commands/analyze';
 import { benchCommand } from './commands/bench';
 import { transcribeCommand } from './commands/transcribe';
+import { mergeCommand } from './commands/merge';
 
-const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, transcribeCommand, benchCommand];
+const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, transcribeCommand, mergeCommand, benchCommand];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);
