@@ -16,8 +16,9 @@ import { analyzeCommand } from './commands/analyze';
 import { benchCommand } from './commands/bench';
 import { transcribeCommand } from './commands/transcribe';
 import { agreementCommand } from './commands/agreement';
+import { mergeCommand } from './commands/merge';
 
-const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, transcribeCommand, benchCommand, agreementCommand];
+const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, transcribeCommand, mergeCommand, agreementCommand, benchCommand];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);

@@ -12,9 +12,14 @@
 // p_neutral, p_positive, contrib_text, contrib_audio, contrib_visual (Shapley values of
 // pred_score; empty where the modality is absent), then the input's other columns.
 // Numbers are written with 4 decimals.
+//
+// With a shard (`--shard K/N`) only rows i with i mod N = K are predicted, into
+// OUT.partial (appended row by row, so a re-run resumes after the last complete row),
+// renamed to OUT at the end; OUT.shard.json says which shard of which input it is
+// ([Note: shard manifest]).
 
 import { fixedDecimals } from '../../shared/fixed-decimals';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatCsvCell } from '../../shared/csv';
@@ -27,6 +32,9 @@ import { FusionRunner } from './fusion-runner';
 import { MODALITIES, type Modality } from './manifest';
 import { type ModelPack, resolveModelPack } from './pack-loader';
 import { type SegmentPrediction, predictWithContributions } from './shapley';
+import { resumeCsvRows } from '../shards/csv-resume';
+import { type ShardManifest, fileDigest, newManifest, readManifest, sameShardRun, writeManifest } from '../shards/shard-manifest';
+import { type ShardSpec, formatShard, shardItems } from '../shards/shard-spec';
 
 export const PREDICTION_COLUMNS = [
   'pred_score',
@@ -48,6 +56,8 @@ export interface BatchPredictOptions {
   model?: string;
   device?: Device;
   threads?: number;
+  /** Predict only this shard's rows, with a manifest beside OUT, resuming an earlier run of it. */
+  shard?: ShardSpec;
   /** Progress and notes, one line each (the CLI prints them on stderr). */
   onNote?: (line: string) => void;
   /** Called once the pack is loaded and the session open, before any row. */
@@ -55,11 +65,15 @@ export interface BatchPredictOptions {
 }
 
 export interface BatchPredictReport {
+  /** Rows in the output (a shard's share of the input). */
   rows: number;
+  /** Of those, rows an earlier run of the same shard had already written. */
+  resumed: number;
   /** Rows where a modality the row gave turned out absent (no audio, no face, ...). */
   rowsWithAbsence: number;
   model: { id: string; version: string };
-  provider: ExecutionProvider;
+  /** Null when nothing was left to predict (a finished shard run again). */
+  provider: ExecutionProvider | null;
   fallbacks: ProviderFallback[];
   output: string;
 }
@@ -117,8 +131,43 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   const input = await readSegmentTable(options.input, { base: options.base, reserved: PREDICTION_COLUMNS, command: 'predict' });
   const pack = await resolveModelPack(options.model);
   const { manifest } = pack;
+  const shard = options.shard;
+  const rows = shardItems(input.rows, shard);
+  const header = [...input.idColumns, ...PREDICTION_COLUMNS, ...input.carriedColumns];
+  let sidecar: ShardManifest | null = null;
+  let resumed = 0;
+  if (shard) {
+    sidecar = newManifest({
+      command: 'predict',
+      output: 'csv',
+      input: basename(input.file),
+      input_digest: await fileDigest(input.file),
+      input_items: input.rows.length,
+      k: shard.index,
+      n: shard.count,
+      pack_id: manifest.id,
+      pack_version: manifest.version,
+      items: rows.length,
+    });
+    const earlier = await readManifest(output);
+    if (earlier && sameShardRun(earlier, sidecar) && earlier.complete && existsSync(output)) {
+      note(`shard ${formatShard(shard)}: all ${rows.length} rows already in ${output}`);
+      return { rows: rows.length, resumed: rows.length, rowsWithAbsence: 0, model: { id: manifest.id, version: manifest.version }, provider: null, fallbacks: [], output };
+    }
+    await mkdir(dirname(output), { recursive: true });
+    const partial = `${output}.partial`;
+    if (earlier && sameShardRun(earlier, sidecar)) {
+      if (!existsSync(partial) && existsSync(output)) await rename(output, partial);
+      resumed = await resumeCsvRows(partial, header, rows.map((r) => r.ids));
+    } else {
+      await rm(partial, { force: true });
+      resumed = await resumeCsvRows(partial, header, []);
+    }
+    await writeManifest(output, sidecar);
+    if (resumed) note(`shard ${formatShard(shard)}: resuming after ${resumed} of ${rows.length} rows already written`);
+  }
   const runner = await FusionRunner.create(pack, { device: options.device, threads: options.threads });
-  options.onStart?.({ pack, provider: runner.provider, fallbacks: runner.fallbacks, rows: input.rows.length });
+  options.onStart?.({ pack, provider: runner.provider, fallbacks: runner.fallbacks, rows: rows.length });
 
   const unused = input.modalities.filter((m) => !manifest.modalities.includes(m));
   if (unused.length) note(`model ${manifest.id} does not read ${unused.join(' or ')}; those columns are ignored`);
@@ -138,8 +187,9 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   }
 
   await mkdir(dirname(output), { recursive: true });
-  const temporary = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-  const stream = createWriteStream(temporary, { encoding: 'utf8' });
+  // A shard appends to its partial file (kept when interrupted); a whole run writes a temporary.
+  const temporary = shard ? `${output}.partial` : join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temporary, { encoding: 'utf8', flags: shard ? 'a' : 'w' });
   const failed = new Promise<never>((_, reject) => stream.once('error', reject));
   failed.catch(() => {});
   const write = async (cells: readonly string[]) => {
@@ -151,8 +201,8 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   let rowsWithAbsence = 0;
   let noted = 0;
   try {
-    await write([...input.idColumns, ...PREDICTION_COLUMNS, ...input.carriedColumns]);
-    for (const row of input.rows) {
+    if (!shard) await write(header);
+    for (const row of rows.slice(resumed)) {
       // Only what the pack reads is extracted: a text-only pack never decodes video.
       const source: SegmentSource = {
         text: manifest.modalities.includes('text') ? row.source.text : null,
@@ -180,9 +230,10 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
       stream.end(done);
     });
     await rename(temporary, output);
+    if (sidecar) await writeManifest(output, { ...sidecar, complete: true });
   } catch (err) {
     stream.destroy();
-    await rm(temporary, { force: true });
+    if (!shard) await rm(temporary, { force: true });
     if (err instanceof Error && 'code' in err && !(err instanceof SentiscopeError)) {
       throw new SentiscopeError('file-unreadable', `${output} cannot be written (${(err as NodeJS.ErrnoException).code}): check the folder and its permissions.`, output);
     }
@@ -193,7 +244,8 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   }
   if (noted > 20) note(`... and ${noted - 20} more rows with an absent modality`);
   return {
-    rows: input.rows.length,
+    rows: rows.length,
+    resumed,
     rowsWithAbsence,
     model: { id: manifest.id, version: manifest.version },
     provider: runner.provider,
