@@ -29,4 +29,6 @@ function run(): number {
 run(); // warm-up (JIT)
 const best = Math.min(run(), run());
 const audioSeconds = total / rate;
-console.log(`${audioSeconds.toFixed(0)} s of audio: best ${best.toFixed(3)} s -> ${(audioSeconds / best).toFixed(0)}x real time (single thread)`);
+console.log(
+  `${audioSeconds.toFixed(0)} s of audio: best ${best.toFixed(3)} s -> ${(audioSeconds / best).toFixed(0)}x real time (single thread)`,
+);

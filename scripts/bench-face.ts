@@ -70,6 +70,8 @@ const result = {
   tracked_ms_per_frame: +(trackedMs / frames.length).toFixed(2),
   tracked_analysis_rtf: +(trackedMs / 1000 / (frames.length / recipe.fps)).toFixed(4),
 };
-console.log(`${result.frames} frames ${result.frame_size}: detection ${result.detect_ms_per_frame} ms/frame, expression ${result.expression_ms_per_face} ms/face, decode ${result.decode_ms_per_frame} ms/frame`);
+console.log(
+  `${result.frames} frames ${result.frame_size}: detection ${result.detect_ms_per_frame} ms/frame, expression ${result.expression_ms_per_face} ms/face, decode ${result.decode_ms_per_frame} ms/frame`,
+);
 console.log(`detect and track (every ${result.detect_every}): ${result.tracked_ms_per_frame} ms/frame, expression included`);
 console.log(JSON.stringify(result));

@@ -21,8 +21,23 @@ const dir = await mkdtemp(join(tmpdir(), 'sentiscope-bench-vad-'));
 try {
   const long = join(dir, 'long.wav');
   await promisify(execFile)(resolveMediaTools().ffmpeg.path, [
-    '-hide_banner', '-nostdin', '-v', 'error', '-y', '-stream_loop', '-1', '-i', clip,
-    '-t', String(minutes * 60), '-vn', '-ac', '1', '-ar', String(rate), long,
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-stream_loop',
+    '-1',
+    '-i',
+    clip,
+    '-t',
+    String(minutes * 60),
+    '-vn',
+    '-ac',
+    '1',
+    '-ar',
+    String(rate),
+    long,
   ]);
   const audio = await decodeAudioToArray(long);
   const audioSeconds = audio.length / rate;
@@ -39,12 +54,16 @@ try {
   };
   await probabilitiesOnly(); // warm-up
   const best = Math.min(await probabilitiesOnly(), await probabilitiesOnly());
-  console.log(`VAD only: ${audioSeconds.toFixed(0)} s of audio in ${best.toFixed(3)} s -> ${(audioSeconds / best).toFixed(0)}x real time (intraOpNumThreads ${threads})`);
+  console.log(
+    `VAD only: ${audioSeconds.toFixed(0)} s of audio in ${best.toFixed(3)} s -> ${(audioSeconds / best).toFixed(0)}x real time (intraOpNumThreads ${threads})`,
+  );
 
   const started = process.hrtime.bigint();
   const result = await segmentMediaByVad(long, { intraOpNumThreads: threads });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`decode + VAD + segments: ${result.segments.length} segments in ${seconds.toFixed(3)} s -> ${(audioSeconds / seconds).toFixed(0)}x real time`);
+  console.log(
+    `decode + VAD + segments: ${result.segments.length} segments in ${seconds.toFixed(3)} s -> ${(audioSeconds / seconds).toFixed(0)}x real time`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -2,8 +2,8 @@
 # System packages Sentiscope's tests use, from Debian: ffmpeg 5.1 (with ffprobe),
 # Chromium (end-to-end tests drive the browser-mode UI in it), python3-onnx (the test that
 # re-runs scripts/convert-face-models.py) and python3-torch (the smoke run of every seed
-# architecture in training/), slurm-wlm and munge (the test that runs the documented Slurm
-# array script on a one-node cluster, scripts/slurm-local.sh). The app itself runs on the ffmpeg that ships inside npm
+# architecture in training/), slurm-wlm and munge (scripts/slurm-local.sh runs the documented Slurm
+# array script on a one-node cluster). The app itself runs on the ffmpeg that ships inside npm
 # packages when these are absent.
 set -euo pipefail
 missing=()

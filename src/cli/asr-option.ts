@@ -27,11 +27,23 @@ export async function resolveAsrOption(spec: string, roots: ModelRoots = cliMode
   const installed = `installed speech recognizers: ${recognizers.length ? recognizers.join(', ') : 'none'}`;
   const add = 'Give a Whisper model folder, or the id of one added with `sentiscope models add DIR` (see `sentiscope models`).';
   if (found) {
-    throw new SentiscopeError('bad-request', `"${spec}" is an encoder (${found.dir}), not a speech recognizer (${installed}). ${add}`, found.dir);
+    throw new SentiscopeError(
+      'bad-request',
+      `"${spec}" is an encoder (${found.dir}), not a speech recognizer (${installed}). ${add}`,
+      found.dir,
+    );
   }
   const searched = root ?? 'no per-user folder: SENTISCOPE_MODELS pins the models; set SENTISCOPE_DATA_DIR';
   if (/[\\/]/.test(spec) || spec.startsWith('.')) {
-    throw new SentiscopeError('file-missing', `Speech recognition model folder not found: ${resolve(spec)} (and no added model by that id in ${searched}; ${installed}). ${add}`, resolve(spec));
+    throw new SentiscopeError(
+      'file-missing',
+      `Speech recognition model folder not found: ${resolve(spec)} (and no added model by that id in ${searched}; ${installed}). ${add}`,
+      resolve(spec),
+    );
   }
-  throw new SentiscopeError('not-found', `No speech recognizer "${spec}": not a folder, and no added model by that id in ${searched} (${installed}). ${add}`, root ?? spec);
+  throw new SentiscopeError(
+    'not-found',
+    `No speech recognizer "${spec}": not a folder, and no added model by that id in ${searched} (${installed}). ${add}`,
+    root ?? spec,
+  );
 }

@@ -18,7 +18,22 @@ import { transcribeCommand } from './commands/transcribe';
 import { agreementCommand } from './commands/agreement';
 import { mergeCommand } from './commands/merge';
 
-const COMMANDS: Command[] = [infoCommand, probeCommand, importCommand, exportCommand, evalCommand, serveCommand, featuresCommand, predictCommand, modelsCommand, analyzeCommand, transcribeCommand, mergeCommand, agreementCommand, benchCommand];
+const COMMANDS: Command[] = [
+  infoCommand,
+  probeCommand,
+  importCommand,
+  exportCommand,
+  evalCommand,
+  serveCommand,
+  featuresCommand,
+  predictCommand,
+  modelsCommand,
+  analyzeCommand,
+  transcribeCommand,
+  mergeCommand,
+  agreementCommand,
+  benchCommand,
+];
 
 function helpText(): string {
   const lines = COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);

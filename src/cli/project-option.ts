@@ -11,8 +11,16 @@ export function openProjectOption(project: string | undefined): ProjectStore {
 export function mediaNamed(store: ProjectStore, name: string): number {
   const media = store.findMediaByName(name);
   if (!media) {
-    const known = store.listMedia().slice(0, 5).map((m) => m.name).join(', ');
-    throw new SentiscopeError('not-found', `${store.path} has no media named '${name}'${known ? ` (some it has: ${known})` : ''}.`, store.path);
+    const known = store
+      .listMedia()
+      .slice(0, 5)
+      .map((m) => m.name)
+      .join(', ');
+    throw new SentiscopeError(
+      'not-found',
+      `${store.path} has no media named '${name}'${known ? ` (some it has: ${known})` : ''}.`,
+      store.path,
+    );
   }
   return media.id;
 }

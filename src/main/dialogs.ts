@@ -8,14 +8,45 @@ import type { ContractHandlers, ExportFormat, RequestOf } from '../shared/contra
 
 type OpenPurpose = RequestOf<'dialog:openFile'>['purpose'];
 
-const MEDIA_EXTENSIONS = ['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'mpg', 'mpeg', 'wav', 'mp3', 'm4a', 'aac', 'flac', 'ogg', 'opus', 'jpg', 'jpeg', 'png'];
+const MEDIA_EXTENSIONS = [
+  'mp4',
+  'm4v',
+  'mov',
+  'mkv',
+  'webm',
+  'avi',
+  'mpg',
+  'mpeg',
+  'wav',
+  'mp3',
+  'm4a',
+  'aac',
+  'flac',
+  'ogg',
+  'opus',
+  'jpg',
+  'jpeg',
+  'png',
+];
 const ALL_FILES: FileFilter = { name: 'All files', extensions: ['*'] };
 
 const OPEN: Record<OpenPurpose, { title: string; filters: FileFilter[]; properties: OpenDialogOptions['properties'] }> = {
-  media: { title: 'Add media', filters: [{ name: 'Video, audio and images', extensions: MEDIA_EXTENSIONS }, ALL_FILES], properties: ['openFile'] },
+  media: {
+    title: 'Add media',
+    filters: [{ name: 'Video, audio and images', extensions: MEDIA_EXTENSIONS }, ALL_FILES],
+    properties: ['openFile'],
+  },
   // promptToCreate (Windows) lets a new project file be named here; elsewhere type a new path.
-  project: { title: 'Open project', filters: [{ name: 'Sentiscope project', extensions: ['sentiscope'] }, ALL_FILES], properties: ['openFile', 'promptToCreate'] },
-  import: { title: 'Import labels or transcript', filters: [{ name: 'CSV, SRT, WebVTT', extensions: ['csv', 'srt', 'vtt'] }, ALL_FILES], properties: ['openFile'] },
+  project: {
+    title: 'Open project',
+    filters: [{ name: 'Sentiscope project', extensions: ['sentiscope'] }, ALL_FILES],
+    properties: ['openFile', 'promptToCreate'],
+  },
+  import: {
+    title: 'Import labels or transcript',
+    filters: [{ name: 'CSV, SRT, WebVTT', extensions: ['csv', 'srt', 'vtt'] }, ALL_FILES],
+    properties: ['openFile'],
+  },
 };
 
 const EXPORT_FILTERS: Record<ExportFormat, FileFilter> = {

@@ -28,11 +28,7 @@ export async function handleApiCall(
   const contentType = req.headers['content-type'] ?? '';
   const body = await readBody(req);
   if (body === 'too-large') {
-    sendError(
-      res,
-      new SentiscopeError('bad-request', `request body over ${MAX_BODY_BYTES} bytes: send paths, not file contents`),
-      413,
-    );
+    sendError(res, new SentiscopeError('bad-request', `request body over ${MAX_BODY_BYTES} bytes: send paths, not file contents`), 413);
     return;
   }
   let input: unknown = undefined;

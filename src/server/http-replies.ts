@@ -65,8 +65,7 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
 
 /** A tiny page for answers a person reads in the browser (no token, no build). */
 export function notePage(title: string, lines: string[]): string {
-  const esc = (s: string) =>
-    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const body = lines.map((line) => `<p>${esc(line)}</p>`).join('\n');
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head>\n<body><h1>${esc(title)}</h1>\n${body}\n</body></html>\n`;
 }

@@ -7,15 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ContractHandlers } from '../shared/contract';
 import { SentiscopeError } from '../shared/errors';
 import { handleApiCall } from './api-route';
-import {
-  createToken,
-  isAuthorized,
-  isLoopbackAddress,
-  isOwnHost,
-  isOwnOrigin,
-  tokenCookie,
-  tokensMatch,
-} from './auth';
+import { createToken, isAuthorized, isLoopbackAddress, isOwnHost, isOwnOrigin, tokenCookie, tokensMatch } from './auth';
 import { notePage, SECURITY_HEADERS, sendError, sendHtml, sendJson } from './http-replies';
 import { handleMediaRequest, type ResolveMediaPath } from './media-route';
 import { serveStatic } from './static-files';
@@ -63,11 +55,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     if (!isOwnHost(req.headers.host, port)) {
-      sendError(
-        res,
-        new SentiscopeError('bad-request', `open the server as http://${LOOPBACK_HOST}:${port}/ (wrong Host header)`),
-        403,
-      );
+      sendError(res, new SentiscopeError('bad-request', `open the server as http://${LOOPBACK_HOST}:${port}/ (wrong Host header)`), 403);
       return;
     }
     const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}:${port}`);
@@ -96,11 +84,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 
     if (!isAuthorized(req, token)) {
       if (isApi || isMedia) {
-        sendError(
-          res,
-          new SentiscopeError('bad-request', 'missing or wrong token: use the address `sentiscope serve` printed'),
-          401,
-        );
+        sendError(res, new SentiscopeError('bad-request', 'missing or wrong token: use the address `sentiscope serve` printed'), 401);
       } else {
         sendHtml(res, 401, NO_TOKEN_HINT);
       }

@@ -60,12 +60,7 @@ export const BUILD_WEB_HINT = notePage('Sentiscope: the web app is not built', [
   'Run `npm run build:web` in the Sentiscope folder, then restart `sentiscope serve`.',
 ]);
 
-export async function serveStatic(
-  req: IncomingMessage,
-  res: ServerResponse,
-  urlPath: string,
-  webRoot: string | null,
-): Promise<void> {
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, urlPath: string, webRoot: string | null): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     sendHtml(res, 405, notePage('Method not allowed', [`${req.method} is not served here.`]));

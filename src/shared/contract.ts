@@ -7,30 +7,8 @@
 
 import type { AnalysisJobStatus } from './analysis-job';
 import type { InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
-import type {
-  Label,
-  Media,
-  MosiLabelValues,
-  MvsaLabelValues,
-  Prediction,
-  Project,
-  Segment,
-  SegmentSource,
-  Split,
-} from './domain';
-import {
-  array,
-  bool,
-  int,
-  none,
-  nullable,
-  num,
-  object,
-  oneOf,
-  optional,
-  str,
-  type Validator,
-} from './validate';
+import type { Label, Media, MosiLabelValues, MvsaLabelValues, Prediction, Project, Segment, SegmentSource, Split } from './domain';
+import { array, bool, int, none, nullable, num, object, oneOf, optional, str, type Validator } from './validate';
 
 export interface ToolInfo {
   path: string;
@@ -224,26 +202,18 @@ export const contract = {
   ),
 
   'segments:list': channel<Segment[]>()(object({ mediaId: int })),
-  'segments:create': channel<Segment>()(
-    object({ mediaId: int, start: num, end: num, text: optional(str) }),
-  ),
-  'segments:update': channel<Segment>()(
-    object({ segmentId: int, start: optional(num), end: optional(num), text: optional(str) }),
-  ),
+  'segments:create': channel<Segment>()(object({ mediaId: int, start: num, end: num, text: optional(str) })),
+  'segments:update': channel<Segment>()(object({ segmentId: int, start: optional(num), end: optional(num), text: optional(str) })),
   'segments:delete': channel<void>()(object({ segmentId: int })),
   /** Cuts a segment at `at` (strictly inside it) in one transaction; labels stay on the first part. */
-  'segments:split': channel<SplitResult>()(
-    object({ segmentId: int, at: num, firstText: optional(str), secondText: optional(str) }),
-  ),
+  'segments:split': channel<SplitResult>()(object({ segmentId: int, at: num, firstText: optional(str), secondText: optional(str) })),
   /**
    * Joins `nextId` into `segmentId` in one transaction: the span covers both, texts are
    * joined with a space, the first segment's labels are kept and the next one's are dropped.
    */
   'segments:merge': channel<Segment>()(object({ segmentId: int, nextId: int })),
   /** Puts back a deleted segment with its labels (undo of delete/merge); it gets a new id. */
-  'segments:restore': channel<RestoredSegment>()(
-    object({ segment: segmentSnapshot, labels: array(labelSnapshot) }),
-  ),
+  'segments:restore': channel<RestoredSegment>()(object({ segment: segmentSnapshot, labels: array(labelSnapshot) })),
 
   'labels:list': channel<Label[]>()(object({ mediaId: int })),
   'labels:setMosi': channel<Label>()(
@@ -323,10 +293,8 @@ export type Contract = typeof contract;
 export type ChannelName = keyof Contract;
 export const CHANNELS = Object.keys(contract) as ChannelName[];
 
-export type RequestOf<C extends ChannelName> =
-  Contract[C] extends Channel<infer Req, unknown> ? Req : never;
-export type ResponseOf<C extends ChannelName> =
-  Contract[C] extends Channel<unknown, infer Res> ? Res : never;
+export type RequestOf<C extends ChannelName> = Contract[C] extends Channel<infer Req, unknown> ? Req : never;
+export type ResponseOf<C extends ChannelName> = Contract[C] extends Channel<unknown, infer Res> ? Res : never;
 
 /** What the core implements once, and every shell serves. */
 export type ContractHandlers = {

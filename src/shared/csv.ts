@@ -77,7 +77,12 @@ function readRecords(text: string): RawRecord[] {
         }
         const next = src[i];
         if (i < n && next !== ',' && next !== '\n' && next !== '\r') {
-          throw new CsvError([{ line, reason: `unexpected text after a closing quote (${JSON.stringify(src.slice(i, i + 10))}); double any quote inside a quoted field` }]);
+          throw new CsvError([
+            {
+              line,
+              reason: `unexpected text after a closing quote (${JSON.stringify(src.slice(i, i + 10))}); double any quote inside a quoted field`,
+            },
+          ]);
         }
       } else {
         const from = i;

@@ -44,9 +44,10 @@ const WHISPER_FILES = [
 ];
 
 /** The 99 languages of the multilingual Whisper checkpoints (generation_config.json lang_to_id). */
-const WHISPER_LANGUAGES = (
-  'en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro da hu ta no th ur hr bg lt la mi ml cy sk te fa lv bn sr az sl kn et mk br eu is hy ne mn bs kk sq sw gl mr pa si km sn yo so af oc ka be tg sd gu am yi lo uz fo ht ps tk nn mt sa lb my bo tl mg as tt haw ln ha ba jw su'
-).split(' ');
+const WHISPER_LANGUAGES =
+  'en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro da hu ta no th ur hr bg lt la mi ml cy sk te fa lv bn sr az sl kn et mk br eu is hy ne mn bs kk sq sw gl mr pa si km sn yo so af oc ka be tg sd gu am yi lo uz fo ht ps tk nn mt sa lb my bo tl mg as tt haw ln ha ba jw su'.split(
+    ' ',
+  );
 
 const NOT_MEASURED = 'not measured: this build machine cannot reach the Hub; run `sentiscope transcribe` on a clip to see it on yours';
 

@@ -97,7 +97,11 @@ interface TimingLine {
 function parseTimingLine(line: string): TimingLine | string {
   const arrow = line.indexOf('-->');
   const left = line.slice(0, arrow).trim();
-  const right = line.slice(arrow + 3).trim().split(/[ \t]+/)[0] ?? '';
+  const right =
+    line
+      .slice(arrow + 3)
+      .trim()
+      .split(/[ \t]+/)[0] ?? '';
   const start = parseTimestamp(left);
   const end = parseTimestamp(right);
   if (start === undefined || end === undefined) {
@@ -150,7 +154,10 @@ export function parseSrt(text: string): Cue[] {
     const isCueNumber = /^\d+$/.test(line.trim()) && (lines[i + 1] ?? '').includes('-->');
     if (isCueNumber) continue;
     if (!cue) {
-      problems.push({ line: i + 1, reason: `expected a cue number or a timing line (start --> end), found ${JSON.stringify(line.trim().slice(0, 40))}` });
+      problems.push({
+        line: i + 1,
+        reason: `expected a cue number or a timing line (start --> end), found ${JSON.stringify(line.trim().slice(0, 40))}`,
+      });
       while (i + 1 < lines.length && !isBlank(lines[i + 1])) i++;
       continue;
     }
@@ -189,7 +196,10 @@ export function parseVtt(text: string): Cue[] {
     if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(block[0]) && !block[0].includes('-->')) continue;
     const timingAt = block[0].includes('-->') ? 0 : block.length > 1 && block[1].includes('-->') ? 1 : -1;
     if (timingAt < 0) {
-      problems.push({ line: blockStart + 1, reason: `expected a cue timing line (start --> end), found ${JSON.stringify(block[0].trim().slice(0, 40))}` });
+      problems.push({
+        line: blockStart + 1,
+        reason: `expected a cue timing line (start --> end), found ${JSON.stringify(block[0].trim().slice(0, 40))}`,
+      });
       continue;
     }
     const timing = parseTimingLine(block[timingAt]);

@@ -14,11 +14,9 @@ export const none: Validator<void> = () => undefined;
 
 export const str: Validator<string> = (v, f) => (typeof v === 'string' ? v : fail(f, 'a string'));
 
-export const num: Validator<number> = (v, f) =>
-  typeof v === 'number' && Number.isFinite(v) ? v : fail(f, 'a finite number');
+export const num: Validator<number> = (v, f) => (typeof v === 'number' && Number.isFinite(v) ? v : fail(f, 'a finite number'));
 
-export const int: Validator<number> = (v, f) =>
-  Number.isSafeInteger(v) ? (v as number) : fail(f, 'an integer');
+export const int: Validator<number> = (v, f) => (Number.isSafeInteger(v) ? (v as number) : fail(f, 'an integer'));
 
 export const bool: Validator<boolean> = (v, f) => (typeof v === 'boolean' ? v : fail(f, 'true or false'));
 

@@ -97,7 +97,13 @@ describe.skipIf(unavailable !== null)('workspace: transcribe when analyzing', ()
     await page.getByTestId('analyze-media').click();
     const status = page.getByTestId('analysis-status');
     await expect.poll(() => status.getAttribute('data-state'), { timeout: 180_000, interval: 250 }).toMatch(/done|failed|cancelled/);
-    expect(await status.getAttribute('data-state'), (await page.getByTestId('error-banner').textContent().catch(() => '')) ?? '').toBe('done');
+    expect(
+      await status.getAttribute('data-state'),
+      (await page
+        .getByTestId('error-banner')
+        .textContent()
+        .catch(() => '')) ?? '',
+    ).toBe('done');
 
     // The transcript panel shows the recognised words; the segment has a prediction.
     await expect.poll(() => page.getByTestId('transcript-item').count(), { timeout: 10_000 }).toBeGreaterThan(0);

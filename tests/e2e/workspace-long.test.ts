@@ -152,7 +152,9 @@ describe('workspace with a 1-hour recording and 2,000 segments', () => {
 
     // Filters work on the full list: a third is labelled (i % 3 == 0), so two thirds are unlabelled.
     await page.getByTestId('table-filter').selectOption('unlabeled');
-    await expect.poll(() => page.getByTestId('table-count').textContent()).toContain(`${SEGMENTS - Math.ceil(SEGMENTS / 3)} of ${SEGMENTS}`);
+    await expect
+      .poll(() => page.getByTestId('table-count').textContent())
+      .toContain(`${SEGMENTS - Math.ceil(SEGMENTS / 3)} of ${SEGMENTS}`);
     await page.getByTestId('table-filter').selectOption('flagged');
     await expect.poll(() => page.getByTestId('table-count').textContent()).toContain(`${Math.ceil(SEGMENTS / 30)} of ${SEGMENTS}`);
     expect(problems).toEqual([]);

@@ -36,7 +36,9 @@ const pack = (id: string): Locator => page.locator(`[data-testid="model-pack"][d
 
 /** The pack the page keeps for Analyze (localStorage; tsconfig.node has no DOM types). */
 function storedAnalysisModel(): Promise<string | null> {
-  return page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('sentiscope.analysisModel'));
+  return page.evaluate(() =>
+    (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('sentiscope.analysisModel'),
+  );
 }
 
 async function expectSizeAndLicense(row: Locator): Promise<void> {
@@ -130,7 +132,8 @@ describe('workspace: models page', () => {
       'tokenizer_config.json': {},
     };
     for (const [name, value] of Object.entries(files)) writeFileSync(join(whisper, name), JSON.stringify(value));
-    for (const name of ['encoder_model.onnx', 'decoder_model_merged.onnx']) writeFileSync(join(whisper, 'onnx', name), Buffer.alloc(4000, 1));
+    for (const name of ['encoder_model.onnx', 'decoder_model_merged.onnx'])
+      writeFileSync(join(whisper, 'onnx', name), Buffer.alloc(4000, 1));
     writeFileSync(join(whisper, 'README.md'), '---\nlicense: mit\n---\n# A tiny Whisper\n');
 
     await page.goto(ws.server.url);

@@ -44,10 +44,16 @@ export interface VideoFixtureOptions {
 }
 
 const videoInput = (o: { duration: number; width: number; height: number; fps: number }) => [
-  '-f', 'lavfi', '-i', `testsrc=size=${o.width}x${o.height}:rate=${o.fps}:duration=${o.duration}`,
+  '-f',
+  'lavfi',
+  '-i',
+  `testsrc=size=${o.width}x${o.height}:rate=${o.fps}:duration=${o.duration}`,
 ];
 const sineInput = (duration: number, sampleRate = 44100) => [
-  '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${sampleRate}:duration=${duration}`,
+  '-f',
+  'lavfi',
+  '-i',
+  `sine=frequency=440:sample_rate=${sampleRate}:duration=${duration}`,
 ];
 const h264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
 
@@ -77,8 +83,17 @@ export async function generateVideoWithSilentAudio(dir: string, options: VideoFi
   const o = videoDefaults(options);
   const out = join(dir, options.name ?? 'video-silent-audio.mp4');
   await ffmpeg([
-    ...videoInput(o), '-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=44100`,
-    ...h264, '-c:a', 'aac', '-t', String(o.duration), out,
+    ...videoInput(o),
+    '-f',
+    'lavfi',
+    '-i',
+    `anullsrc=channel_layout=stereo:sample_rate=44100`,
+    ...h264,
+    '-c:a',
+    'aac',
+    '-t',
+    String(o.duration),
+    out,
   ]);
   return out;
 }
@@ -114,7 +129,10 @@ export async function generateLongAudio(dir: string, durationSeconds: number, na
 }
 
 /** The test pattern's frame at `at` seconds, as a PNG still image. */
-export async function generatePngImage(dir: string, options: { name?: string; at?: number; width?: number; height?: number } = {}): Promise<string> {
+export async function generatePngImage(
+  dir: string,
+  options: { name?: string; at?: number; width?: number; height?: number } = {},
+): Promise<string> {
   const out = join(dir, options.name ?? 'image.png');
   const size = `${options.width ?? 320}x${options.height ?? 240}`;
   await ffmpeg(['-ss', String(options.at ?? 2), '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25`, '-frames:v', '1', out]);

@@ -42,8 +42,18 @@ describe('ffmpeg-generated tone', () => {
   it('a 220 Hz lavfi sine (44.1 kHz WAV, resampled to 16 kHz) has median F0 within 2 Hz and high voicing', async () => {
     const wav = join(dir, 'sine220.wav');
     await run(resolveMediaTools().ffmpeg.path, [
-      '-hide_banner', '-nostdin', '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=44100:duration=3', '-c:a', 'pcm_s16le', wav,
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=220:sample_rate=44100:duration=3',
+      '-c:a',
+      'pcm_s16le',
+      wav,
     ]);
     const samples = await decodeAudioToArray(wav);
     expect(samples.length).toBe(48_000);
@@ -80,9 +90,17 @@ describe('EmoDB speech', () => {
   });
 
   it('female speaker 08 has a higher voiced F0 median than male speaker 03', async () => {
-    const labels = (await readFile(EMODB_LABELS, 'utf8')).trim().split(/\r?\n/).slice(1).map((line) => line.split(',').map((f) => f.trim()));
+    const labels = (await readFile(EMODB_LABELS, 'utf8'))
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((line) => line.split(',').map((f) => f.trim()));
     // Neutral utterances, so emotion does not drive the pitch.
-    const pick = (speaker: string) => labels.filter(([, s, e]) => s === speaker && e === 'neutral').slice(0, 4).map(([file]) => file);
+    const pick = (speaker: string) =>
+      labels
+        .filter(([, s, e]) => s === speaker && e === 'neutral')
+        .slice(0, 4)
+        .map(([file]) => file);
     const speakerMedian = async (speaker: string) => {
       const files = pick(speaker);
       expect(files.length).toBe(4);

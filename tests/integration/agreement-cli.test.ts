@@ -65,8 +65,16 @@ describe('sentiscope agreement', () => {
     for (const id of ['1', '2', '3']) await generatePngImage(join(folder, 'images'), { name: `${id}.png` });
     const project = join(dir, 'mvsa.sentiscope');
     const labels: Record<string, string[][]> = {
-      ana: [['positive', 'neutral'], ['negative', 'negative'], ['neutral', 'positive']],
-      bo: [['positive', 'positive'], ['negative', 'neutral'], ['neutral', 'positive']],
+      ana: [
+        ['positive', 'neutral'],
+        ['negative', 'negative'],
+        ['neutral', 'positive'],
+      ],
+      bo: [
+        ['positive', 'positive'],
+        ['negative', 'neutral'],
+        ['neutral', 'positive'],
+      ],
     };
     const importAs = async (name: string) => {
       const file = join(folder, `${name}.csv`);

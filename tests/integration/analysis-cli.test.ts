@@ -26,11 +26,28 @@ const sentiscope = (args: string[]) => runSentiscope(args);
 describe('sentiscope analyze', () => {
   it('analyzes two files in a worker thread, stores them in the project and writes the CSV', async () => {
     const srt = join(dir, 'clip.srt');
-    await writeFile(srt, '1\n00:00:00,200 --> 00:00:03,600\ni loved it so much\n\n2\n00:00:03,600 --> 00:00:07,400\nthe ending was awful\n');
+    await writeFile(
+      srt,
+      '1\n00:00:00,200 --> 00:00:03,600\ni loved it so much\n\n2\n00:00:03,600 --> 00:00:07,400\nthe ending was awful\n',
+    );
     const silent = await generateVideoWithSilentAudio(dir, { name: 'quiet.mp4', duration: 2 });
     const project = join(dir, 'study.sentiscope');
     const out = join(dir, 'out.csv');
-    const first = await sentiscope(['analyze', MOSI_CLIP, silent, '--transcript', srt, '--transcript', join(dir, 'none.srt'), '--project', project, '--out', out, '--model', PACK]);
+    const first = await sentiscope([
+      'analyze',
+      MOSI_CLIP,
+      silent,
+      '--transcript',
+      srt,
+      '--transcript',
+      join(dir, 'none.srt'),
+      '--project',
+      project,
+      '--out',
+      out,
+      '--model',
+      PACK,
+    ]);
     // The second transcript does not exist: that file fails, the first is still written.
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/none\.srt/);
@@ -41,7 +58,21 @@ describe('sentiscope analyze', () => {
     expect(ok.stderr).toMatch(/already have predictions/);
     expect(ok.stderr).toMatch(/in worker thread [1-9]/);
     const table = parseCsv(await readFile(out, 'utf8'));
-    expect(table.header).toEqual(['media', 'clip_id', 'start_s', 'end_s', 'text', 'pred_score', 'pred_label', 'p_negative', 'p_neutral', 'p_positive', 'contrib_text', 'contrib_audio', 'contrib_visual']);
+    expect(table.header).toEqual([
+      'media',
+      'clip_id',
+      'start_s',
+      'end_s',
+      'text',
+      'pred_score',
+      'pred_label',
+      'p_negative',
+      'p_neutral',
+      'p_positive',
+      'contrib_text',
+      'contrib_audio',
+      'contrib_visual',
+    ]);
     expect(table.rows.map((r) => r.cells.slice(0, 5))).toEqual([
       ['Oz06ZWiO20M_6', '1', '0.200', '3.600', 'i loved it so much'],
       ['Oz06ZWiO20M_6', '2', '3.600', '7.400', 'the ending was awful'],

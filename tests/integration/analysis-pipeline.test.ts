@@ -63,9 +63,20 @@ describe('analysis job', () => {
       { jobId: 'j1', store, onProgress: (e) => events.push(e), onStart: (info) => (provider = info.provider) },
     );
     expect(provider).toMatch(/^cpu/);
-    expect(summary).toMatchObject({ segmentation: 'transcript', segments: 3, segmentsCreated: 3, predicted: 3, skipped: 0, absent: { text: 0, audio: 0, visual: 0 } });
+    expect(summary).toMatchObject({
+      segmentation: 'transcript',
+      segments: 3,
+      segmentsCreated: 3,
+      predicted: 3,
+      skipped: 0,
+      absent: { text: 0, audio: 0, visual: 0 },
+    });
     const segments = store.listSegments(summary.mediaId);
-    expect(segments.map((s) => s.text)).toEqual(['i really loved this movie', 'the acting was terrible though', 'but overall it was pretty good']);
+    expect(segments.map((s) => s.text)).toEqual([
+      'i really loved this movie',
+      'the acting was terrible though',
+      'but overall it was pretty good',
+    ]);
     const predictions = modelPredictions(store, summary.mediaId);
     expect(predictions.map((p) => p.segmentId).sort()).toEqual(segments.map((s) => s.id).sort());
     for (const p of predictions) {
@@ -82,7 +93,14 @@ describe('analysis job', () => {
     expect(new Set(predictions.map((p) => p.contributions.text!.toFixed(6))).size).toBe(3);
     expectForwardOnly(events);
     expect(events.map((e) => e.stage)).toEqual(expect.arrayContaining(['probe', 'segment', 'analyze', 'done']));
-    expect(events.at(-1)).toMatchObject({ stage: 'done', percent: 100, done: 3, total: 3, mediaId: summary.mediaId, media: 'Oz06ZWiO20M_6' });
+    expect(events.at(-1)).toMatchObject({
+      stage: 'done',
+      percent: 100,
+      done: 3,
+      total: 3,
+      mediaId: summary.mediaId,
+      media: 'Oz06ZWiO20M_6',
+    });
     store.close();
   });
 
@@ -126,7 +144,10 @@ describe('analysis job', () => {
     const video = await generateVideoWithSilentAudio(dir, { name: 'silent.mp4', duration: 3 });
     const notes: string[] = [];
     const store = ProjectStore.open(join(dir, 'silent.sentiscope'));
-    const summary = await runAnalysisJob({ projectPath: store.path, file: video, model: PACK }, { jobId: 's1', store, onNote: (n) => notes.push(n) });
+    const summary = await runAnalysisJob(
+      { projectPath: store.path, file: video, model: PACK },
+      { jobId: 's1', store, onNote: (n) => notes.push(n) },
+    );
     expect(summary).toMatchObject({ segmentation: 'vad', segments: 1, predicted: 1, absent: { text: 1, audio: 1, visual: 1 } });
     expect(notes.join('\n')).toMatch(/VAD found no speech/);
     expect(notes.join('\n')).toMatch(/audio absent \(silent\)/);

@@ -41,7 +41,10 @@ afterAll(async () => {
 async function predictions(name: string, visualPass?: Parameters<typeof runAnalysisJob>[1]['visualPass']) {
   const store = ProjectStore.open(join(dir, `${name}.sentiscope`));
   try {
-    const summary = await runAnalysisJob({ projectPath: store.path, file: MOSI_CLIP, transcript: srt, model: PACK }, { jobId: name, store, visualPass });
+    const summary = await runAnalysisJob(
+      { projectPath: store.path, file: MOSI_CLIP, transcript: srt, model: PACK },
+      { jobId: name, store, visualPass },
+    );
     const mediaId = store.listMedia()[0].id;
     const segments = new Map(store.listSegments(mediaId).map((s) => [s.id, s.start]));
     const rows = store.listPredictions(mediaId).sort((a, b) => segments.get(a.segmentId)! - segments.get(b.segmentId)!);
@@ -72,9 +75,11 @@ describe('visual worker', () => {
       const a = here.rows[i];
       const b = worker.rows[i];
       expect(Math.abs(a.score - b.score)).toBeLessThan(1e-6);
-      for (const k of ['negative', 'neutral', 'positive'] as const) expect(Math.abs(a.probabilities[k] - b.probabilities[k])).toBeLessThan(1e-6);
+      for (const k of ['negative', 'neutral', 'positive'] as const)
+        expect(Math.abs(a.probabilities[k] - b.probabilities[k])).toBeLessThan(1e-6);
       expect(Object.keys(b.contributions).sort()).toEqual(Object.keys(a.contributions).sort());
-      for (const [m, v] of Object.entries(a.contributions)) expect(Math.abs(v - (b.contributions as unknown as Record<string, number>)[m])).toBeLessThan(1e-6);
+      for (const [m, v] of Object.entries(a.contributions))
+        expect(Math.abs(v - (b.contributions as unknown as Record<string, number>)[m])).toBeLessThan(1e-6);
     }
     expect(worker.summary.seconds.visual).toBeGreaterThan(0);
   }, 120_000);

@@ -108,9 +108,22 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
     const long = join(dir, 'three-times.wav');
     const silence = 'anullsrc=channel_layout=mono:sample_rate=16000';
     await promisify(execFile)(resolveMediaTools().ffmpeg.path, [
-      '-v', 'error', '-y', '-i', MOSI_WAV, '-f', 'lavfi', '-t', '4', '-i', silence, '-filter_complex',
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      MOSI_WAV,
+      '-f',
+      'lavfi',
+      '-t',
+      '4',
+      '-i',
+      silence,
+      '-filter_complex',
       '[0:a]aresample=16000,aformat=channel_layouts=mono,asplit=3[a][b][c];[1:a]asplit=2[s1][s2];[a][s1][b][s2][c]concat=n=5:v=0:a=1[out]',
-      '-map', '[out]', long,
+      '-map',
+      '[out]',
+      long,
     ]);
     const copy = 3.330625;
     const spans = [0, 1, 2].map((k) => ({ start: k * (copy + 4), end: k * (copy + 4) + copy }));
@@ -141,7 +154,15 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
   });
 
   it('refuses a folder missing any file, naming it, before loading anything', async () => {
-    for (const name of ['encoder_model.onnx', 'decoder_model_merged.onnx', 'tokenizer.json', 'config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer_config.json']) {
+    for (const name of [
+      'encoder_model.onnx',
+      'decoder_model_merged.onnx',
+      'tokenizer.json',
+      'config.json',
+      'generation_config.json',
+      'preprocessor_config.json',
+      'tokenizer_config.json',
+    ]) {
       const broken = join(dir, `without-${name}`);
       cpSync(model, broken, { recursive: true });
       rmSync(join(broken, name));
@@ -166,12 +187,28 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
   });
 
   it('packs speech spans into windows no longer than the model reads, and joins CJK words without spaces', () => {
-    expect(packWindows([{ start: 0.5, end: 3 }, { start: 4, end: 9 }, { start: 9.5, end: 12 }, { start: 30, end: 55 }], 10)).toEqual([
+    expect(
+      packWindows(
+        [
+          { start: 0.5, end: 3 },
+          { start: 4, end: 9 },
+          { start: 9.5, end: 12 },
+          { start: 30, end: 55 },
+        ],
+        10,
+      ),
+    ).toEqual([
       { start: 0.5, end: 9 },
       { start: 9.5, end: 12 },
       { start: 30, end: 55 },
     ]);
-    expect(joinWords([{ word: '总之', start: 0, end: 1 }, { word: '很好', start: 1, end: 2 }, { word: 'ok', start: 2, end: 3 }])).toBe('总之很好 ok');
+    expect(
+      joinWords([
+        { word: '总之', start: 0, end: 1 },
+        { word: '很好', start: 1, end: 2 },
+        { word: 'ok', start: 2, end: 3 },
+      ]),
+    ).toBe('总之很好 ok');
   });
 
   it('sentiscope transcribe writes SRT and JSON with word times', async () => {
@@ -197,7 +234,12 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
     expect(r.stderr).toMatch(/transcribed 1 of 1 segments/);
     const store = ProjectStore.open(project);
     try {
-      const texts = store.listMedia().map((m) => store.listSegments(m.id).map((s) => s.text).join(' '));
+      const texts = store.listMedia().map((m) =>
+        store
+          .listSegments(m.id)
+          .map((s) => s.text)
+          .join(' '),
+      );
       expect(texts.sort()).toEqual([CLIP_EN, WAV_EN].sort());
       const wavMedia = store.listMedia().find((m) => m.path?.endsWith('.wav'))!;
       const [segment] = store.listSegments(wavMedia.id);

@@ -63,7 +63,19 @@ describe('--model with the id of an added pack', () => {
     const env = { SENTISCOPE_MODELS: shipped, SENTISCOPE_DATA_DIR: join(dir, 'data-analyze') };
     expect(sentiscope(env, 'models', 'add', FIXTURE).code).toBe(0);
     const out = join(dir, 'clip.csv');
-    const run = sentiscope(env, 'analyze', MOSI_CLIP, '--model', 'tiny-late-fusion', '--device', 'cpu', '--segmentation', 'vad', '--out', out);
+    const run = sentiscope(
+      env,
+      'analyze',
+      MOSI_CLIP,
+      '--model',
+      'tiny-late-fusion',
+      '--device',
+      'cpu',
+      '--segmentation',
+      'vad',
+      '--out',
+      out,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/model tiny-late-fusion@0\.0\.1 on cpu/);
     expect(parseCsv(readFileSync(out, 'utf8')).rows.length).toBeGreaterThan(0);

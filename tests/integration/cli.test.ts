@@ -39,8 +39,19 @@ function mosiSegmentsAsLabelCsv(): string {
     const split = cells[col('split')];
     const mode = split === 'dev' ? 'valid' : split === 'train' || split === 'test' ? split : '';
     lines.push(
-      [cells[col('video_id')], cells[col('clip_id')], quote(cells[col('text')]), label, '', '', '', annotation, mode,
-        cells[col('start_s')], cells[col('end_s')]].join(','),
+      [
+        cells[col('video_id')],
+        cells[col('clip_id')],
+        quote(cells[col('text')]),
+        label,
+        '',
+        '',
+        '',
+        annotation,
+        mode,
+        cells[col('start_s')],
+        cells[col('end_s')],
+      ].join(','),
     );
   }
   return lines.join('\n') + '\n';
@@ -75,7 +86,15 @@ describe('sentiscope models', () => {
     const env = { ...process.env, SENTISCOPE_MODELS: root };
     const run = spawnSync(process.execPath, [BIN, 'models', '--json'], { encoding: 'utf8', env });
     expect(run.status, run.stderr).toBe(0);
-    const models = JSON.parse(run.stdout) as { kind: string; id: string; bytes: number; license: string; source: string; problem: string | null; isDefault: boolean }[];
+    const models = JSON.parse(run.stdout) as {
+      kind: string;
+      id: string;
+      bytes: number;
+      license: string;
+      source: string;
+      problem: string | null;
+      isDefault: boolean;
+    }[];
     const packs = models.filter((m) => m.kind === 'fusion-pack');
     expect(packs.find((m) => m.id === 'tiny-late-fusion')).toMatchObject({ problem: null, isDefault: true });
     expect(packs.find((m) => m.id === 'broken')?.problem).toContain('fusion.onnx');

@@ -13,7 +13,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_VISUAL_RECIPE, FaceDetector, cropToGreyTensor, expressionCrop, letterboxToTensor, mainFace } from '../../src/core/analysis/face';
+import {
+  DEFAULT_VISUAL_RECIPE,
+  FaceDetector,
+  cropToGreyTensor,
+  expressionCrop,
+  letterboxToTensor,
+  mainFace,
+} from '../../src/core/analysis/face';
 import { type VideoFrame, sampleFrames } from '../../src/core/media';
 
 const TFJS_DIR = 'node_modules/@vladmandic/human/models';

@@ -209,7 +209,7 @@ describe('recipe and model files', () => {
     expect(text).toContain('expression.labels.0: pack expects "neutral", this build computes "angry"');
   });
 
-  it('refuses model files that are not the recipe\'s, and a folder without models', async () => {
+  it("refuses model files that are not the recipe's, and a folder without models", async () => {
     const other = structuredClone(DEFAULT_VISUAL_RECIPE) as VisualRecipe;
     other.expression.sha256 = '0'.repeat(64);
     await expect(VisualAnalyzer.create({ recipe: other })).rejects.toThrow(/expression\.sha256/);

@@ -111,10 +111,21 @@ describe('motion and presence changes', () => {
     // The clip at half size, gliding over a plain background on an ellipse.
     const file = join(dir, 'glide.mp4');
     ffmpeg([
-      '-f', 'lavfi', '-i', 'color=c=0x406080:s=480x360:r=30:d=6',
-      '-i', MOSI_CLIP,
-      '-filter_complex', "[1:v]scale=240:180[fg];[0:v][fg]overlay=x='120+110*sin(t*1.5)':y='90+60*cos(t*1.5)':shortest=1,setsar=1[v]",
-      '-map', '[v]', '-t', '6', '-pix_fmt', 'yuv420p', file,
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x406080:s=480x360:r=30:d=6',
+      '-i',
+      MOSI_CLIP,
+      '-filter_complex',
+      "[1:v]scale=240:180[fg];[0:v][fg]overlay=x='120+110*sin(t*1.5)':y='90+60*cos(t*1.5)':shortest=1,setsar=1[v]",
+      '-map',
+      '[v]',
+      '-t',
+      '6',
+      '-pix_fmt',
+      'yuv420p',
+      file,
     ]);
     const frames = await framesOf(file);
     const every = await trackAll(frames, 1);
@@ -132,11 +143,27 @@ describe('motion and presence changes', () => {
   it('finds a face that appears and leaves to the frame, detecting around the changes only', async () => {
     const file = join(dir, 'appear.mp4');
     ffmpeg([
-      '-f', 'lavfi', '-i', 'color=c=0x406080:s=480x360:r=30:d=1.8',
-      '-ss', '1', '-t', '2.2', '-i', MOSI_CLIP,
-      '-f', 'lavfi', '-i', 'color=c=0x406080:s=480x360:r=30:d=1.6',
-      '-filter_complex', '[0:v]setsar=1[a];[1:v]fps=30,setsar=1[b];[2:v]setsar=1[c];[a][b][c]concat=n=3:v=1:a=0[v]',
-      '-map', '[v]', '-pix_fmt', 'yuv420p', file,
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x406080:s=480x360:r=30:d=1.8',
+      '-ss',
+      '1',
+      '-t',
+      '2.2',
+      '-i',
+      MOSI_CLIP,
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x406080:s=480x360:r=30:d=1.6',
+      '-filter_complex',
+      '[0:v]setsar=1[a];[1:v]fps=30,setsar=1[b];[2:v]setsar=1[c];[a][b][c]concat=n=3:v=1:a=0[v]',
+      '-map',
+      '[v]',
+      '-pix_fmt',
+      'yuv420p',
+      file,
     ]);
     const frames = await framesOf(file);
     const every = await trackAll(frames, 1);
@@ -181,7 +208,12 @@ describe('motion search', () => {
     };
     const box = { x: 90, y: 40, width: 90, height: 90 };
     const from = greyThumbnail(frame, recipe.tracker.thumbnailScale);
-    for (const [dx, dy] of [[0, 0], [12, -8], [-24, 16], [30, 5]]) {
+    for (const [dx, dy] of [
+      [0, 0],
+      [12, -8],
+      [-24, 16],
+      [30, 5],
+    ]) {
       const shift = faceShift(from, greyThumbnail(shifted(dx, dy), recipe.tracker.thumbnailScale), box, recipe.tracker.searchRadius);
       expect(Math.abs(shift.dx - dx)).toBeLessThan(2);
       expect(Math.abs(shift.dy - dy)).toBeLessThan(2);

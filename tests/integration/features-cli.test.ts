@@ -48,15 +48,33 @@ describe('sentiscope features', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 4, present: { text: 3, audio: 2, visual: 2 } });
 
     const rows = parseCsv(readFileSync(join(out, 'rows.csv'), 'utf8'));
-    expect(rows.header).toEqual(['id', 'label', 'score', 'present_text', 'present_audio', 'present_visual', 'absent_text', 'absent_audio', 'absent_visual']);
+    expect(rows.header).toEqual([
+      'id',
+      'label',
+      'score',
+      'present_text',
+      'present_audio',
+      'present_visual',
+      'absent_text',
+      'absent_audio',
+      'absent_visual',
+    ]);
     expect(rows.rows.map((r) => r.cells)).toEqual([
       ['clip', 'negative', '-0.8', '1', '1', '1', '', '', ''],
       ['wav', 'negative', '', '0', '1', '0', 'no text', '', 'not given'],
       ['post', 'positive', '', '1', '0', '1', '', 'not given', ''],
       ['words', 'negative', '-2', '1', '0', '0', '', 'not given', 'not given'],
     ]);
-    const tokens = readFileSync(join(out, 'tokens.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(tokens).toEqual([['but', 'it', 'was', 'a', 'little', 'boring'], [], ['so', 'proud', 'of', 'her', 'today'], ['i', 'didnt', 'like', 'it']]);
+    const tokens = readFileSync(join(out, 'tokens.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(tokens).toEqual([
+      ['but', 'it', 'was', 'a', 'little', 'boring'],
+      [],
+      ['so', 'proud', 'of', 'her', 'today'],
+      ['i', 'didnt', 'like', 'it'],
+    ]);
 
     const presence = npy(out, 'presence.npy');
     expect([presence.rows, presence.cols]).toEqual([4, 3]);

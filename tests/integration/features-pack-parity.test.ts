@@ -17,7 +17,11 @@ interface ParityCase {
   inputs: { token_ids: number[]; lexicon: number[]; audio_statistics: number[]; visual_statistics: number[]; presence: number[] };
   expected: { score: number[]; logits: number[]; modality_weights: number[] };
 }
-const fixture = JSON.parse(readFileSync(join(PACK, 'parity', 'fixture.json'), 'utf8')) as { maxTokens: number; tolerance: number; cases: ParityCase[] };
+const fixture = JSON.parse(readFileSync(join(PACK, 'parity', 'fixture.json'), 'utf8')) as {
+  maxTokens: number;
+  tolerance: number;
+  cases: ParityCase[];
+};
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);

@@ -82,7 +82,10 @@ describe('SegmentFeatureExtractor', () => {
 
   it('restricts audio and frames to the segment range', async () => {
     const whole = await extractor.extract({ audio: { path: MOSI_CLIP }, visual: { path: MOSI_CLIP } });
-    const part = await extractor.extract({ audio: { path: MOSI_CLIP, start: 1, end: 2.5 }, visual: { path: MOSI_CLIP, start: 1, end: 2.5 } });
+    const part = await extractor.extract({
+      audio: { path: MOSI_CLIP, start: 1, end: 2.5 },
+      visual: { path: MOSI_CLIP, start: 1, end: 2.5 },
+    });
     expect(part.audio).not.toBeNull();
     expect(part.visual).not.toBeNull();
     expect(Array.from(part.audio!.statistics)).not.toEqual(Array.from(whole.audio!.statistics));

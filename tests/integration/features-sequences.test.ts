@@ -90,7 +90,17 @@ describe('sentiscope features --sequences', () => {
 
     const description = JSON.parse(readFileSync(join(out, 'features.json'), 'utf8'));
     expect(description.columns.audio_frames).toEqual(audioNames);
-    expect(description.columns.visual_frames).toEqual(['face', 'emotion_angry', 'emotion_disgust', 'emotion_fear', 'emotion_happy', 'emotion_sad', 'emotion_surprise', 'emotion_neutral', 'face_score']);
+    expect(description.columns.visual_frames).toEqual([
+      'face',
+      'emotion_angry',
+      'emotion_disgust',
+      'emotion_fear',
+      'emotion_happy',
+      'emotion_sad',
+      'emotion_surprise',
+      'emotion_neutral',
+      'face_score',
+    ]);
     expect(description.files).toMatchObject({
       audio_frames: 'audio_frames.npy',
       audio_frame_offsets: 'audio_frame_offsets.npy',
@@ -103,7 +113,7 @@ describe('sentiscope features --sequences', () => {
     expect(description.recipes.visual.fps).toBe(DEFAULT_VISUAL_RECIPE.fps);
   });
 
-  it('has the frame counts that each row\'s media gives', async () => {
+  it("has the frame counts that each row's media gives", async () => {
     const audio = offsets('audio_frame_offsets.npy');
     const visual = offsets('visual_frame_offsets.npy');
     // The MOSI range: one 25 ms frame every 10 ms over the decoded 16 kHz samples.
@@ -153,7 +163,8 @@ describe('sentiscope features --sequences', () => {
       expect(VISUAL_STATISTICS_NAMES).toHaveLength(dims);
       expect(faces).toBeGreaterThan(0);
       expect(Math.abs(faces / (to - from) - expected[0])).toBeLessThanOrEqual(1e-6);
-      for (let c = 1; c < dims; c++) expect(Math.abs(sums[c] / faces - expected[c]), `row ${row} ${VISUAL_STATISTICS_NAMES[c]}`).toBeLessThanOrEqual(1e-4);
+      for (let c = 1; c < dims; c++)
+        expect(Math.abs(sums[c] / faces - expected[c]), `row ${row} ${VISUAL_STATISTICS_NAMES[c]}`).toBeLessThanOrEqual(1e-4);
     }
   });
 });

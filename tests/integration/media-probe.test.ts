@@ -6,14 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertHasAudio,
-  assertHasVideo,
-  findMediaTools,
-  probeMedia,
-  resetMediaTools,
-  resolveMediaTools,
-} from '../../src/core/media';
+import { assertHasAudio, assertHasVideo, findMediaTools, probeMedia, resetMediaTools, resolveMediaTools } from '../../src/core/media';
 import { SentiscopeError, type ErrorCode } from '../../src/shared/errors';
 import type { ProbeInfo } from '../../src/shared/domain';
 import {
@@ -36,7 +29,10 @@ let dir: string;
 const savedEnv = { ffmpeg: process.env.SENTISCOPE_FFMPEG, ffprobe: process.env.SENTISCOPE_FFPROBE };
 
 function restoreEnv(): void {
-  for (const [key, value] of [['SENTISCOPE_FFMPEG', savedEnv.ffmpeg], ['SENTISCOPE_FFPROBE', savedEnv.ffprobe]] as const) {
+  for (const [key, value] of [
+    ['SENTISCOPE_FFMPEG', savedEnv.ffmpeg],
+    ['SENTISCOPE_FFPROBE', savedEnv.ffprobe],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -166,8 +162,12 @@ describe('probeMedia failures', () => {
     const wav = await generateAudioWav(dir, { name: 'voice.wav', duration: 1 });
     const videoInfo = await probeMedia(videoOnly);
     const audioInfo = await probeMedia(wav);
-    expect(() => assertHasAudio(videoInfo, videoOnly)).toThrowError(expect.objectContaining({ code: 'no-audio', message: expect.stringContaining('mute.mp4') }));
-    expect(() => assertHasVideo(audioInfo, wav)).toThrowError(expect.objectContaining({ code: 'no-video', message: expect.stringContaining('voice.wav') }));
+    expect(() => assertHasAudio(videoInfo, videoOnly)).toThrowError(
+      expect.objectContaining({ code: 'no-audio', message: expect.stringContaining('mute.mp4') }),
+    );
+    expect(() => assertHasVideo(audioInfo, wav)).toThrowError(
+      expect.objectContaining({ code: 'no-video', message: expect.stringContaining('voice.wav') }),
+    );
     expect(() => assertHasAudio(audioInfo, wav)).not.toThrow();
     expect(() => assertHasVideo(videoInfo, videoOnly)).not.toThrow();
   });

@@ -22,7 +22,9 @@ describe('sentiscope models catalog', () => {
       expect(m.license).not.toBe('');
       expect(m.repo).toMatch(/^[\w.-]+\/[\w.-]+$/);
       expect(m.bytes).toBeGreaterThan(0);
-      expect(m.files).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx']));
+      expect(m.files).toEqual(
+        expect.arrayContaining(['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx']),
+      );
     }
     expect(new Set(entries.map((m) => m.id)).size).toBe(entries.length);
   });

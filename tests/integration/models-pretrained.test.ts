@@ -35,7 +35,9 @@ const BIN = resolve('bin/sentiscope.js');
 const FIXTURE_PACK = resolve('tests/fixtures/packs/tiny-late-fusion');
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0;
 if (!hasTorch) {
-  console.warn(`models-pretrained: encoder cases SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run them`);
+  console.warn(
+    `models-pretrained: encoder cases SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run them`,
+  );
 }
 
 let tmp: string;
@@ -117,7 +119,12 @@ describe('adding a Whisper folder', () => {
     const source = whisperFolder('whisper-tiny.en test', { readme: '---\nlanguage:\n- en\nlicense: apache-2.0\n---\n# Whisper\n' });
     const added = await addModelFolder(source, roots);
     // The id is the folder name made safe.
-    expect(added).toEqual({ kind: 'speech-recognizer', id: 'whisper-tiny.en-test', version: null, dir: join(roots.pretrained!, 'whisper-tiny.en-test') });
+    expect(added).toEqual({
+      kind: 'speech-recognizer',
+      id: 'whisper-tiny.en-test',
+      version: null,
+      dir: join(roots.pretrained!, 'whisper-tiny.en-test'),
+    });
     expect(existsSync(join(added.dir, 'onnx', 'decoder_model_merged.onnx'))).toBe(true);
     expect(existsSync(join(added.dir, '.git'))).toBe(false);
     expect(existsSync(join(added.dir, 'model.safetensors'))).toBe(false);
@@ -136,7 +143,13 @@ describe('adding a Whisper folder', () => {
       root: 'added',
       problem: null,
       pack: null,
-      pretrained: { family: 'whisper', modality: 'speech', task: 'automatic-speech-recognition', languages: ['en', 'zh'], wordTimestamps: true },
+      pretrained: {
+        family: 'whisper',
+        modality: 'speech',
+        task: 'automatic-speech-recognition',
+        languages: ['en', 'zh'],
+        wordTimestamps: true,
+      },
     });
     expect(model!.source).toBe(`added from ${source} on ${origin.addedAt}`);
     expect(model!.bytes).toBe(bytesUnder(added.dir));
@@ -191,7 +204,12 @@ describe('adding a Whisper folder', () => {
     try {
       const source = whisperFolder('whisper-page');
       const added = await handlers['models:add']({ path: source });
-      expect(added).toMatchObject({ id: 'whisper-page', kind: 'speech-recognizer', root: 'added', license: "unknown (see the model's card)" });
+      expect(added).toMatchObject({
+        id: 'whisper-page',
+        kind: 'speech-recognizer',
+        root: 'added',
+        license: "unknown (see the model's card)",
+      });
       const overview = await handlers['models:list']();
       expect(overview.roots.pretrained).toBe(roots.pretrained);
       expect(overview.models.filter((m) => m.kind === 'speech-recognizer').map((m) => m.id)).toEqual(['whisper-page']);
@@ -222,24 +240,53 @@ describe('downloading a Whisper folder by id (a model index on 127.0.0.1)', () =
         const sha256 = path === badSha ? '0'.repeat(64) : createHash('sha256').update(body).digest('hex');
         return { path, url: `${name}/${path}`, bytes: body.length, sha256 };
       });
-      routes.set(`/${name}.json`, Buffer.from(JSON.stringify({ format: 'sentiscope-model-index', formatVersion: 1, models: [{ id: name, files }] })));
+      routes.set(
+        `/${name}.json`,
+        Buffer.from(JSON.stringify({ format: 'sentiscope-model-index', formatVersion: 1, models: [{ id: name, files }] })),
+      );
       return `${base}/${name}.json`;
     };
-    const all = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'];
+    const all = [
+      'config.json',
+      'generation_config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/encoder_model.onnx',
+      'onnx/decoder_model_merged.onnx',
+    ];
     try {
       const indexUrl = publish('whisper-fetched', all);
       const percents: number[] = [];
       const added = await downloadModelFolder({ indexUrl, id: 'whisper-fetched' }, roots, { onProgress: (p) => percents.push(p.percent) });
-      expect(added).toEqual({ kind: 'speech-recognizer', id: 'whisper-fetched', version: null, dir: join(roots.pretrained!, 'whisper-fetched') });
+      expect(added).toEqual({
+        kind: 'speech-recognizer',
+        id: 'whisper-fetched',
+        version: null,
+        dir: join(roots.pretrained!, 'whisper-fetched'),
+      });
       expect(percents.at(-1)).toBe(100);
       expect(percents).toEqual([...percents].sort((a, b) => a - b));
       const model = await listed(roots, 'whisper-fetched');
       expect(model?.source).toMatch(new RegExp(`^downloaded from ${indexUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} on `));
       expect(await resolveAsrOption('whisper-fetched', roots)).toBe(added.dir);
 
-      const tampered = await rejection(downloadModelFolder({ indexUrl: publish('whisper-tampered', all, 'onnx/encoder_model.onnx'), id: 'whisper-tampered' }, roots));
+      const tampered = await rejection(
+        downloadModelFolder({ indexUrl: publish('whisper-tampered', all, 'onnx/encoder_model.onnx'), id: 'whisper-tampered' }, roots),
+      );
       expect(tampered.message).toContain('Checksum mismatch for onnx/encoder_model.onnx');
-      const broken = await rejection(downloadModelFolder({ indexUrl: publish('whisper-broken', all.filter((p) => p !== 'tokenizer.json')), id: 'whisper-broken' }, roots));
+      const broken = await rejection(
+        downloadModelFolder(
+          {
+            indexUrl: publish(
+              'whisper-broken',
+              all.filter((p) => p !== 'tokenizer.json'),
+            ),
+            id: 'whisper-broken',
+          },
+          roots,
+        ),
+      );
       expect(broken.message).toContain('tokenizer.json');
       expect(readdirSync(roots.pretrained!)).toEqual(['whisper-fetched']);
       expect(readdirSync(roots.added!)).toEqual([]);

@@ -46,7 +46,6 @@ async function packCopy(name: string, edit?: (m: ModelPackManifest & Record<stri
   return target;
 }
 
-
 beforeAll(async () => {
   dir = await makeTempDir('sentiscope-models-');
   pack = await loadModelPack(FIXTURE);
@@ -114,7 +113,9 @@ describe('model packs', () => {
     const columns = await packCopy('columns', (m) => {
       m.fusion.inputs[3].columns = [...m.fusion.inputs[3].columns!].reverse();
     });
-    expect((await refusal(loadModelPack(columns))).message).toMatch(/visual_statistics.*columns differ.*column 0 is "face_score_mean" in the pack, "face_ratio" here/);
+    expect((await refusal(loadModelPack(columns))).message).toMatch(
+      /visual_statistics.*columns differ.*column 0 is "face_score_mean" in the pack, "face_ratio" here/,
+    );
   });
 
   it('refuses a manifest whose tensor names the ONNX file does not have', async () => {
@@ -180,9 +181,14 @@ describe('fusion and contributions on the MOSI clip', () => {
     const twoModalities: SegmentFeatures = { ...features, visual: null, absent: { visual: 'no face' } };
     const two = await predictWithContributions(runner, twoModalities);
     const v = async (mask: { text: boolean; audio: boolean }) => (await runner.run(twoModalities, { ...mask, visual: false })).score;
-    const [v0, vT, vA, vTA] = [await v({ text: false, audio: false }), await v({ text: true, audio: false }), await v({ text: false, audio: true }), await v({ text: true, audio: true })];
-    expect(two.contributions.text).toBeCloseTo(((vT - v0) + (vTA - vA)) / 2, 6);
-    expect(two.contributions.audio).toBeCloseTo(((vA - v0) + (vTA - vT)) / 2, 6);
+    const [v0, vT, vA, vTA] = [
+      await v({ text: false, audio: false }),
+      await v({ text: true, audio: false }),
+      await v({ text: false, audio: true }),
+      await v({ text: true, audio: true }),
+    ];
+    expect(two.contributions.text).toBeCloseTo((vT - v0 + (vTA - vA)) / 2, 6);
+    expect(two.contributions.audio).toBeCloseTo((vA - v0 + (vTA - vT)) / 2, 6);
   });
 
   it('an absent modality gets a null contribution and the same result as running without it', async () => {
@@ -195,11 +201,18 @@ describe('fusion and contributions on the MOSI clip', () => {
     expect(prediction.probabilities).toEqual(masked.probabilities);
     const full = await runner.run(features);
     expect(prediction.score).not.toBe(full.score);
-    expect(Math.abs(prediction.base + prediction.contributions.text! + prediction.contributions.visual! - prediction.score)).toBeLessThan(1e-5);
+    expect(Math.abs(prediction.base + prediction.contributions.text! + prediction.contributions.visual! - prediction.score)).toBeLessThan(
+      1e-5,
+    );
   });
 
   it('with no modality at all the score is the base and every contribution null', async () => {
-    const empty: SegmentFeatures = { text: null, audio: null, visual: null, absent: { text: 'no text', audio: 'not given', visual: 'not given' } };
+    const empty: SegmentFeatures = {
+      text: null,
+      audio: null,
+      visual: null,
+      absent: { text: 'no text', audio: 'not given', visual: 'not given' },
+    };
     const prediction = await predictWithContributions(runner, empty);
     expect(prediction.contributions).toEqual({ text: null, audio: null, visual: null });
     expect(prediction.score).toBe(prediction.base);
@@ -215,7 +228,8 @@ describe('execution providers', () => {
     const cudaMissing = providerUnavailable('cuda');
     if (cudaMissing) expect(chosen.fallbacks[0]).toEqual({ provider: 'cuda', reason: cudaMissing });
     // On these build machines (no GPU adapter) auto ends on cpu; the line says why.
-    if (chosen.provider === 'cpu') expect(describeProvider(chosen.provider, chosen.fallbacks)).toMatch(/^cpu \(cuda unavailable: .*; webgpu unavailable: .+\)$/);
+    if (chosen.provider === 'cpu')
+      expect(describeProvider(chosen.provider, chosen.fallbacks)).toMatch(/^cpu \(cuda unavailable: .*; webgpu unavailable: .+\)$/);
     // The same results on the chosen provider as on cpu, within the stated tolerance.
     const autoRunner = await FusionRunner.create(pack, { device: 'auto' });
     const [a, c] = [await autoRunner.run(features), await runner.run(features)];

@@ -136,7 +136,14 @@ describe('adding a pack from a folder', () => {
     const shipped = models.find((m) => m.id === 'tiny-late-fusion')!;
     const added = models.find((m) => m.id === 'tiny-added')!;
     expect(shipped).toMatchObject({ root: 'shipped', isDefault: true, origin: null, problem: null });
-    expect(added).toMatchObject({ kind: 'fusion-pack', root: 'added', isDefault: false, problem: null, license: 'MIT', location: pack.dir });
+    expect(added).toMatchObject({
+      kind: 'fusion-pack',
+      root: 'added',
+      isDefault: false,
+      problem: null,
+      license: 'MIT',
+      location: pack.dir,
+    });
     expect(added.origin).toMatchObject({ from: 'folder', location: source });
     expect(added.source).toContain(source);
     expect(added.bytes).toBeGreaterThan(statSync(join(source, 'fusion.onnx')).size);
@@ -251,7 +258,11 @@ describe('the models channels', () => {
       expect(before.roots).toEqual({ ...roots, pretrained: join(tmp, 'contract', 'pretrained') });
       expect(before.provider).toEqual({ device: 'auto', lastUsed: null, lastModel: null });
       expect(before.models.filter((m) => m.kind === 'fusion-pack').map((m) => `${m.id}:${m.root}`)).toEqual(['tiny-late-fusion:shipped']);
-      expect(before.models.filter((m) => m.kind === 'component').map((m) => m.id)).toEqual(['face/blazeface', 'face/emotion', 'vad/silero']);
+      expect(before.models.filter((m) => m.kind === 'component').map((m) => m.id)).toEqual([
+        'face/blazeface',
+        'face/emotion',
+        'vad/silero',
+      ]);
 
       const added = await handlers['models:add']({ path: packCopy('tiny-contract') });
       expect(added).toMatchObject({ id: 'tiny-contract', root: 'added', kind: 'fusion-pack' });
@@ -283,7 +294,8 @@ describe('the models channels', () => {
 
 describe('sentiscope models add / download / remove', () => {
   const run = promisify(execFile);
-  const cli = (args: string[], env: NodeJS.ProcessEnv) => run(process.execPath, [BIN, 'models', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const cli = (args: string[], env: NodeJS.ProcessEnv) =>
+    run(process.execPath, [BIN, 'models', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
 
   it('adds, downloads (progress on stderr), lists where each came from, and removes', async () => {
     const shipped = join(tmp, 'cli', 'shipped');

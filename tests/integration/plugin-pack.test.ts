@@ -35,7 +35,9 @@ const MVSA_TEXT = 'So proud of her today!';
 const CLIP_TEXT = 'That movie was a sucker punch but really weird.';
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0;
 if (!hasTorch) {
-  console.warn(`plugin-pack: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run it`);
+  console.warn(
+    `plugin-pack: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run it`,
+  );
 }
 
 interface Dims {
@@ -55,8 +57,14 @@ function encoderManifest(dims: Dims): ModelPackManifest {
     description: 'Untrained; reads BERT, wav2vec2 and CLIP embeddings.',
     modalities: ['text', 'audio', 'visual'],
     inputs: {
-      text: { recipe: structuredClone(DEFAULT_TEXT_RECIPE), encoder: { folder: 'encoders/bert', family: 'bert', dims: dims.text, pooling: 'cls' } },
-      audio: { recipe: structuredClone(DEFAULT_ACOUSTIC_RECIPE), encoder: { folder: 'encoders/wav2vec2', family: 'wav2vec2', dims: dims.audio } },
+      text: {
+        recipe: structuredClone(DEFAULT_TEXT_RECIPE),
+        encoder: { folder: 'encoders/bert', family: 'bert', dims: dims.text, pooling: 'cls' },
+      },
+      audio: {
+        recipe: structuredClone(DEFAULT_ACOUSTIC_RECIPE),
+        encoder: { folder: 'encoders/wav2vec2', family: 'wav2vec2', dims: dims.audio },
+      },
       visual: { recipe: structuredClone(DEFAULT_VISUAL_RECIPE), encoder: { folder: 'encoders/clip', family: 'clip', dims: dims.visual } },
     },
     fusion: {
@@ -78,7 +86,6 @@ function encoderManifest(dims: Dims): ModelPackManifest {
 }
 
 const sentiscope = (...args: string[]) => runSentiscope(args);
-
 
 let dir = '';
 let packDir = '';
@@ -123,7 +130,8 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
     dir = await makeTempDir('sentiscope-plugin-pack-');
     const built = join(dir, 'built');
     const tiny = spawnSync(PYTHON, ['scripts/tiny-models/make_tiny_encoders.py', '--out', built], { encoding: 'utf8' });
-    if (!existsSync(join(built, 'references.json'))) throw new Error(`make_tiny_encoders.py failed (exit ${tiny.status}):\n${tiny.stderr.slice(-4000)}`);
+    if (!existsSync(join(built, 'references.json')))
+      throw new Error(`make_tiny_encoders.py failed (exit ${tiny.status}):\n${tiny.stderr.slice(-4000)}`);
     const ref = JSON.parse(readFileSync(join(built, 'references.json'), 'utf8')) as Record<string, { dims: number }>;
     dims = { text: ref.bert_feature.dims, audio: ref.wav2vec2.dims, visual: ref.clip_vision.dims };
 
@@ -133,12 +141,29 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
     await cp(join(built, 'wav2vec2'), join(packDir, 'encoders/wav2vec2'), { recursive: true });
     await cp(join(built, 'clip'), join(packDir, 'encoders/clip'), { recursive: true });
     await writeFile(join(packDir, 'manifest.json'), JSON.stringify(encoderManifest(dims), null, 2));
-    const fusion = spawnSync(PYTHON, ['tests/helpers/make-encoder-fusion.py', join(packDir, 'fusion.onnx'), String(dims.text), String(dims.audio), String(dims.visual)], { encoding: 'utf8' });
+    const fusion = spawnSync(
+      PYTHON,
+      ['tests/helpers/make-encoder-fusion.py', join(packDir, 'fusion.onnx'), String(dims.text), String(dims.audio), String(dims.visual)],
+      { encoding: 'utf8' },
+    );
     if (fusion.status !== 0) throw new Error(`make-encoder-fusion.py failed: ${fusion.stderr}`);
 
     // 24 samples at 16 kHz: fewer than the tiny wav2vec2's front end needs (40).
     shortWav = join(dir, 'short.wav');
-    const ffmpeg = spawnSync('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000', '-t', '0.0015', '-ac', '1', '-y', shortWav]);
+    const ffmpeg = spawnSync('/usr/bin/ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=16000',
+      '-t',
+      '0.0015',
+      '-ac',
+      '1',
+      '-y',
+      shortWav,
+    ]);
     if (ffmpeg.status !== 0) throw new Error('ffmpeg could not write the short wav');
 
     const input = join(dir, 'rows.csv');
@@ -153,7 +178,21 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
       ].join('\n') + '\n',
     );
     const out = join(dir, 'rows.pred.csv');
-    predict = await sentiscope('predict', '--in', input, '--out', out, '--base', DATA, '--model', packDir, '--device', 'cpu', '--threads', '1');
+    predict = await sentiscope(
+      'predict',
+      '--in',
+      input,
+      '--out',
+      out,
+      '--base',
+      DATA,
+      '--model',
+      packDir,
+      '--device',
+      'cpu',
+      '--threads',
+      '1',
+    );
     if (predict.code === 0) {
       const { header, rows } = parseCsv(readFileSync(out, 'utf8'));
       for (const r of rows) {
@@ -190,7 +229,11 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
     // The MOSI clip: its text, its whole audio track, the frame at the middle of the video.
     const duration = (await probeMedia(MOSI_CLIP)).duration;
     const expected = {
-      clip: await fusion(await text.embed(CLIP_TEXT), await audio.embed(await decodeAudioToArray(MOSI_CLIP)), await image.embed(await firstFrame(MOSI_CLIP, duration / 2))),
+      clip: await fusion(
+        await text.embed(CLIP_TEXT),
+        await audio.embed(await decodeAudioToArray(MOSI_CLIP)),
+        await image.embed(await firstFrame(MOSI_CLIP, duration / 2)),
+      ),
       post: await fusion(await text.embed(MVSA_TEXT), null, await image.embed(await firstFrame(MVSA_IMAGE))),
       wav: await fusion(null, await audio.embed(await decodeAudioToArray(EMODB_WAV)), null),
       short: await fusion(null, null, null),
@@ -207,20 +250,44 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
     expect(new Set(Object.values(predicted).map((r) => r.pred_score)).size).toBe(4);
     // Contributions: the present modalities get one, the absent ones none.
     expect([predicted.clip.contrib_text, predicted.clip.contrib_audio, predicted.clip.contrib_visual].every((c) => c !== '')).toBe(true);
-    expect([predicted.post.contrib_text, predicted.post.contrib_audio, predicted.post.contrib_visual].map((c) => c !== '')).toEqual([true, false, true]);
-    expect([predicted.wav.contrib_text, predicted.wav.contrib_audio, predicted.wav.contrib_visual].map((c) => c !== '')).toEqual([false, true, false]);
+    expect([predicted.post.contrib_text, predicted.post.contrib_audio, predicted.post.contrib_visual].map((c) => c !== '')).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect([predicted.wav.contrib_text, predicted.wav.contrib_audio, predicted.wav.contrib_visual].map((c) => c !== '')).toEqual([
+      false,
+      true,
+      false,
+    ]);
     // The short wav: audio absent with the encoder's reason.
-    expect(predict.stderr).toMatch(/short\): text absent \(no text\), audio absent \(too short for the wav2vec2 encoder \(\d+ samples, it needs 40\)\)/);
+    expect(predict.stderr).toMatch(
+      /short\): text absent \(no text\), audio absent \(too short for the wav2vec2 encoder \(\d+ samples, it needs 40\)\)/,
+    );
   }, 120_000);
 
   it('refuses an encoder folder missing tokenizer.json, naming that file', async () => {
-    const broken = await packCopy('no-tokenizer', () => {}, (target) => rm(join(target, 'encoders/bert/tokenizer.json')));
+    const broken = await packCopy(
+      'no-tokenizer',
+      () => {},
+      (target) => rm(join(target, 'encoders/bert/tokenizer.json')),
+    );
     const err = await refusal(loadModelPack(broken));
     expect(err.file).toBe(join(broken, 'encoders/bert/tokenizer.json'));
     expect(err.message).toContain('tokenizer.json');
     expect(err.message).toContain(join(broken, 'manifest.json'));
     // The CLI says so too, with a non-zero exit.
-    const cli = await sentiscope('predict', '--in', join(dir, 'rows.csv'), '--out', join(dir, 'never.csv'), '--base', DATA, '--model', broken);
+    const cli = await sentiscope(
+      'predict',
+      '--in',
+      join(dir, 'rows.csv'),
+      '--out',
+      join(dir, 'never.csv'),
+      '--base',
+      DATA,
+      '--model',
+      broken,
+    );
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain(join(broken, 'encoders/bert/tokenizer.json'));
   }, 60_000);
@@ -276,14 +343,20 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
 
   it('the analysis job embeds each segment: its text, its audio, the frame at its middle', async () => {
     const srt = join(dir, 'clip.srt');
-    await writeFile(srt, '1\n00:00:00,300 --> 00:00:03,100\nsucker punch is a failure\n\n2\n00:00:03,100 --> 00:00:07,000\nbut like a really ambitious weird one\n');
+    await writeFile(
+      srt,
+      '1\n00:00:00,300 --> 00:00:03,100\nsucker punch is a failure\n\n2\n00:00:03,100 --> 00:00:07,000\nbut like a really ambitious weird one\n',
+    );
     const store = ProjectStore.open(join(dir, 'clip.sentiscope'));
     const text = await openTextEncoder(join(packDir, 'encoders/bert'), { pooling: 'cls' });
     const audio = await openAudioEncoder(join(packDir, 'encoders/wav2vec2'));
     const image = await openImageEncoder(join(packDir, 'encoders/clip'));
     const session = await ort.InferenceSession.create(join(packDir, 'fusion.onnx'));
     try {
-      const summary = await runAnalysisJob({ projectPath: store.path, file: MOSI_CLIP, transcript: srt, model: packDir, device: 'cpu' }, { jobId: 'enc', store });
+      const summary = await runAnalysisJob(
+        { projectPath: store.path, file: MOSI_CLIP, transcript: srt, model: packDir, device: 'cpu' },
+        { jobId: 'enc', store },
+      );
       expect(summary).toMatchObject({ segments: 2, predicted: 2, absent: { text: 0, audio: 0, visual: 0 } });
       const stored = store.listPredictions(summary.mediaId);
       const fusion = fusionByHand(session);
@@ -293,7 +366,9 @@ describe.skipIf(!hasTorch)('model packs reading encoder plug-ins', () => {
         const expected = await fusion(await text.embed(segment.text), await audio.embed(samples), await image.embed(frame));
         const got = stored.find((p) => p.segmentId === segment.id)!;
         expect(got.score).toBeCloseTo(expected.score, 4);
-        expect([got.probabilities.negative, got.probabilities.neutral, got.probabilities.positive]).toEqual(expected.probabilities.map((p) => expect.closeTo(p, 4)));
+        expect([got.probabilities.negative, got.probabilities.neutral, got.probabilities.positive]).toEqual(
+          expected.probabilities.map((p) => expect.closeTo(p, 4)),
+        );
       }
     } finally {
       for (const e of [text, audio, image]) await e.dispose();

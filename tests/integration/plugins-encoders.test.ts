@@ -20,7 +20,9 @@ const MOSI_WAV = fileURLToPath(new URL('../../../shared/data/mosi/media/03bSnISJ
 const MOSI_VIDEO = fileURLToPath(new URL('../../../shared/data/mosi/media/Oz06ZWiO20M_6.mp4', import.meta.url));
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0;
 if (!hasTorch) {
-  console.warn(`plugins-encoders: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run it`);
+  console.warn(
+    `plugins-encoders: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run it`,
+  );
 }
 
 interface References {
@@ -38,7 +40,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
-
 
 describe.skipIf(!hasTorch)('pretrained encoder plug-ins (tiny models built in PyTorch)', () => {
   let out = '';
@@ -59,7 +60,13 @@ describe.skipIf(!hasTorch)('pretrained encoder plug-ins (tiny models built in Py
 
   it('inspects folders: family, modality, task and where the ONNX file is (onnx/ or top level)', () => {
     const feature = inspectEncoderFolder(join(out, 'bert-feature'));
-    expect([feature.family, feature.modality, feature.task, feature.subfolder, feature.dtype]).toEqual(['bert', 'text', 'feature-extraction', 'onnx', 'fp32']);
+    expect([feature.family, feature.modality, feature.task, feature.subfolder, feature.dtype]).toEqual([
+      'bert',
+      'text',
+      'feature-extraction',
+      'onnx',
+      'fp32',
+    ]);
     expect(feature.modelFile).toBe(join(out, 'bert-feature', 'onnx', 'model.onnx'));
     const classifier = inspectEncoderFolder(join(out, 'bert-classifier'));
     expect([classifier.task, classifier.subfolder]).toEqual(['text-classification', '']);

@@ -24,7 +24,16 @@ import {
 const BIN = resolve('bin/sentiscope.js');
 const PACK = resolve('tests/fixtures/packs/tiny-late-fusion');
 const DATA = resolve('../shared/data');
-const OUTPUT_COLUMNS = ['pred_score', 'pred_label', 'p_negative', 'p_neutral', 'p_positive', 'contrib_text', 'contrib_audio', 'contrib_visual'];
+const OUTPUT_COLUMNS = [
+  'pred_score',
+  'pred_label',
+  'p_negative',
+  'p_neutral',
+  'p_positive',
+  'contrib_text',
+  'contrib_audio',
+  'contrib_visual',
+];
 
 let dir: string;
 beforeAll(async () => {
@@ -75,7 +84,11 @@ function mosiRows(split: string, count: number): Record<string, string>[] {
 describe('sentiscope predict', () => {
   it('text only: MOSI transcripts, output columns exactly as the contract says, and eval reads it', async () => {
     const gold = mosiRows('dev', 8);
-    const input = await writeCsv('mosi-text.csv', ['video_id', 'clip_id', 'text', 'label', 'note'], gold.map((r) => [r.video_id, r.clip_id, r.text, r.label, 'carried']));
+    const input = await writeCsv(
+      'mosi-text.csv',
+      ['video_id', 'clip_id', 'text', 'label', 'note'],
+      gold.map((r) => [r.video_id, r.clip_id, r.text, r.label, 'carried']),
+    );
     const { out, header, records, stderr } = predict(input);
     expect(header).toEqual(['video_id', 'clip_id', ...OUTPUT_COLUMNS, 'label', 'note']);
     expect(records.map((r) => `${r.video_id}/${r.clip_id}`)).toEqual(gold.map((r) => `${r.video_id}/${r.clip_id}`));
@@ -89,7 +102,11 @@ describe('sentiscope predict', () => {
     expect(new Set(records.map((r) => r.pred_score)).size).toBeGreaterThan(4);
     expect(stderr).toMatch(/model tiny-late-fusion@0\.0\.1 on cpu, 8 rows/);
 
-    const goldFile = await writeCsv('mosi-gold.csv', ['video_id', 'clip_id', 'label'], gold.map((r) => [r.video_id, r.clip_id, r.label]));
+    const goldFile = await writeCsv(
+      'mosi-gold.csv',
+      ['video_id', 'clip_id', 'label'],
+      gold.map((r) => [r.video_id, r.clip_id, r.label]),
+    );
     const evaluation = sentiscope('eval', '--gold', goldFile, '--pred', out, '--scheme', 'mosi');
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const metrics = JSON.parse(evaluation.stdout);
@@ -101,14 +118,18 @@ describe('sentiscope predict', () => {
 
   it('text + image: MVSA posts relative to --base, and a face still; eval --scheme mvsa reads it', async () => {
     const { header: h, rows } = parseCsv(readFileSync(join(DATA, 'mvsa/posts.csv'), 'utf8'));
-    const posts = rows.map((r) => Object.fromEntries(h.map((name, i) => [name, r.cells[i]]))).filter((p) => p.split === 'dev').slice(0, 5);
+    const posts = rows
+      .map((r) => Object.fromEntries(h.map((name, i) => [name, r.cells[i]])))
+      .filter((p) => p.split === 'dev')
+      .slice(0, 5);
     // A still of the MOSI speaker: an image with a face, so the visual modality is present.
     const face = join(dir, 'face.png');
     await promisify(execFile)(resolveMediaTools().ffmpeg.path, ['-v', 'error', '-y', '-ss', '3', '-i', MOSI_CLIP, '-frames:v', '1', face]);
-    const input = await writeCsv('mvsa.csv', ['id', 'text', 'image', 'label'], [
-      ...posts.map((p) => [p.id, p.text, p.image, p.label]),
-      ['face-still', 'what a great day', face, 'positive'],
-    ]);
+    const input = await writeCsv(
+      'mvsa.csv',
+      ['id', 'text', 'image', 'label'],
+      [...posts.map((p) => [p.id, p.text, p.image, p.label]), ['face-still', 'what a great day', face, 'positive']],
+    );
     const { out, header, records, stderr } = predict(input, '--base', join(DATA, 'mvsa'));
     expect(header).toEqual(['id', ...OUTPUT_COLUMNS, 'label']);
     expectWellFormed(records);
@@ -118,7 +139,8 @@ describe('sentiscope predict', () => {
     expect(still.contrib_visual).not.toBe('');
     expect(still.contrib_text).not.toBe('');
     // Posts whose image shows no face have the visual modality absent, said on stderr.
-    for (const r of records.filter((r) => r.contrib_visual === '')) expect(stderr).toMatch(new RegExp(`\\(${r.id}\\): .*visual absent \\(no face\\)`));
+    for (const r of records.filter((r) => r.contrib_visual === ''))
+      expect(stderr).toMatch(new RegExp(`\\(${r.id}\\): .*visual absent \\(no face\\)`));
 
     const evaluation = sentiscope('eval', '--gold', input, '--pred', out, '--scheme', 'mvsa');
     expect(evaluation.code, evaluation.stderr).toBe(0);
@@ -127,7 +149,11 @@ describe('sentiscope predict', () => {
 
   it('audio only: EmoDB wavs', async () => {
     const files = ['03a01Fa.wav', '03a01Nc.wav', '03a01Wa.wav'];
-    const input = await writeCsv('emodb.csv', ['id', 'audio'], files.map((f) => [f.replace('.wav', ''), f]));
+    const input = await writeCsv(
+      'emodb.csv',
+      ['id', 'audio'],
+      files.map((f) => [f.replace('.wav', ''), f]),
+    );
     const { header, records } = predict(input, '--base', join(DATA, 'emodb/wav'));
     expect(header).toEqual(['id', ...OUTPUT_COLUMNS]);
     expectWellFormed(records);
@@ -144,16 +170,20 @@ describe('sentiscope predict', () => {
     const broken = await textFileAsMedia(dir, 'broken.mp4');
     const truncated = await truncatedCopy(MOSI_CLIP, dir, { fraction: 0.05 });
     const text = 'and sucker punch is a failer but like a really ambitious weird the interesting idiosyncratic failure';
-    const input = await writeCsv('video.csv', ['id', 'text', 'video', 'start_s', 'end_s'], [
-      ['whole', text, MOSI_CLIP, '', ''],
-      ['first-half', text, MOSI_CLIP, '0', '3.5'],
-      ['second-half', text, MOSI_CLIP, '3.5', '7.5'],
-      ['empty', text, MOSI_CLIP, '2', '2'],
-      ['silent', 'ok', silent, '', ''],
-      ['no-audio', '', videoOnly, '', ''],
-      ['broken', 'bad', broken, '', ''],
-      ['truncated', 'bad', truncated, '', ''],
-    ]);
+    const input = await writeCsv(
+      'video.csv',
+      ['id', 'text', 'video', 'start_s', 'end_s'],
+      [
+        ['whole', text, MOSI_CLIP, '', ''],
+        ['first-half', text, MOSI_CLIP, '0', '3.5'],
+        ['second-half', text, MOSI_CLIP, '3.5', '7.5'],
+        ['empty', text, MOSI_CLIP, '2', '2'],
+        ['silent', 'ok', silent, '', ''],
+        ['no-audio', '', videoOnly, '', ''],
+        ['broken', 'bad', broken, '', ''],
+        ['truncated', 'bad', truncated, '', ''],
+      ],
+    );
     const { records, stderr } = predict(input);
     expectWellFormed(records);
     const row = Object.fromEntries(records.map((r) => [r.id, r]));
@@ -177,12 +207,16 @@ describe('sentiscope predict', () => {
   });
 
   it('refuses a CSV naming a missing file, with its line, before predicting anything', async () => {
-    const input = await writeCsv('missing.csv', ['id', 'text', 'audio', 'start_s', 'end_s'], [
-      ['a', 'fine', '', '', ''],
-      ['b', 'gone', 'no-such.wav', '', ''],
-      ['c', 'backwards', resolve(DATA, 'emodb/wav/03a01Fa.wav'), '2', '1'],
-      ['a', 'again', '', '', ''],
-    ]);
+    const input = await writeCsv(
+      'missing.csv',
+      ['id', 'text', 'audio', 'start_s', 'end_s'],
+      [
+        ['a', 'fine', '', '', ''],
+        ['b', 'gone', 'no-such.wav', '', ''],
+        ['c', 'backwards', resolve(DATA, 'emodb/wav/03a01Fa.wav'), '2', '1'],
+        ['a', 'again', '', '', ''],
+      ],
+    );
     const out = join(dir, 'missing.pred.csv');
     const run = sentiscope('predict', '--in', input, '--out', out, '--model', PACK);
     expect(run.code).toBe(1);

@@ -13,7 +13,9 @@ import { MODALITIES } from '../../src/core/models/manifest';
 
 // SEED_PACKS_DIR: check packs written elsewhere (e.g. training/seed_pack.py --models /tmp/packs).
 const MODELS = resolve(process.env.SEED_PACKS_DIR ?? 'resources/models');
-const PACKS = readdirSync(MODELS).filter((d) => d.endsWith('-seed-v1') && existsSync(join(MODELS, d, 'manifest.json'))).sort();
+const PACKS = readdirSync(MODELS)
+  .filter((d) => d.endsWith('-seed-v1') && existsSync(join(MODELS, d, 'manifest.json')))
+  .sort();
 
 interface Tensor {
   dims: number[];
@@ -36,7 +38,11 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function feed(name: string, t: Tensor): ort.Tensor {
   return name === 'text_ids'
-    ? new ort.Tensor('int64', BigInt64Array.from(t.data, (v) => BigInt(v)), t.dims)
+    ? new ort.Tensor(
+        'int64',
+        BigInt64Array.from(t.data, (v) => BigInt(v)),
+        t.dims,
+      )
     : new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
 }
 
@@ -90,7 +96,7 @@ describe('seed model packs', () => {
       console.log(`${id}: max |onnx - torch| ${worst.toExponential(2)} over ${fixture.cases.length} cases`);
     });
 
-    it('ignores an absent modality\'s frame content (presence 0)', async () => {
+    it("ignores an absent modality's frame content (presence 0)", async () => {
       const session = await ort.InferenceSession.create(join(dir, 'fusion.onnx'));
       const base = fixture.cases.find((c) => c.inputs.presence.data.join(',') === '1,0,0');
       expect(base, 'a text-only case').toBeDefined();
@@ -99,7 +105,11 @@ describe('seed model packs', () => {
       const reference = await session.run(feeds);
       // Noise frames of other lengths in place of the absent audio and visual zero frames.
       const noise = (frames: number, width: number) =>
-        new ort.Tensor('float32', Float32Array.from({ length: frames * width }, (_, i) => Math.sin(i * 12.9898) * 40), [1, frames, width]);
+        new ort.Tensor(
+          'float32',
+          Float32Array.from({ length: frames * width }, (_, i) => Math.sin(i * 12.9898) * 40),
+          [1, frames, width],
+        );
       feeds.audio_frames = noise(37, 57);
       feeds.visual_frames = noise(4, 9);
       const noisy = await session.run(feeds);

@@ -2,7 +2,13 @@
 // splitting), and segments from transcript cues parsed from a real SRT text.
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VAD_OPTIONS, segmentsFromCues, speechRegions, utteranceSegments, type VadOptions } from '../../src/core/analysis/segmentation/index';
+import {
+  DEFAULT_VAD_OPTIONS,
+  segmentsFromCues,
+  speechRegions,
+  utteranceSegments,
+  type VadOptions,
+} from '../../src/core/analysis/segmentation/index';
 import { parseTranscript } from '../../src/core/io/transcripts';
 
 const W = 0.032;
@@ -18,7 +24,14 @@ const options = (o: Partial<VadOptions> = {}): VadOptions => ({ ...DEFAULT_VAD_O
 describe('speech regions', () => {
   it('opens at threshold, rides over dips above negThreshold and short silences, pads each side', () => {
     // 1 s silence, 2 s speech with a 0.4 dip (above 0.35) and a 64 ms silence, 1 s silence.
-    const p = probabilities([[0.992, 0.05], [0.992, 0.9], [0.32, 0.4], [0.064, 0.1], [0.64, 0.9], [0.992, 0.05]]);
+    const p = probabilities([
+      [0.992, 0.05],
+      [0.992, 0.9],
+      [0.32, 0.4],
+      [0.064, 0.1],
+      [0.64, 0.9],
+      [0.992, 0.05],
+    ]);
     const regions = speechRegions(p, samplesOf(p), options({ speechPadMs: 30 }));
     expect(regions).toHaveLength(1);
     expect(regions[0].start).toBeCloseTo(0.992 - 0.03, 3);
@@ -26,13 +39,26 @@ describe('speech regions', () => {
   });
 
   it('ends speech after minSilenceMs and drops bursts shorter than minSpeechMs', () => {
-    const p = probabilities([[0.992, 0.9], [0.32, 0.1], [0.128, 0.9], [0.32, 0.1], [0.992, 0.9]]);
+    const p = probabilities([
+      [0.992, 0.9],
+      [0.32, 0.1],
+      [0.128, 0.9],
+      [0.32, 0.1],
+      [0.992, 0.9],
+    ]);
     const regions = speechRegions(p, samplesOf(p), options({ minSilenceMs: 100, minSpeechMs: 250, speechPadMs: 0 }));
-    expect(regions.map((r) => [+r.start.toFixed(3), +r.end.toFixed(3)])).toEqual([[0, 0.992], [1.76, 2.752]]);
+    expect(regions.map((r) => [+r.start.toFixed(3), +r.end.toFixed(3)])).toEqual([
+      [0, 0.992],
+      [1.76, 2.752],
+    ]);
   });
 
   it('shares a gap narrower than two pads half and half', () => {
-    const p = probabilities([[0.992, 0.9], [0.128, 0.1], [0.992, 0.9]]);
+    const p = probabilities([
+      [0.992, 0.9],
+      [0.128, 0.1],
+      [0.992, 0.9],
+    ]);
     const [a, b] = speechRegions(p, samplesOf(p), options({ minSilenceMs: 50, speechPadMs: 100 }));
     expect(a.end).toBeCloseTo(b.start, 6);
     expect(a.end).toBeCloseTo(0.992 + 0.064, 3);
@@ -43,19 +69,45 @@ describe('utterance segments', () => {
   const flat = probabilities([[60, 0.9]]);
 
   it('joins short regions across short pauses towards the target length', () => {
-    const regions = [{ start: 0, end: 1.5 }, { start: 2, end: 3.5 }, { start: 4, end: 5.5 }, { start: 6, end: 7.5 }];
+    const regions = [
+      { start: 0, end: 1.5 },
+      { start: 2, end: 3.5 },
+      { start: 4, end: 5.5 },
+      { start: 6, end: 7.5 },
+    ];
     const segments = utteranceSegments(regions, flat, options());
-    expect(segments.map((s) => [s.start, s.end])).toEqual([[0, 3.5], [4, 7.5]]);
+    expect(segments.map((s) => [s.start, s.end])).toEqual([
+      [0, 3.5],
+      [4, 7.5],
+    ]);
   });
 
   it('never joins across a pause longer than mergeGapS', () => {
-    const segments = utteranceSegments([{ start: 0, end: 1 }, { start: 4, end: 5 }], flat, options());
+    const segments = utteranceSegments(
+      [
+        { start: 0, end: 1 },
+        { start: 4, end: 5 },
+      ],
+      flat,
+      options(),
+    );
     expect(segments).toHaveLength(2);
   });
 
   it('splits long speech at its quietest point and drops fragments', () => {
-    const p = probabilities([[7, 0.95], [0.064, 0.3], [7, 0.95]]);
-    const segments = utteranceSegments([{ start: 0, end: 14.064 }, { start: 20, end: 20.3 }], p, options());
+    const p = probabilities([
+      [7, 0.95],
+      [0.064, 0.3],
+      [7, 0.95],
+    ]);
+    const segments = utteranceSegments(
+      [
+        { start: 0, end: 14.064 },
+        { start: 20, end: 20.3 },
+      ],
+      p,
+      options(),
+    );
     expect(segments).toHaveLength(2);
     // The quiet window is window round(7 / 0.032) = 219; the cut is at its centre.
     expect(segments[0].end).toBeCloseTo(219.5 * W, 6);

@@ -37,11 +37,21 @@ beforeAll(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '5', silence]);
   speechGapSpeech = join(dir, 'speech-gap-speech.wav');
   await ffmpeg([
-    '-i', MOSI_WAV,
-    '-f', 'lavfi', '-t', '3', '-i', 'anullsrc=r=16000:cl=mono',
-    '-i', MOSI_WAV,
-    '-filter_complex', `[0:a]${mono16k}[a0];[1:a]${mono16k}[a1];[2:a]${mono16k}[a2];[a0][a1][a2]concat=n=3:v=0:a=1[out]`,
-    '-map', '[out]', speechGapSpeech,
+    '-i',
+    MOSI_WAV,
+    '-f',
+    'lavfi',
+    '-t',
+    '3',
+    '-i',
+    'anullsrc=r=16000:cl=mono',
+    '-i',
+    MOSI_WAV,
+    '-filter_complex',
+    `[0:a]${mono16k}[a0];[1:a]${mono16k}[a1];[2:a]${mono16k}[a2];[a0][a1][a2]concat=n=3:v=0:a=1[out]`,
+    '-map',
+    '[out]',
+    speechGapSpeech,
   ]);
   wavSeconds = (await decodeAudioToArray(MOSI_WAV)).length / 16_000;
 });
@@ -97,7 +107,10 @@ describe('VAD segmentation of real media', () => {
     expect(speech(strict)).toBeLessThan(speech(loose));
     expect(strict.recipe.negThreshold).toBeCloseTo(0.84, 10);
     // Retuning from stored probabilities gives what a rescan gives.
-    const retuned = segmentSpeech({ probabilities: loose.probabilities, samples: Math.round(loose.duration * 16_000), sampleRate: 16_000 }, { threshold: 0.99 });
+    const retuned = segmentSpeech(
+      { probabilities: loose.probabilities, samples: Math.round(loose.duration * 16_000), sampleRate: 16_000 },
+      { threshold: 0.99 },
+    );
     expect(retuned.segments).toEqual(strict.segments);
   });
 
@@ -125,7 +138,11 @@ describe('VAD segmentation of real media', () => {
 
   it('stops when the job is cancelled', async () => {
     const controller = new AbortController();
-    const scan = segmentMediaByVad(MOSI_CLIP, { chunkSamples: 1600, signal: controller.signal, onProgress: () => controller.abort(new Error('cancelled by test')) });
+    const scan = segmentMediaByVad(MOSI_CLIP, {
+      chunkSamples: 1600,
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('cancelled by test')),
+    });
     await expect(scan).rejects.toThrow('cancelled by test');
   });
 });

@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACOUSTIC_RECIPE } from '../../src/core/analysis/acoustic';
 import { DEFAULT_VISUAL_RECIPE } from '../../src/core/analysis/face';
 import { runAnalysisJob } from '../../src/core/analysis/pipeline';
-import { AUDIO_FRAME_NAMES, SegmentFeatureExtractor, type SegmentFeatures, VISUAL_FRAME_NAMES } from '../../src/core/analysis/features/segment-features';
+import {
+  AUDIO_FRAME_NAMES,
+  SegmentFeatureExtractor,
+  type SegmentFeatures,
+  VISUAL_FRAME_NAMES,
+} from '../../src/core/analysis/features/segment-features';
 import { DEFAULT_TEXT_RECIPE } from '../../src/core/analysis/text';
 import { decodeNpyFloat32, decodeNpyInt64Vector } from '../../src/core/io/npy';
 import {
@@ -65,11 +70,27 @@ function sequenceManifest(): ModelPackManifest {
       file: 'fusion.onnx',
       inputs: [
         { name: 'text_ids', dtype: 'int64', shape: [1, 'tokens'], feature: 'text.token_ids' },
-        { name: 'audio_frames', dtype: 'float32', shape: [1, 'audio_frames', AUDIO_FRAME_NAMES.length], feature: 'audio.frames', columns: [...AUDIO_FRAME_NAMES] },
-        { name: 'visual_frames', dtype: 'float32', shape: [1, 'visual_frames', VISUAL_FRAME_NAMES.length], feature: 'visual.frames', columns: [...VISUAL_FRAME_NAMES] },
+        {
+          name: 'audio_frames',
+          dtype: 'float32',
+          shape: [1, 'audio_frames', AUDIO_FRAME_NAMES.length],
+          feature: 'audio.frames',
+          columns: [...AUDIO_FRAME_NAMES],
+        },
+        {
+          name: 'visual_frames',
+          dtype: 'float32',
+          shape: [1, 'visual_frames', VISUAL_FRAME_NAMES.length],
+          feature: 'visual.frames',
+          columns: [...VISUAL_FRAME_NAMES],
+        },
         { name: 'presence', dtype: 'float32', shape: [1, 3], feature: 'presence' },
       ],
-      outputs: { score: 'score', logits: 'logits', gates: { lengths: 'fed_lengths', magnitude: 'fed_magnitude', presence: 'fed_presence' } },
+      outputs: {
+        score: 'score',
+        logits: 'logits',
+        gates: { lengths: 'fed_lengths', magnitude: 'fed_magnitude', presence: 'fed_presence' },
+      },
     },
     output: { scoreRange: [-3, 3], classes: ['negative', 'neutral', 'positive'] },
     training: { data: [], command: '/usr/bin/python3 tests/helpers/make-sequence-fusion.py' },
@@ -88,7 +109,6 @@ function mosiTranscript(): string {
   if (!row) throw new Error('no transcript for Oz06ZWiO20M_6');
   return row.cells[col('text')];
 }
-
 
 const ROW_IDS = ['clip', 'wav', 'post'];
 let dir: string;
@@ -120,7 +140,13 @@ beforeAll(async () => {
   await writeFile(join(packDir, 'manifest.json'), JSON.stringify(sequenceManifest(), null, 2));
   const python = spawnSync(
     PYTHON,
-    ['tests/helpers/make-sequence-fusion.py', join(packDir, 'fusion.onnx'), String(VOCABULARY.length), String(AUDIO_FRAME_NAMES.length), String(VISUAL_FRAME_NAMES.length)],
+    [
+      'tests/helpers/make-sequence-fusion.py',
+      join(packDir, 'fusion.onnx'),
+      String(VOCABULARY.length),
+      String(AUDIO_FRAME_NAMES.length),
+      String(VISUAL_FRAME_NAMES.length),
+    ],
     { encoding: 'utf8' },
   );
   if (python.status !== 0) throw new Error(`make-sequence-fusion.py failed: ${python.stderr}`);
@@ -164,13 +190,23 @@ function featureFileRows() {
   const audioOffsets = decodeNpyInt64Vector(read('audio_frame_offsets.npy'));
   const visualOffsets = decodeNpyInt64Vector(read('visual_frame_offsets.npy'));
   const presence = decodeNpyFloat32(read('presence.npy'));
-  const tokens = read('tokens.jsonl').toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  const tokens = read('tokens.jsonl')
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
   const description = JSON.parse(read('features.json').toString('utf8'));
   return ROW_IDS.map((_, i) => ({
     tokens: tokens[i],
     presence: Array.from(presence.data.subarray(i * 3, i * 3 + 3)),
-    audio: { frames: audioOffsets[i + 1] - audioOffsets[i], data: audio.data.subarray(audioOffsets[i] * audio.cols, audioOffsets[i + 1] * audio.cols) },
-    visual: { frames: visualOffsets[i + 1] - visualOffsets[i], data: visual.data.subarray(visualOffsets[i] * visual.cols, visualOffsets[i + 1] * visual.cols) },
+    audio: {
+      frames: audioOffsets[i + 1] - audioOffsets[i],
+      data: audio.data.subarray(audioOffsets[i] * audio.cols, audioOffsets[i + 1] * audio.cols),
+    },
+    visual: {
+      frames: visualOffsets[i + 1] - visualOffsets[i],
+      data: visual.data.subarray(visualOffsets[i] * visual.cols, visualOffsets[i + 1] * visual.cols),
+    },
     columns: description.columns as { audio_frames: string[]; visual_frames: string[] },
   }));
 }
@@ -184,7 +220,9 @@ async function onnxOnFileRow(session: ort.InferenceSession, row: FileRow, presen
   const vocabulary = new Map(VOCABULARY.map((t, i) => [t, i + 2]));
   const ids = presence[0] ? row.tokens.slice(0, MAX_TOKENS).map((t) => BigInt(vocabulary.get(t) ?? 1)) : [0n];
   const frames = (m: { frames: number; data: Float32Array }, on: number, dims: number) =>
-    on ? new ort.Tensor('float32', Float32Array.from(m.data), [1, m.frames, dims]) : new ort.Tensor('float32', new Float32Array(dims), [1, 1, dims]);
+    on
+      ? new ort.Tensor('float32', Float32Array.from(m.data), [1, m.frames, dims])
+      : new ort.Tensor('float32', new Float32Array(dims), [1, 1, dims]);
   const out = await session.run({
     text_ids: new ort.Tensor('int64', BigInt64Array.from(ids), [1, ids.length]),
     audio_frames: frames(row.audio, presence[1], AUDIO_FRAME_NAMES.length),
@@ -215,7 +253,11 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
     // The pack's columns are the columns training reads.
     expect(rows[0].columns.audio_frames).toEqual(pack.manifest.fusion.inputs[1].columns);
     expect(rows[0].columns.visual_frames).toEqual(pack.manifest.fusion.inputs[2].columns);
-    expect(rows.map((r) => r.presence)).toEqual([[1, 1, 1], [0, 1, 0], [1, 0, 1]]);
+    expect(rows.map((r) => r.presence)).toEqual([
+      [1, 1, 1],
+      [0, 1, 0],
+      [1, 0, 1],
+    ]);
     const session = await ort.InferenceSession.create(pack.fusionFile);
     for (const [i, row] of rows.entries()) {
       const csv = predicted[i];
@@ -223,12 +265,22 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
       const base = await onnxOnFileRow(session, row, [0, 0, 0]);
       // The CSV has 4 decimals.
       expect(Math.abs(Number(csv.pred_score) - expected.score), `${csv.id} score`).toBeLessThanOrEqual(5.1e-5);
-      ['p_negative', 'p_neutral', 'p_positive'].forEach((c, k) => expect(Math.abs(Number(csv[c]) - expected.probabilities[k]), `${csv.id} ${c}`).toBeLessThanOrEqual(5.1e-5));
+      ['p_negative', 'p_neutral', 'p_positive'].forEach((c, k) =>
+        expect(Math.abs(Number(csv[c]) - expected.probabilities[k]), `${csv.id} ${c}`).toBeLessThanOrEqual(5.1e-5),
+      );
       const contributions = ['contrib_text', 'contrib_audio', 'contrib_visual'].filter((c) => csv[c] !== '').map((c) => Number(csv[c]));
-      expect(Math.abs(contributions.reduce((a, b) => a + b, 0) - (expected.score - base.score)), `${csv.id} efficiency`).toBeLessThanOrEqual(2e-4);
+      expect(
+        Math.abs(contributions.reduce((a, b) => a + b, 0) - (expected.score - base.score)),
+        `${csv.id} efficiency`,
+      ).toBeLessThanOrEqual(2e-4);
     }
     // The wav has one modality: its contribution is the full score minus the empty run.
-    expect(Math.abs(Number(predicted[1].contrib_audio) - ((await onnxOnFileRow(session, rows[1])).score - (await onnxOnFileRow(session, rows[1], [0, 0, 0])).score))).toBeLessThanOrEqual(5.1e-5);
+    expect(
+      Math.abs(
+        Number(predicted[1].contrib_audio) -
+          ((await onnxOnFileRow(session, rows[1])).score - (await onnxOnFileRow(session, rows[1], [0, 0, 0])).score),
+      ),
+    ).toBeLessThanOrEqual(5.1e-5);
 
     // In process, unrounded: the runtime's own feeds give the very same outputs, and it
     // fed every frame (lengths echoed by the graph) at the recipe's rate.
@@ -262,7 +314,9 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
     let err = await refusal(loadModelPack(swapped));
     expect(err.file).toBe(join(swapped, 'manifest.json'));
     expect(err.message).toContain(join(swapped, 'manifest.json'));
-    expect(err.message).toMatch(/fusion input "audio_frames" \(audio\.frames\) columns differ from what this build computes: column 0 is "logmel_1" in the pack, "logmel_0" here/);
+    expect(err.message).toMatch(
+      /fusion input "audio_frames" \(audio\.frames\) columns differ from what this build computes: column 0 is "logmel_1" in the pack, "logmel_0" here/,
+    );
 
     const narrow = await packCopy('narrow', (m) => {
       m.fusion.inputs[2].shape = [1, 'visual_frames', 8];
@@ -270,18 +324,24 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
     });
     err = await refusal(loadModelPack(narrow));
     expect(err.message).toContain(join(narrow, 'manifest.json'));
-    expect(err.message).toContain('fusion input "visual_frames" (visual.frames) has width 8 (its last dimension); this build computes 9 columns');
+    expect(err.message).toContain(
+      'fusion input "visual_frames" (visual.frames) has width 8 (its last dimension); this build computes 9 columns',
+    );
     expect(err.message).toContain('pack lists 8, this build computes 9; not in the pack: face_score');
 
     const lastDim = await packCopy('last-dim', (m) => {
       m.fusion.inputs[1].shape = [1, 'audio_frames', 56];
     });
-    expect((await refusal(loadModelPack(lastDim))).message).toContain('"audio_frames" (audio.frames) has width 56 (its last dimension); this build computes 57 columns');
+    expect((await refusal(loadModelPack(lastDim))).message).toContain(
+      '"audio_frames" (audio.frames) has width 56 (its last dimension); this build computes 57 columns',
+    );
 
     const fixed = await packCopy('fixed-frames', (m) => {
       m.fusion.inputs[1].shape = [1, 100, 57];
     });
-    expect((await refusal(loadModelPack(fixed))).message).toContain('"audio_frames" (audio.frames) has a fixed frames axis 100; it must be a named dynamic axis');
+    expect((await refusal(loadModelPack(fixed))).message).toContain(
+      '"audio_frames" (audio.frames) has a fixed frames axis 100; it must be a named dynamic axis',
+    );
 
     const flat = await packCopy('rank-2', (m) => {
       m.fusion.inputs[2].shape = [1, 9];
@@ -294,7 +354,17 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
     expect((await refusal(loadModelPack(unlisted))).message).toContain('"audio_frames" (audio.frames) must list its "columns"');
 
     // And the CLI says so, exit code non-zero.
-    const cli = await sentiscope('predict', '--in', join(dir, 'rows.csv'), '--out', join(dir, 'never.csv'), '--base', DATA, '--model', swapped);
+    const cli = await sentiscope(
+      'predict',
+      '--in',
+      join(dir, 'rows.csv'),
+      '--out',
+      join(dir, 'never.csv'),
+      '--base',
+      DATA,
+      '--model',
+      swapped,
+    );
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain(join(swapped, 'manifest.json'));
     expect(cli.stderr).toContain('column 0 is "logmel_1" in the pack');
@@ -316,7 +386,10 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
     expect(prediction.contributions.audio!).toBeCloseTo(full.score - masked.score, 6);
 
     // Present but no frame: counts as absent ([Note: absent frames] in fusion-runner.ts).
-    const noFrames: SegmentFeatures = { ...wav, audio: { statistics: wav.audio!.statistics, frames: { ...wav.audio!.frames!, frames: 0, data: new Float32Array(0) } } };
+    const noFrames: SegmentFeatures = {
+      ...wav,
+      audio: { statistics: wav.audio!.statistics, frames: { ...wav.audio!.frames!, frames: 0, data: new Float32Array(0) } },
+    };
     expect(runner.presentModalities(noFrames)).toEqual([]);
     const empty = await runner.run(noFrames);
     expect(empty.gates).toEqual(masked.gates);
@@ -332,10 +405,16 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
 
   it('the analysis job feeds the frames of the per-segment path `features --sequences` uses', async () => {
     const srt = join(dir, 'clip.srt');
-    await writeFile(srt, '1\n00:00:00,300 --> 00:00:03,100\nsucker punch is a failure\n\n2\n00:00:03,100 --> 00:00:07,000\nbut like a really ambitious weird one\n');
+    await writeFile(
+      srt,
+      '1\n00:00:00,300 --> 00:00:03,100\nsucker punch is a failure\n\n2\n00:00:03,100 --> 00:00:07,000\nbut like a really ambitious weird one\n',
+    );
     const store = ProjectStore.open(join(dir, 'clip.sentiscope'));
     try {
-      const summary = await runAnalysisJob({ projectPath: store.path, file: MOSI_CLIP, transcript: srt, model: packDir, device: 'cpu' }, { jobId: 'seq', store });
+      const summary = await runAnalysisJob(
+        { projectPath: store.path, file: MOSI_CLIP, transcript: srt, model: packDir, device: 'cpu' },
+        { jobId: 'seq', store },
+      );
       expect(summary).toMatchObject({ segments: 2, predicted: 2, absent: { text: 0, audio: 0, visual: 0 } });
       expect(summary.seconds.audio).toBeGreaterThan(0);
       expect(summary.seconds.visual).toBeGreaterThan(0);
@@ -347,11 +426,11 @@ describe.skipIf(!hasTorch)('frame-sequence model packs', () => {
         const expected = await predictWithContributions(runner, features);
         const got = stored.find((p) => p.segmentId === segment.id)!;
         expect(Math.abs(got.score - expected.score)).toBeLessThanOrEqual(1e-6);
-        for (const m of ['text', 'audio', 'visual'] as const) expect(Math.abs(got.contributions[m]! - expected.contributions[m]!)).toBeLessThanOrEqual(1e-6);
+        for (const m of ['text', 'audio', 'visual'] as const)
+          expect(Math.abs(got.contributions[m]! - expected.contributions[m]!)).toBeLessThanOrEqual(1e-6);
       }
     } finally {
       store.close();
     }
   }, 180_000);
 });
-

@@ -24,7 +24,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => removeTempDir(dir));
 
-const predict = (out: string, ...extra: string[]) => runSentiscope(['predict', '--in', input, '--out', out, '--model', TINY_PACK, '--device', 'cpu', ...extra]);
+const predict = (out: string, ...extra: string[]) =>
+  runSentiscope(['predict', '--in', input, '--out', out, '--model', TINY_PACK, '--device', 'cpu', ...extra]);
 
 async function shardRun(k: number, n: number, prefix = 's') {
   const out = join(dir, `${prefix}${k}of${n}.csv`);
@@ -43,7 +44,17 @@ describe('predict --shard and merge', () => {
     shards.forEach((s, k) => {
       expect(ids(s.out)).toEqual(all.filter((_, i) => i % 3 === k));
       const m = JSON.parse(readFileSync(`${s.out}.shard.json`, 'utf8'));
-      expect(m).toMatchObject({ format: 'sentiscope-shard', command: 'predict', input: 'segments.csv', input_items: 8, k, n: 3, pack_id: 'tiny-late-fusion', pack_version: '0.0.1', complete: true });
+      expect(m).toMatchObject({
+        format: 'sentiscope-shard',
+        command: 'predict',
+        input: 'segments.csv',
+        input_items: 8,
+        k,
+        n: 3,
+        pack_id: 'tiny-late-fusion',
+        pack_version: '0.0.1',
+        complete: true,
+      });
       expect(m.input_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     });
     const merged = join(dir, 'merged.csv');
@@ -65,7 +76,19 @@ describe('predict --shard and merge', () => {
     expect(twice.stderr).toContain('shard 0/3 given twice');
 
     const otherInput = await writeShardInput(dir, 5, 'other.csv');
-    const other = await runSentiscope(['predict', '--in', otherInput, '--out', join(dir, 'other1of3.csv'), '--model', TINY_PACK, '--device', 'cpu', '--shard', '1/3']);
+    const other = await runSentiscope([
+      'predict',
+      '--in',
+      otherInput,
+      '--out',
+      join(dir, 'other1of3.csv'),
+      '--model',
+      TINY_PACK,
+      '--device',
+      'cpu',
+      '--shard',
+      '1/3',
+    ]);
     expect(other.code, other.stderr).toBe(0);
     const mixed = await runSentiscope(['merge', '--out', out, a, join(dir, 'other1of3.csv'), c]);
     expect(mixed.code).toBe(1);
@@ -106,7 +129,10 @@ describe('predict --shard and merge', () => {
       return { ...e, ...vars };
     };
     const run = (out: string, vars: Record<string, string>, ...extra: string[]) =>
-      runSentiscope(['predict', '--in', input, '--out', join(dir, out), '--model', TINY_PACK, '--device', 'cpu', '--shard', 'env', ...extra], env(vars));
+      runSentiscope(
+        ['predict', '--in', input, '--out', join(dir, out), '--model', TINY_PACK, '--device', 'cpu', '--shard', 'env', ...extra],
+        env(vars),
+      );
     const slurm = await run('env-slurm.csv', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' });
     expect(slurm.code, slurm.stderr).toBe(0);
     expect(readFileSync(join(dir, 'env-slurm.csv')).equals(readFileSync(join(dir, 's2of3.csv')))).toBe(true);

@@ -40,24 +40,31 @@ describe('shipped model packs', () => {
     expect(listings.filter((l) => l.pack?.manifest.default).map((l) => l.id)).toEqual(['late-fusion-v1']);
   });
 
-  it.each(listings.map((l) => l.id))('sentiscope predict --model %s', (id) => {
-    const out = join(dir, `${id}.csv`);
-    const run = spawnSync(process.execPath, [BIN, 'predict', '--in', input, '--out', out, '--model', id, '--device', 'cpu'], { encoding: 'utf8', timeout: 180_000 });
-    expect(run.status, run.stderr).toBe(0);
-    const table = parseCsv(readFileSync(out, 'utf8'));
-    const header = table.header;
-    const rows = table.rows.map((r) => r.cells);
-    const col = (name: string) => header.indexOf(name);
-    expect(rows.map((r) => r[col('id')])).toEqual(['text-only', 'mosi-clip', 'emodb', 'mvsa-post']);
-    for (const r of rows) {
-      const score = Number(r[col('pred_score')]);
-      expect(score).toBeGreaterThanOrEqual(-3);
-      expect(score).toBeLessThanOrEqual(3);
-      const p = ['p_negative', 'p_neutral', 'p_positive'].map((c) => Number(r[col(c)]));
-      expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
-    }
-    // The text-only row has no audio/visual contribution; the video row has a text one.
-    expect(rows[0][col('contrib_audio')]).toBe('');
-    expect(rows[1][col('contrib_text')]).not.toBe('');
-  }, 200_000);
+  it.each(listings.map((l) => l.id))(
+    'sentiscope predict --model %s',
+    (id) => {
+      const out = join(dir, `${id}.csv`);
+      const run = spawnSync(process.execPath, [BIN, 'predict', '--in', input, '--out', out, '--model', id, '--device', 'cpu'], {
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const table = parseCsv(readFileSync(out, 'utf8'));
+      const header = table.header;
+      const rows = table.rows.map((r) => r.cells);
+      const col = (name: string) => header.indexOf(name);
+      expect(rows.map((r) => r[col('id')])).toEqual(['text-only', 'mosi-clip', 'emodb', 'mvsa-post']);
+      for (const r of rows) {
+        const score = Number(r[col('pred_score')]);
+        expect(score).toBeGreaterThanOrEqual(-3);
+        expect(score).toBeLessThanOrEqual(3);
+        const p = ['p_negative', 'p_neutral', 'p_positive'].map((c) => Number(r[col(c)]));
+        expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+      }
+      // The text-only row has no audio/visual contribution; the video row has a text one.
+      expect(rows[0][col('contrib_audio')]).toBe('');
+      expect(rows[1][col('contrib_text')]).not.toBe('');
+    },
+    200_000,
+  );
 });

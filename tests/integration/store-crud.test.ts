@@ -116,9 +116,7 @@ describe('media', () => {
     const moved = store.updateMediaFile(m.id, { path: '/new/clip.wav', identity: 'i2', kind: 'audio', probe: null });
     expect(moved).toEqual({ ...m, path: '/new/clip.wav', identity: 'i2', kind: 'audio', probe: null });
     expect(store.findMediaByPath('/old/clip.mp4')).toBeNull();
-    expect(errorOf(() => store.updateMediaFile(42, { path: null, identity: null, kind: 'none', probe: null })).code).toBe(
-      'not-found',
-    );
+    expect(errorOf(() => store.updateMediaFile(42, { path: null, identity: null, kind: 'none', probe: null })).code).toBe('not-found');
   });
 });
 
@@ -131,7 +129,18 @@ describe('segments', () => {
       { word: 'there', start: 1.5, end: 2 },
     ];
     const s1 = store.createSegment({ mediaId: a.id, start: 1, end: 2, source: 'asr', text: 'hello there', words, split: 'train' });
-    expect(s1).toEqual({ id: s1.id, mediaId: a.id, clipId: '1', start: 1, end: 2, source: 'asr', text: 'hello there', words, split: 'train', aligned: true });
+    expect(s1).toEqual({
+      id: s1.id,
+      mediaId: a.id,
+      clipId: '1',
+      start: 1,
+      end: 2,
+      source: 'asr',
+      text: 'hello there',
+      words,
+      split: 'train',
+      aligned: true,
+    });
     expect(store.createSegment({ mediaId: a.id, clipId: '7', start: 3, end: 4, source: 'import' }).clipId).toBe('7');
     expect(store.createSegment({ mediaId: a.id, clipId: '7b', start: 5, end: 6, source: 'import' }).clipId).toBe('7b');
     const next = store.createSegment({ mediaId: a.id, start: 0, end: 0.5, source: 'vad' });
@@ -151,9 +160,7 @@ describe('segments', () => {
     const m = store.addMedia({ name: 'a' });
     expect(errorOf(() => store.createSegment({ mediaId: m.id, start: -1, end: 1, source: 'manual' })).code).toBe('bad-request');
     expect(errorOf(() => store.createSegment({ mediaId: m.id, start: 2, end: 1, source: 'manual' })).code).toBe('bad-request');
-    expect(errorOf(() => store.createSegment({ mediaId: m.id, start: Number.NaN, end: 1, source: 'manual' })).code).toBe(
-      'bad-request',
-    );
+    expect(errorOf(() => store.createSegment({ mediaId: m.id, start: Number.NaN, end: 1, source: 'manual' })).code).toBe('bad-request');
     store.createSegment({ mediaId: m.id, clipId: 'x', start: 0, end: 1, source: 'manual' });
     const taken = errorOf(() => store.createSegment({ mediaId: m.id, clipId: 'x', start: 1, end: 2, source: 'manual' }));
     expect(taken.code).toBe('bad-request');
@@ -212,7 +219,11 @@ describe('labels', () => {
     const cleared = store.setMosiLabel({ segmentId: s.id, annotator: 'ann1', values: second.values, notes: '', questionable: false });
     expect(cleared).toMatchObject({ id: first.id, notes: '', questionable: false });
 
-    const otherAnnotator = store.setMosiLabel({ segmentId: s.id, annotator: 'ann2', values: { score: 0, text: null, audio: null, visual: null } });
+    const otherAnnotator = store.setMosiLabel({
+      segmentId: s.id,
+      annotator: 'ann2',
+      values: { score: 0, text: null, audio: null, visual: null },
+    });
     expect(otherAnnotator.id).not.toBe(first.id);
 
     store.close();
@@ -327,9 +338,11 @@ describe('labels and predictions stay apart', () => {
 
   it('no table holds both label columns and prediction columns', () => {
     const db = new Database(store.path, { readonly: true });
-    const tables = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
-      name: string;
-    }[]).map((t) => t.name);
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name);
     const columns = new Map(
       tables.map((t) => [t, (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).map((c) => c.name)]),
     );

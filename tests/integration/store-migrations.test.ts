@@ -111,7 +111,11 @@ describe('migrations', () => {
 
     const broken = [
       ...MIGRATIONS,
-      { version: LATEST_VERSION + 1, name: 'add media notes', sql: `ALTER TABLE media ADD COLUMN notes TEXT; INSERT INTO nowhere VALUES (1);` },
+      {
+        version: LATEST_VERSION + 1,
+        name: 'add media notes',
+        sql: `ALTER TABLE media ADD COLUMN notes TEXT; INSERT INTO nowhere VALUES (1);`,
+      },
     ];
     const db = new Database(file);
     const err = errorOf(() => migrate(db, file, broken));
@@ -121,7 +125,10 @@ describe('migrations', () => {
     const columns = (db.prepare(`SELECT name FROM pragma_table_info('media')`).all() as { name: string }[]).map((c) => c.name);
     expect(columns).not.toContain('notes');
 
-    const fixed = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'add media notes', sql: `ALTER TABLE media ADD COLUMN notes TEXT;` }];
+    const fixed = [
+      ...MIGRATIONS,
+      { version: LATEST_VERSION + 1, name: 'add media notes', sql: `ALTER TABLE media ADD COLUMN notes TEXT;` },
+    ];
     expect(migrate(db, file, fixed)).toEqual([LATEST_VERSION + 1]);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
     expect(db.prepare(`SELECT name FROM media`).all()).toEqual([{ name: 'keep me' }]);

@@ -15,7 +15,9 @@ const PYTHON = '/usr/bin/python3';
 const ARCHITECTURES = ['late-fusion', 'tfn', 'lmf', 'cmsta', 'fdcmdie', 'clip-ca'];
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0;
 if (!hasTorch) {
-  console.warn(`training-smoke: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run it`);
+  console.warn(
+    `training-smoke: SKIPPED — ${PYTHON} cannot import torch/onnx/numpy; install python3-torch python3-onnx python3-numpy (Debian) to run it`,
+  );
 }
 
 interface Tensor {
@@ -82,7 +84,14 @@ describe.skipIf(!hasTorch)('seed architectures: smoke training, ONNX export, par
     expect(arch, `${name} exported`).toBeDefined();
     expect(arch.cases.length).toBeGreaterThanOrEqual(3);
     // The cases differ in sequence length: the dynamic axes are really exercised.
-    const shapes = new Set(arch.cases.map((c) => parity.inputNames.slice(0, 3).map((n) => c.inputs[n].dims[1]).join('x')));
+    const shapes = new Set(
+      arch.cases.map((c) =>
+        parity.inputNames
+          .slice(0, 3)
+          .map((n) => c.inputs[n].dims[1])
+          .join('x'),
+      ),
+    );
     expect(shapes.size).toBe(arch.cases.length);
     const session = await ort.InferenceSession.create(join(out, arch.file));
     expect(session.inputNames).toEqual(parity.inputNames);

@@ -71,11 +71,21 @@ beforeAll(async () => {
   speechGapSpeech = join(dir, 'speech-gap-speech.wav');
   const mono = 'aresample=16000,aformat=sample_fmts=fltp:channel_layouts=mono';
   await ffmpeg([
-    '-i', MOSI_WAV,
-    '-f', 'lavfi', '-t', '3', '-i', 'anullsrc=r=16000:cl=mono',
-    '-i', MOSI_WAV,
-    '-filter_complex', `[0:a]${mono}[a0];[1:a]${mono}[a1];[2:a]${mono}[a2];[a0][a1][a2]concat=n=3:v=0:a=1[out]`,
-    '-map', '[out]', speechGapSpeech,
+    '-i',
+    MOSI_WAV,
+    '-f',
+    'lavfi',
+    '-t',
+    '3',
+    '-i',
+    'anullsrc=r=16000:cl=mono',
+    '-i',
+    MOSI_WAV,
+    '-filter_complex',
+    `[0:a]${mono}[a0];[1:a]${mono}[a1];[2:a]${mono}[a2];[a0][a1][a2]concat=n=3:v=0:a=1[out]`,
+    '-map',
+    '[out]',
+    speechGapSpeech,
   ]);
 });
 afterAll(() => removeTempDir(dir));
@@ -323,7 +333,11 @@ describe('sentiscope import (CLI)', () => {
     expect(JSON.parse(ran.stdout)).toMatchObject({ format: 'txt', segments: expect.any(Number) });
     const db = new Database(project, { readonly: true });
     try {
-      const rows = db.prepare('SELECT text, aligned, source FROM segment ORDER BY start_s').all() as { text: string; aligned: number; source: string }[];
+      const rows = db.prepare('SELECT text, aligned, source FROM segment ORDER BY start_s').all() as {
+        text: string;
+        aligned: number;
+        source: string;
+      }[];
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.map((r) => r.text).join(' ')).toBe(mosiClipText());
       expect(rows.every((r) => r.aligned === 0 && r.source === 'import')).toBe(true);

@@ -190,7 +190,7 @@ describe('edit commands over the real core', () => {
     await removeTempDir(dir);
   });
 
-  it('undoing a delete made on A while B is open does not put A\'s segment into B', async () => {
+  it("undoing a delete made on A while B is open does not put A's segment into B", async () => {
     const ws = workspace();
     await ws.actions.init();
     await ws.library.refreshMedia();

@@ -29,9 +29,25 @@ describe("Krippendorff's alpha", () => {
   });
 
   it('is 1 for perfect agreement and undefined when nothing varies or nothing pairs', () => {
-    expect(alphaInterval([[1, 1], [2, 2], [-1, null, -1]])).toBe(1);
-    expect(alphaNominal([['a', 'a'], ['a', 'a']])).toBeNull();
-    expect(alphaInterval([[1, null], [null, 2]])).toBeNull();
+    expect(
+      alphaInterval([
+        [1, 1],
+        [2, 2],
+        [-1, null, -1],
+      ]),
+    ).toBe(1);
+    expect(
+      alphaNominal([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]),
+    ).toBeNull();
+    expect(
+      alphaInterval([
+        [1, null],
+        [null, 2],
+      ]),
+    ).toBeNull();
   });
 });
 
@@ -85,7 +101,12 @@ describe('kappa', () => {
   });
 
   it("Fleiss' kappa for two raters is Scott's pi (Fleiss 1971): differs from Cohen's on unequal marginals", () => {
-    const rows = [['y', 'y'], ['y', 'n'], ['y', 'n'], ['n', 'n']];
+    const rows = [
+      ['y', 'y'],
+      ['y', 'n'],
+      ['y', 'n'],
+      ['n', 'n'],
+    ];
     // p_o = 0.5; pooled p(y) = 0.5 -> pi = 0; Cohen: p_e = 0.75*0.25 + 0.25*0.75 = 0.375 -> 0.2
     expect(fleissKappa(rows)).toBeCloseTo(0, 9);
     expect(cohenKappa(rows)).toBeCloseTo(0.2, 9);

@@ -58,9 +58,7 @@ describe('parseCsv', () => {
   });
 
   it('names the line where an unterminated quote starts', () => {
-    expect(problemsOf('a,b\n1,2\n3,"never closed\n4,5\n')).toEqual([
-      { line: 3, reason: expect.stringContaining('never closed') },
-    ]);
+    expect(problemsOf('a,b\n1,2\n3,"never closed\n4,5\n')).toEqual([{ line: 3, reason: expect.stringContaining('never closed') }]);
   });
 
   it('names every row whose cell count differs from the header', () => {
@@ -104,9 +102,7 @@ describe('formatCsv', () => {
         ['7', 'cr\rhere'],
       ],
     );
-    expect(text).toBe(
-      'id,text\n1,plain\n2,"a, b"\n3,"say ""hi"""\n4,"two\nlines"\n5," padded "\n6,\n7,"cr\rhere"\n',
-    );
+    expect(text).toBe('id,text\n1,plain\n2,"a, b"\n3,"say ""hi"""\n4,"two\nlines"\n5," padded "\n6,\n7,"cr\rhere"\n');
   });
 
   it('round-trips: parse(format(rows)) gives the rows back, and canonical text is kept byte for byte', () => {
@@ -120,7 +116,12 @@ describe('formatCsv', () => {
     const parsed = parseCsv(text);
     expect(parsed.header).toEqual(header);
     expect(parsed.rows.map((r) => r.cells)).toEqual(rows);
-    expect(formatCsv(parsed.header, parsed.rows.map((r) => r.cells))).toBe(text);
+    expect(
+      formatCsv(
+        parsed.header,
+        parsed.rows.map((r) => r.cells),
+      ),
+    ).toBe(text);
   });
 
   it('quotes a lone empty cell so a one-column row is not read as a blank line', () => {

@@ -10,7 +10,6 @@ const HEADER = 'video_id,clip_id,text,label,label_T,label_A,label_V,annotation,m
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 const SEGMENTS_CSV = new URL('../../../shared/data/mosi/segments.csv', import.meta.url);
 
-
 function row(over: Partial<MosiRow>): MosiRow {
   return {
     videoId: 'v',
@@ -105,13 +104,7 @@ describe('MMSA label.csv', () => {
   });
 
   it('collects every bad row, not just the first', () => {
-    const text = [
-      HEADER,
-      'v,1,a,abc,,,,,train',
-      'v,1,dup,1,,,,,train',
-      ',2,b,1,,,,Happy,holdout',
-      'w,3,c,1,,,,,',
-    ].join('\n');
+    const text = [HEADER, 'v,1,a,abc,,,,,train', 'v,1,dup,1,,,,,train', ',2,b,1,,,,Happy,holdout', 'w,3,c,1,,,,,'].join('\n');
     const err = refusal(() => parseMosiLabelCsv(text + '\n', 'l.csv'));
     expect(err.problems).toEqual([
       { line: 2, reason: 'label "abc" is not a number' },

@@ -6,7 +6,6 @@ import { formatMvsaCsv, parseMvsaCsv, type MvsaRow } from '../../src/core/io/mvs
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 const POSTS_CSV = new URL('../../../shared/data/mvsa/posts.csv', import.meta.url);
 
-
 function post(over: Partial<MvsaRow>): MvsaRow {
   return { id: 'p', text: '', image: '', textLabel: null, imageLabel: null, pairLabel: null, split: null, extras: {}, ...over };
 }
@@ -15,7 +14,15 @@ describe('MVSA posts CSV', () => {
   it('reads the export layout', () => {
     const rows = parseMvsaCsv(fixture('mvsa-export.csv'), 'mvsa.csv');
     expect(rows[0]).toEqual(
-      post({ id: 'p1', text: 'great day, sunny', image: 'images/p1.jpg', textLabel: 'positive', imageLabel: 'neutral', pairLabel: 'positive', split: 'train' }),
+      post({
+        id: 'p1',
+        text: 'great day, sunny',
+        image: 'images/p1.jpg',
+        textLabel: 'positive',
+        imageLabel: 'neutral',
+        pairLabel: 'positive',
+        split: 'train',
+      }),
     );
     expect(rows[2]).toEqual(post({ id: 'p3', text: 'ugh', textLabel: 'negative', pairLabel: 'negative', split: 'test' }));
     expect(rows[3]).toEqual(post({ id: 'p4', text: 'just a label', image: 'images/p4.jpg', pairLabel: 'positive' }));
@@ -54,7 +61,15 @@ describe('MVSA posts CSV', () => {
 
   it('round-trips posts whose pair label follows the merge rule', () => {
     const rows = [
-      post({ id: '1', text: 'line\nbreak', image: 'i/1.png', textLabel: 'neutral', imageLabel: 'positive', pairLabel: 'positive', split: 'train' }),
+      post({
+        id: '1',
+        text: 'line\nbreak',
+        image: 'i/1.png',
+        textLabel: 'neutral',
+        imageLabel: 'positive',
+        pairLabel: 'positive',
+        split: 'train',
+      }),
       post({ id: '2', text: 'x', pairLabel: 'negative', split: 'test', extras: { author: '@me' } }),
       post({ id: '3', text: 'unlabelled' }),
     ];

@@ -5,18 +5,50 @@ import { formatSegmentsCsv, parseSegmentsCsv, type SegmentRow } from '../../src/
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 
-
 function seg(over: Partial<SegmentRow>): SegmentRow {
-  return { media: 'm', clipId: null, start: 0, end: 0, text: '', source: null, split: null, label: null, annotator: null, extras: {}, ...over };
+  return {
+    media: 'm',
+    clipId: null,
+    start: 0,
+    end: 0,
+    text: '',
+    source: null,
+    split: null,
+    label: null,
+    annotator: null,
+    extras: {},
+    ...over,
+  };
 }
 
 describe('segments CSV', () => {
   it('reads the canonical layout, keeping unknown columns', () => {
     const rows = parseSegmentsCsv(fixture('segments-canonical.csv'), 'seg.csv');
     expect(rows).toEqual([
-      seg({ media: 'talk.mp4', clipId: '1', start: 0, end: 2.5, text: 'hello, world', source: 'asr', split: 'train', label: 1.2, annotator: 'ann1', extras: { confidence: '0.9' } }),
+      seg({
+        media: 'talk.mp4',
+        clipId: '1',
+        start: 0,
+        end: 2.5,
+        text: 'hello, world',
+        source: 'asr',
+        split: 'train',
+        label: 1.2,
+        annotator: 'ann1',
+        extras: { confidence: '0.9' },
+      }),
       seg({ media: 'talk.mp4', clipId: '2', start: 2.5, end: 4, source: 'vad', extras: { confidence: '' } }),
-      seg({ media: 'talk.mp4', start: 4, end: 9.125, text: 'typed by hand', source: 'manual', split: 'test', label: -3, annotator: 'ann2', extras: { confidence: '' } }),
+      seg({
+        media: 'talk.mp4',
+        start: 4,
+        end: 9.125,
+        text: 'typed by hand',
+        source: 'manual',
+        split: 'test',
+        label: -3,
+        annotator: 'ann2',
+        extras: { confidence: '' },
+      }),
     ]);
   });
 

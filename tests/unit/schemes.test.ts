@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Polarity } from '../../src/shared/domain';
-import {
-  clampScore,
-  formatScore,
-  isValidScore,
-  parseAnnotation,
-  scoreToAnnotation,
-  scoreToPolarity,
-} from '../../src/shared/schemes/mosi';
+import { clampScore, formatScore, isValidScore, parseAnnotation, scoreToAnnotation, scoreToPolarity } from '../../src/shared/schemes/mosi';
 import { mergeMvsa, parsePolarity } from '../../src/shared/schemes/mvsa';
 
 describe('MOSI scores', () => {

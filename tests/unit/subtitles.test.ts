@@ -117,9 +117,7 @@ describe('parseVtt', () => {
   });
 
   it('refuses a file without the WEBVTT line', () => {
-    expect(problemsOf(() => parseVtt('00:01.000 --> 00:02.000\nhi\n'))).toEqual([
-      { line: 1, reason: expect.stringContaining('WEBVTT') },
-    ]);
+    expect(problemsOf(() => parseVtt('00:01.000 --> 00:02.000\nhi\n'))).toEqual([{ line: 1, reason: expect.stringContaining('WEBVTT') }]);
   });
 
   it('names the line of a bad timestamp and of a block that is not a cue', () => {

@@ -11,7 +11,12 @@ describe('tokenize', () => {
   });
 
   it("spells a punctuated contraction like MOSI's unpunctuated transcripts", () => {
-    for (const [punctuated, bare] of [["don't", 'dont'], ["can't", 'cant'], ["it's", 'its'], ["wasn’t", 'wasnt']]) {
+    for (const [punctuated, bare] of [
+      ["don't", 'dont'],
+      ["can't", 'cant'],
+      ["it's", 'its'],
+      ['wasn’t', 'wasnt'],
+    ]) {
       expect(tokenize(punctuated)).toEqual(tokenize(bare));
     }
   });

@@ -30,21 +30,30 @@ describe('spreadWords', () => {
 describe('shareTextBySpans', () => {
   it('shares words in proportion to duration', () => {
     const sentences = [['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']];
-    expect(shareTextBySpans(sentences, [{ start: 0, end: 1 }, { start: 1, end: 4 }])).toEqual(['a b', 'c d e f g h']);
+    expect(
+      shareTextBySpans(sentences, [
+        { start: 0, end: 1 },
+        { start: 1, end: 4 },
+      ]),
+    ).toEqual(['a b', 'c d e f g h']);
   });
 
   it('moves a cut to a nearby sentence end, but not a far one', () => {
     // 12 words, equal spans: the proportional cut is after word 6; a sentence ends after 5.
     const near = sentencesOf('one two three four five. six seven eight nine ten eleven twelve');
-    expect(shareTextBySpans(near, [{ start: 0, end: 1 }, { start: 1, end: 2 }])).toEqual([
-      'one two three four five.',
-      'six seven eight nine ten eleven twelve',
-    ]);
+    expect(
+      shareTextBySpans(near, [
+        { start: 0, end: 1 },
+        { start: 1, end: 2 },
+      ]),
+    ).toEqual(['one two three four five.', 'six seven eight nine ten eleven twelve']);
     const far = sentencesOf('one two. three four five six seven eight nine ten eleven twelve');
-    expect(shareTextBySpans(far, [{ start: 0, end: 1 }, { start: 1, end: 2 }])).toEqual([
-      'one two. three four five six',
-      'seven eight nine ten eleven twelve',
-    ]);
+    expect(
+      shareTextBySpans(far, [
+        { start: 0, end: 1 },
+        { start: 1, end: 2 },
+      ]),
+    ).toEqual(['one two. three four five six', 'seven eight nine ten eleven twelve']);
   });
 
   it('leaves spans empty when there are fewer words than spans, and keeps every word', () => {

@@ -15,7 +15,14 @@ function wholeOption(value: string | undefined, flag: string, min: number): numb
 /** The JSON layout: one key per field at the top, beside who rated and the per-media figures. */
 export function agreementJson(report: AgreementReport): Record<string, unknown> {
   const { fields, ...rest } = report;
-  return { scheme: rest.scheme, annotators: rest.annotators, n_annotators: rest.n_annotators, ...fields, bootstrap: rest.bootstrap, per_media: rest.per_media };
+  return {
+    scheme: rest.scheme,
+    annotators: rest.annotators,
+    n_annotators: rest.n_annotators,
+    ...fields,
+    bootstrap: rest.bootstrap,
+    per_media: rest.per_media,
+  };
 }
 
 function fieldLines(name: string, field: FieldAgreement): string[] {

@@ -87,7 +87,9 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
       if (end.state === 'cancelled') say(`${end.spec.file}: cancelled`);
       if (end.summary) {
         const s = end.summary;
-        say(`${s.media}: ${s.predicted} segments predicted${s.skipped ? `, ${s.skipped} already were` : ''} (${s.segmentation} segmentation, ${s.seconds.total.toFixed(1)} s in ${s.threadId ? `worker thread ${s.threadId}` : 'the main thread'})`);
+        say(
+          `${s.media}: ${s.predicted} segments predicted${s.skipped ? `, ${s.skipped} already were` : ''} (${s.segmentation} segmentation, ${s.seconds.total.toFixed(1)} s in ${s.threadId ? `worker thread ${s.threadId}` : 'the main thread'})`,
+        );
       }
       jobs.push(end);
     }
@@ -115,17 +117,21 @@ export const analyzeCommand: Command = {
       asr: { type: 'string' },
       language: { type: 'string' },
     });
-    if (values.language !== undefined && values.asr === undefined) throw new UsageError('--language goes with --asr (the language Whisper transcribes)');
+    if (values.language !== undefined && values.asr === undefined)
+      throw new UsageError('--language goes with --asr (the language Whisper transcribes)');
     if (!positionals.length) throw new UsageError('give at least one VIDEO (or audio) file');
     const transcripts = values.transcript ?? [];
     if (transcripts.length && transcripts.length !== positionals.length) {
-      throw new UsageError(`give one --transcript per file, in the same order (${positionals.length} files, ${transcripts.length} transcripts)`);
+      throw new UsageError(
+        `give one --transcript per file, in the same order (${positionals.length} files, ${transcripts.length} transcripts)`,
+      );
     }
     const device = oneOfOption(values.device, '--device', DEVICES);
     const segmentation = oneOfOption(values.segmentation, '--segmentation', SEGMENTATION_MODES);
     const threads = threadsOption(values.threads);
     const out = values.out ? resolve(values.out) : null;
-    if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new UsageError(`--out must end in .csv or .json (got '${values.out}')`);
+    if (out && !['.csv', '.json'].includes(extname(out).toLowerCase()))
+      throw new UsageError(`--out must end in .csv or .json (got '${values.out}')`);
 
     const say = (line: string) => process.stderr.write(`sentiscope analyze: ${line}\n`);
     const temporary = values.project ? null : await mkdtemp(join(tmpdir(), 'sentiscope-analyze-'));
@@ -150,7 +156,10 @@ export const analyzeCommand: Command = {
         store.close();
       }
       if (out) {
-        await writeTextFileAtomic(out, extname(out).toLowerCase() === '.json' ? JSON.stringify(rows, null, 2) + '\n' : formatAnalysisCsv(rows));
+        await writeTextFileAtomic(
+          out,
+          extname(out).toLowerCase() === '.json' ? JSON.stringify(rows, null, 2) + '\n' : formatAnalysisCsv(rows),
+        );
         say(`${rows.length} rows -> ${out}`);
       } else {
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -159,7 +168,11 @@ export const analyzeCommand: Command = {
       const failed = jobs.filter((j) => j.state !== 'done');
       if (failed.length) {
         const first = failed[0];
-        throw new SentiscopeError(first.error?.code ?? 'internal', `${failed.length} of ${jobs.length} files not analysed (${first.spec.file}: ${first.error?.message ?? first.state})`, first.spec.file ?? null);
+        throw new SentiscopeError(
+          first.error?.code ?? 'internal',
+          `${failed.length} of ${jobs.length} files not analysed (${first.spec.file}: ${first.error?.message ?? first.state})`,
+          first.spec.file ?? null,
+        );
       }
     } finally {
       if (temporary) await rm(temporary, { recursive: true, force: true });

@@ -58,7 +58,18 @@ export const benchCommand: Command = {
       const seconds = minutes * 60;
       const clipDuration = (await probeMedia(clip)).duration;
       const video = join(dir, 'bench.mp4');
-      await timed(['-stream_loop', String(Math.ceil(seconds / clipDuration)), '-i', clip, '-t', String(seconds), '-c', 'copy', '-y', video]);
+      await timed([
+        '-stream_loop',
+        String(Math.ceil(seconds / clipDuration)),
+        '-i',
+        clip,
+        '-t',
+        String(seconds),
+        '-c',
+        'copy',
+        '-y',
+        video,
+      ]);
       const probe = await probeMedia(video);
       say(`${video}: ${probe.duration.toFixed(1)} s (${clip} looped)`);
 
@@ -66,9 +77,18 @@ export const benchCommand: Command = {
       const decodeAudio = await timed(['-i', video, '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_f32le', '-f', 'null', '-']);
       const size = fitFrameSize(probe.video!.width, probe.video!.height, DEFAULT_VISUAL_RECIPE.maxSize);
       const decodeFrames = await timed([
-        '-i', video, '-map', '0:v:0', '-an',
-        '-vf', `fps=${DEFAULT_VISUAL_RECIPE.fps},scale=${size.width}:${size.height}:flags=area,setsar=1`,
-        '-pix_fmt', 'rgb24', '-f', 'null', '-',
+        '-i',
+        video,
+        '-map',
+        '0:v:0',
+        '-an',
+        '-vf',
+        `fps=${DEFAULT_VISUAL_RECIPE.fps},scale=${size.width}:${size.height}:flags=area,setsar=1`,
+        '-pix_fmt',
+        'rgb24',
+        '-f',
+        'null',
+        '-',
       ]);
       say(`ffmpeg decode only: audio ${decodeAudio.toFixed(2)} s, frames ${decodeFrames.toFixed(2)} s`);
 
@@ -83,7 +103,11 @@ export const benchCommand: Command = {
       const wall = (performance.now() - began) / 1000;
       const job = jobs[0];
       if (job.state !== 'done' || !job.summary) {
-        throw new SentiscopeError(job.error?.code ?? 'internal', `bench analysis did not finish: ${job.error?.message ?? job.state}`, video);
+        throw new SentiscopeError(
+          job.error?.code ?? 'internal',
+          `bench analysis did not finish: ${job.error?.message ?? job.state}`,
+          video,
+        );
       }
       const stages = job.summary.seconds;
       // Worker threads share the process: its peak RSS covers the worker (ffmpeg children are separate processes).
@@ -102,7 +126,9 @@ export const benchCommand: Command = {
         model: job.model,
       };
       for (const [stage, s] of Object.entries(result.stages)) process.stdout.write(`${stage.padEnd(8)} ${s.toFixed(2)} s\n`);
-      process.stdout.write(`wall     ${result.wall_seconds.toFixed(2)} s for ${result.media_seconds} s of media: ${result.rtf}x real time\n`);
+      process.stdout.write(
+        `wall     ${result.wall_seconds.toFixed(2)} s for ${result.media_seconds} s of media: ${result.rtf}x real time\n`,
+      );
       process.stdout.write(`peak RSS ${result.peak_rss_mb} MB; analysis / decode-only = ${result.decode_ratio}\n`);
       process.stdout.write(JSON.stringify(result) + '\n');
     } finally {

@@ -37,7 +37,9 @@ export const featuresCommand: Command = {
           if (done !== total && now - lastReport < 2000) return;
           lastReport = now;
           const seconds = ((now - started) / 1000).toFixed(0);
-          process.stderr.write(`features: ${done}/${total} rows, ${seconds} s (present: text ${present.text}, audio ${present.audio}, visual ${present.visual})\n`);
+          process.stderr.write(
+            `features: ${done}/${total} rows, ${seconds} s (present: text ${present.text}, audio ${present.audio}, visual ${present.visual})\n`,
+          );
         },
       });
       process.stderr.write(`features: wrote ${summary.files.length} files to ${outDir}\n`);

@@ -13,8 +13,11 @@ export const mergeCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' } });
     const out = resolve(requireOption(values.out, '--out'));
     if (!positionals.length) throw new UsageError('give the shard outputs to merge');
-    if (positionals.some((p) => resolve(p) === out)) throw new UsageError(`--out ${out} is one of the shard outputs: write the merge to another path`);
+    if (positionals.some((p) => resolve(p) === out))
+      throw new UsageError(`--out ${out} is one of the shard outputs: write the merge to another path`);
     const merged = await mergeShardOutputs(positionals, out);
-    process.stderr.write(`sentiscope merge: ${merged.shards} shards of ${merged.input} (${merged.command}), ${merged.items} items -> ${out}\n`);
+    process.stderr.write(
+      `sentiscope merge: ${merged.shards} shards of ${merged.input} (${merged.command}), ${merged.items} items -> ${out}\n`,
+    );
   },
 };

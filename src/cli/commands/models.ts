@@ -79,7 +79,9 @@ function catalog(args: string[]): void {
     return;
   }
   for (const m of RECOMMENDED_MODELS) {
-    const languages = m.multilingual ? `${m.languages.length} languages (${m.languages.slice(0, 4).join(', ')}, ...)` : m.languages.join(', ');
+    const languages = m.multilingual
+      ? `${m.languages.length} languages (${m.languages.slice(0, 4).join(', ')}, ...)`
+      : m.languages.join(', ');
     process.stdout.write(`${m.kind}  ${m.id}  about ${megabytes(m.bytes)}; license: ${m.license}; ${languages}\n`);
     process.stdout.write(`    ${m.goodFor}\n    from: ${m.repo} @ ${m.revision}\n`);
     process.stdout.write(`    speed: ${m.speedRtf === null ? m.speedNote : `${m.speedRtf}x real time`}\n`);

@@ -16,13 +16,15 @@ type Format = (typeof FORMATS)[number];
 function formatOf(out: string | null, flag: string | undefined): Format {
   if (flag !== undefined) return oneOfOption(flag, '--format', FORMATS);
   const ext = out ? extname(out).slice(1).toLowerCase() : 'srt';
-  if (!(FORMATS as readonly string[]).includes(ext)) throw new UsageError(`cannot tell the format from '${out}': end --out in .srt, .vtt, .txt or .json, or give --format`);
+  if (!(FORMATS as readonly string[]).includes(ext))
+    throw new UsageError(`cannot tell the format from '${out}': end --out in .srt, .vtt, .txt or .json, or give --format`);
   return ext as Format;
 }
 
 export const transcribeCommand: Command = {
   name: 'transcribe',
-  usage: 'transcribe VIDEO --model DIR [--language en|zh|...] [--out FILE.srt|.vtt|.txt|.json] [--format srt|vtt|txt|json] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N]',
+  usage:
+    'transcribe VIDEO --model DIR [--language en|zh|...] [--out FILE.srt|.vtt|.txt|.json] [--format srt|vtt|txt|json] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N]',
   summary: 'speech recognition with a Whisper model folder: utterances and word times as SRT, WebVTT, text or JSON',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -57,10 +59,13 @@ export const transcribeCommand: Command = {
       });
       const cues: Cue[] = transcript.spans.filter((s) => s.text).map((s) => ({ start: s.start, end: s.end, text: s.text }));
       const text =
-        format === 'json' ? JSON.stringify(transcript, null, 2) + '\n'
-        : format === 'srt' ? formatSrt(cues)
-        : format === 'vtt' ? formatVtt(cues)
-        : cues.map((c) => c.text).join('\n') + (cues.length ? '\n' : '');
+        format === 'json'
+          ? JSON.stringify(transcript, null, 2) + '\n'
+          : format === 'srt'
+            ? formatSrt(cues)
+            : format === 'vtt'
+              ? formatVtt(cues)
+              : cues.map((c) => c.text).join('\n') + (cues.length ? '\n' : '');
       if (out) {
         await writeTextFileAtomic(out, text);
         say(`${transcript.words.length} words in ${cues.length} utterances -> ${out}`);

@@ -80,7 +80,11 @@ export function assignWords(spans: readonly TimeSpan[], words: readonly WordTimi
   return out;
 }
 
-export async function transcribeMedia(file: string, recognizer: WhisperRecognizer, options: TranscribeMediaOptions = {}): Promise<MediaTranscript> {
+export async function transcribeMedia(
+  file: string,
+  recognizer: WhisperRecognizer,
+  options: TranscribeMediaOptions = {},
+): Promise<MediaTranscript> {
   const { signal } = options;
   const language = checkLanguage(recognizer.folder, options.language);
   if (!recognizer.folder.wordTimestamps) {
@@ -93,7 +97,9 @@ export async function transcribeMedia(file: string, recognizer: WhisperRecognize
   const info = await probeMedia(file);
   assertHasAudio(info, file);
   const duration = info.duration ?? 0;
-  let spans = options.spans ? [...options.spans] : (await segmentMediaByVad(file, { signal })).segments.map((s) => ({ start: s.start, end: s.end }));
+  let spans = options.spans
+    ? [...options.spans]
+    : (await segmentMediaByVad(file, { signal })).segments.map((s) => ({ start: s.start, end: s.end }));
   spans = spans.filter((s) => s.end > s.start);
   const windows = packWindows(spans, recognizer.folder.chunkSeconds);
   const total = windows.reduce((sum, w) => sum + (w.end - w.start), 0);

@@ -29,7 +29,13 @@ export interface WhisperFolder {
 const WHAT_TO_DO =
   'Use a Whisper folder exported for transformers.js (Hugging Face Optimum `optimum-cli export onnx --task automatic-speech-recognition-with-past`, or a Hub repo such as onnx-community/whisper-base with its onnx/ folder).';
 
-const JSON_FILES = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+const JSON_FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+] as const;
 
 function locate(dir: string, name: string): { subfolder: string; file: string } {
   for (const subfolder of ['', 'onnx']) {
@@ -37,18 +43,27 @@ function locate(dir: string, name: string): { subfolder: string; file: string } 
     if (existsSync(file) && statSync(file).isFile()) return { subfolder, file };
   }
   const expected = join(dir, name);
-  throw new SentiscopeError('file-missing', `The Whisper folder is missing ${name} (expected ${expected} or ${join(dir, 'onnx', name)}). ${WHAT_TO_DO}`, expected);
+  throw new SentiscopeError(
+    'file-missing',
+    `The Whisper folder is missing ${name} (expected ${expected} or ${join(dir, 'onnx', name)}). ${WHAT_TO_DO}`,
+    expected,
+  );
 }
 
 /** Checks a Whisper folder without loading it; throws naming the first missing or unusable file. */
 export function inspectWhisperFolder(folder: string): WhisperFolder {
   const dir = resolve(folder);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new SentiscopeError('file-missing', `Speech recognition model folder not found: ${dir}. Choose the folder that holds config.json.`, dir);
+    throw new SentiscopeError(
+      'file-missing',
+      `Speech recognition model folder not found: ${dir}. Choose the folder that holds config.json.`,
+      dir,
+    );
   }
   for (const name of JSON_FILES) {
     const file = join(dir, name);
-    if (!existsSync(file)) throw new SentiscopeError('file-missing', `The Whisper folder is missing ${name} (${file}). ${WHAT_TO_DO}`, file);
+    if (!existsSync(file))
+      throw new SentiscopeError('file-missing', `The Whisper folder is missing ${name} (${file}). ${WHAT_TO_DO}`, file);
   }
   const config = readModelJson(join(dir, 'config.json'));
   if (config.model_type !== 'whisper') {
@@ -76,7 +91,11 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
     .map((token) => /^<\|(.+)\|>$/.exec(token)?.[1])
     .filter((code): code is string => !!code);
   if (multilingual && !languages.length) {
-    throw new SentiscopeError('bad-model', `${generationFile} says the model is multilingual but lists no languages (lang_to_id). ${WHAT_TO_DO}`, generationFile);
+    throw new SentiscopeError(
+      'bad-model',
+      `${generationFile} says the model is multilingual but lists no languages (lang_to_id). ${WHAT_TO_DO}`,
+      generationFile,
+    );
   }
   const chunkSeconds = Number(preprocessor.chunk_length ?? 30);
   return {
@@ -96,7 +115,11 @@ export function inspectWhisperFolder(folder: string): WhisperFolder {
 export function checkLanguage(folder: WhisperFolder, language: string | undefined): string | undefined {
   if (!folder.multilingual) {
     if (language && language !== 'en') {
-      throw new SentiscopeError('bad-request', `${folder.dir} is an English-only Whisper model: it cannot transcribe "${language}". Use a multilingual model.`, folder.dir);
+      throw new SentiscopeError(
+        'bad-request',
+        `${folder.dir} is an English-only Whisper model: it cannot transcribe "${language}". Use a multilingual model.`,
+        folder.dir,
+      );
     }
     return undefined;
   }

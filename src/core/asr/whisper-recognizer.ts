@@ -56,7 +56,11 @@ export class WhisperRecognizer {
       } catch (err) {
         if (provider !== 'cpu') throw err;
         const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-        throw new SentiscopeError('bad-model', `Cannot load the Whisper model in ${folder.dir}: ${why}. The files may be damaged or from an unsupported export: re-export or re-download it.`, folder.dir);
+        throw new SentiscopeError(
+          'bad-model',
+          `Cannot load the Whisper model in ${folder.dir}: ${why}. The files may be damaged or from an unsupported export: re-export or re-download it.`,
+          folder.dir,
+        );
       }
     });
     return new WhisperRecognizer(folder, placed.value, placed.provider, placed.fallbacks);

@@ -17,33 +17,11 @@
 
 import type { Split } from '../../shared/domain';
 import { formatCsv } from '../../shared/csv';
-import {
-  formatScore,
-  isValidScore,
-  parseAnnotation,
-  scoreToAnnotation,
-  type MosiAnnotation,
-} from '../../shared/schemes/mosi';
-import {
-  FileProblems,
-  columnIndex,
-  formatSeconds,
-  parseNumberCell,
-  readCsvTable,
-} from './file-problems';
+import { formatScore, isValidScore, parseAnnotation, scoreToAnnotation, type MosiAnnotation } from '../../shared/schemes/mosi';
+import { FileProblems, columnIndex, formatSeconds, parseNumberCell, readCsvTable } from './file-problems';
 import { parseSplit } from './splits';
 
-export const MOSI_LABEL_COLUMNS = [
-  'video_id',
-  'clip_id',
-  'text',
-  'label',
-  'label_T',
-  'label_A',
-  'label_V',
-  'annotation',
-  'mode',
-] as const;
+export const MOSI_LABEL_COLUMNS = ['video_id', 'clip_id', 'text', 'label', 'label_T', 'label_A', 'label_V', 'annotation', 'mode'] as const;
 
 /** Extra columns this reader understands, in the order the writer puts them. */
 export const MOSI_KNOWN_EXTRA_COLUMNS = ['start_s', 'end_s', 'annotators', 'questionable', 'notes'] as const;
@@ -86,18 +64,13 @@ export function parseMosiLabelCsv(text: string, file: string): MosiRow[] {
 
   const leading = header.slice(0, MOSI_LABEL_COLUMNS.length);
   if (leading.join(',') !== MOSI_LABEL_COLUMNS.join(',')) {
-    problems.add(
-      1,
-      `the header must start with exactly ${MOSI_LABEL_COLUMNS.join(',')} (MMSA label.csv), found ${leading.join(',')}`,
-    );
+    problems.add(1, `the header must start with exactly ${MOSI_LABEL_COLUMNS.join(',')} (MMSA label.csv), found ${leading.join(',')}`);
     problems.throwIfAny();
   }
   const index = columnIndex(header, problems);
   problems.throwIfAny();
 
-  const extraNames = header.slice(MOSI_LABEL_COLUMNS.length).filter(
-    (h) => !(MOSI_KNOWN_EXTRA_COLUMNS as readonly string[]).includes(h),
-  );
+  const extraNames = header.slice(MOSI_LABEL_COLUMNS.length).filter((h) => !(MOSI_KNOWN_EXTRA_COLUMNS as readonly string[]).includes(h));
   const seen = new Map<string, number>();
   const rows: MosiRow[] = [];
 

@@ -47,7 +47,10 @@ export function parseMvsaCsv(text: string, file: string): MvsaRow[] {
   const index = columnIndex(header, problems);
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length > 0) {
-    problems.add(1, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; an MVSA file needs id,text,image and label or text_label,image_label`);
+    problems.add(
+      1,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; an MVSA file needs id,text,image and label or text_label,image_label`,
+    );
   }
   if (!index.has('label') && !index.has('text_label') && !index.has('image_label')) {
     problems.add(1, 'no label column: expected label, or text_label and image_label');
@@ -131,9 +134,7 @@ export interface MvsaExport {
 }
 
 export function formatMvsaCsv(rows: readonly MvsaRow[]): MvsaExport {
-  const kept = rows
-    .map((row) => ({ row, merged: mvsaExportLabel(row) }))
-    .filter(({ merged }) => !merged.conflict);
+  const kept = rows.map((row) => ({ row, merged: mvsaExportLabel(row) })).filter(({ merged }) => !merged.conflict);
   const hasSplit = kept.some(({ row }) => row.split !== null);
   const extraNames: string[] = [];
   for (const { row } of kept) {

@@ -28,7 +28,12 @@ export function encodeNpyInt64Vector(values: ArrayLike<number>): Buffer {
 
 /** Reads an int64 little-endian 1-D .npy (what encodeNpyInt64Vector writes, or numpy.save of such an array). */
 export function decodeNpyInt64Vector(bytes: Buffer, file = '(npy)'): number[] {
-  const bad = (why: string) => new SentiscopeError('bad-file', `${file} is not an int64 vector .npy file (${why}): write it with numpy.save of an int64 1-D array`, file);
+  const bad = (why: string) =>
+    new SentiscopeError(
+      'bad-file',
+      `${file} is not an int64 vector .npy file (${why}): write it with numpy.save of an int64 1-D array`,
+      file,
+    );
   if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b)) throw bad('no NUMPY magic');
   const major = bytes[6];
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
@@ -67,7 +72,12 @@ export interface NpyMatrix {
 
 /** Reads a float32 little-endian C-order 2-D .npy (what encodeNpyFloat32 writes, or numpy.save of such an array). */
 export function decodeNpyFloat32(bytes: Buffer, file = '(npy)'): NpyMatrix {
-  const bad = (why: string) => new SentiscopeError('bad-file', `${file} is not a float32 matrix .npy file (${why}): write it with numpy.save of a float32 2-D array`, file);
+  const bad = (why: string) =>
+    new SentiscopeError(
+      'bad-file',
+      `${file} is not a float32 matrix .npy file (${why}): write it with numpy.save of a float32 2-D array`,
+      file,
+    );
   if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b)) throw bad('no NUMPY magic');
   const major = bytes[6];
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);

@@ -22,13 +22,7 @@
 import type { SegmentSource, Split } from '../../shared/domain';
 import { formatCsv } from '../../shared/csv';
 import { formatScore, isValidScore } from '../../shared/schemes/mosi';
-import {
-  FileProblems,
-  columnIndex,
-  formatSeconds,
-  parseNumberCell,
-  readCsvTable,
-} from './file-problems';
+import { FileProblems, columnIndex, formatSeconds, parseNumberCell, readCsvTable } from './file-problems';
 import { parseSplit } from './splits';
 
 export interface SegmentRow {
@@ -63,7 +57,8 @@ export function parseSegmentsCsv(text: string, file: string): SegmentRow[] {
     else index.set(canonical, i);
   }
   const missing = ['media', 'start_s', 'end_s'].filter((c) => !index.has(c));
-  if (missing.length > 0) problems.add(1, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (media may be called video_id)`);
+  if (missing.length > 0)
+    problems.add(1, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (media may be called video_id)`);
   problems.throwIfAny();
 
   const extraNames = header.filter((h) => !(SEGMENT_COLUMNS as readonly string[]).includes(ALIASES[h] ?? h));

@@ -118,7 +118,11 @@ export class AnalysisQueue {
 
   private require(jobId: string): AnalysisJobStatus {
     const status = this.jobs.get(jobId);
-    if (!status) throw new SentiscopeError('not-found', `No analysis job ${jobId}: it may have finished long ago; list the jobs with analysis:status.`);
+    if (!status)
+      throw new SentiscopeError(
+        'not-found',
+        `No analysis job ${jobId}: it may have finished long ago; list the jobs with analysis:status.`,
+      );
     return status;
   }
 
@@ -147,7 +151,11 @@ export class AnalysisQueue {
       this.host = null;
       if (this.running) {
         const status = this.require(this.running);
-        status.error = { code: 'internal', message: `${reason}; the segments predicted so far are saved: analyze again to finish.`, file: null };
+        status.error = {
+          code: 'internal',
+          message: `${reason}; the segments predicted so far are saved: analyze again to finish.`,
+          file: null,
+        };
         this.finish(status, 'failed');
       }
     });

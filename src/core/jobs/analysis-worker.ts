@@ -10,7 +10,10 @@ import { sourceVisualWorker, visualWorkerPass } from './visual-worker-host';
 
 if (!parentPort) throw new Error('analysis-worker.ts runs inside a worker thread: start it with startAnalysisWorker()');
 const port = parentPort;
-serveJobs({
-  post: (message) => port.postMessage(message),
-  onMessage: (listener) => port.on('message', (message: ToJobHost) => listener(message)),
-}, { visualPass: visualWorkerPass(sourceVisualWorker) });
+serveJobs(
+  {
+    post: (message) => port.postMessage(message),
+    onMessage: (listener) => port.on('message', (message: ToJobHost) => listener(message)),
+  },
+  { visualPass: visualWorkerPass(sourceVisualWorker) },
+);

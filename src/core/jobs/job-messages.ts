@@ -4,9 +4,7 @@
 import type { AnalysisJobSpec, AnalysisProgress, AnalysisSummary } from '../../shared/analysis-job';
 import type { SerializedError } from '../../shared/errors';
 
-export type ToJobHost =
-  | { type: 'run'; jobId: string; spec: AnalysisJobSpec }
-  | { type: 'cancel'; jobId: string };
+export type ToJobHost = { type: 'run'; jobId: string; spec: AnalysisJobSpec } | { type: 'cancel'; jobId: string };
 
 export type FromJobHost =
   | { type: 'ready' }

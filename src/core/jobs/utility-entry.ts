@@ -17,11 +17,14 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!parentPort) throw new Error('utility-entry runs inside an Electron utilityProcess');
-serveJobs({
-  post: (message) => parentPort.postMessage(message),
-  onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as ToJobHost)),
-}, {
-  // This file runs built (out/main/analysis-utility.js); the visual worker is built beside it
-  // as its own entry (electron.vite.config.ts), so it is resolved from this file's URL.
-  visualPass: visualWorkerPass(builtVisualWorker(new URL('./visual-worker.js', import.meta.url))),
-});
+serveJobs(
+  {
+    post: (message) => parentPort.postMessage(message),
+    onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as ToJobHost)),
+  },
+  {
+    // This file runs built (out/main/analysis-utility.js); the visual worker is built beside it
+    // as its own entry (electron.vite.config.ts), so it is resolved from this file's URL.
+    visualPass: visualWorkerPass(builtVisualWorker(new URL('./visual-worker.js', import.meta.url))),
+  },
+);

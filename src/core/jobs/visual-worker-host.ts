@@ -60,10 +60,12 @@ class VisualWorkerRunner implements VisualPassRunner {
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const settled = <T>(f: (value: T) => void) => (value: T) => {
-        signal?.removeEventListener('abort', onAbort);
-        f(value);
-      };
+      const settled =
+        <T>(f: (value: T) => void) =>
+        (value: T) => {
+          signal?.removeEventListener('abort', onAbort);
+          f(value);
+        };
       this.pending.set(id, { segments: request.segments.length, resolve: settled(resolve), reject: settled(reject) });
       worker.postMessage({ type: 'pass', id, request } satisfies ToVisualWorker);
     });
@@ -97,7 +99,11 @@ class VisualWorkerRunner implements VisualPassRunner {
       if (!pending) return; // cancelled meanwhile
       this.pending.delete(message.id);
       if (message.type === 'result') pending.resolve({ result: message.result, seconds: message.seconds });
-      else pending.resolve({ result: Array.from({ length: pending.segments }, () => `visual pass failed: ${message.error.message}`), seconds: 0 });
+      else
+        pending.resolve({
+          result: Array.from({ length: pending.segments }, () => `visual pass failed: ${message.error.message}`),
+          seconds: 0,
+        });
     });
     this.exited = new Promise((resolve) => {
       const end = (reason: string) => {

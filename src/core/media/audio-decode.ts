@@ -21,10 +21,7 @@ export interface DecodeAudioOptions {
  * Decode a file's first audio stream to 16 kHz mono Float32 chunks.
  * Breaking out of the loop stops and kills ffmpeg.
  */
-export async function* decodeAudio(
-  path: string,
-  options: DecodeAudioOptions = {},
-): AsyncGenerator<Float32Array, void, undefined> {
+export async function* decodeAudio(path: string, options: DecodeAudioOptions = {}): AsyncGenerator<Float32Array, void, undefined> {
   const { start = 0, end, chunkSamples = ANALYSIS_SAMPLE_RATE } = options;
   if (!(start >= 0) || (end !== undefined && !(end >= start)) || !(chunkSamples >= 1)) {
     throw new RangeError(`decodeAudio: bad range or chunk size (start ${start}, end ${end}, chunkSamples ${chunkSamples})`);
@@ -39,10 +36,21 @@ export async function* decodeAudio(
   args.push('-i', probe.path);
   if (end !== undefined) args.push('-t', String(end - start));
   args.push(
-    '-map', '0:a:0', '-vn', '-sn', '-dn',
-    '-ac', '1', '-ar', String(ANALYSIS_SAMPLE_RATE),
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    '1',
+    '-ar',
+    String(ANALYSIS_SAMPLE_RATE),
     // f32le read into a Float32Array: every platform Sentiscope ships on is little-endian.
-    '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1',
+    '-f',
+    'f32le',
+    '-acodec',
+    'pcm_f32le',
+    'pipe:1',
   );
   const records = streamToolRecords(resolveMediaTools().ffmpeg.path, args, {
     recordBytes: Math.floor(chunkSamples) * 4,

@@ -52,10 +52,7 @@ function recognise(b: Buffer): string | null {
 }
 
 /** Walk the top-level boxes; a box whose declared end lies past EOF means the file was cut. */
-async function findIsoBmffTruncation(
-  handle: Awaited<ReturnType<typeof open>>,
-  size: number,
-): Promise<ContainerSniff['truncated']> {
+async function findIsoBmffTruncation(handle: Awaited<ReturnType<typeof open>>, size: number): Promise<ContainerSniff['truncated']> {
   const header = Buffer.alloc(16);
   let offset = 0;
   for (let boxes = 0; offset < size && boxes < 100_000; boxes++) {

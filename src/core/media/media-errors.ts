@@ -8,8 +8,7 @@ const CONVERT_HINT = 'convert it (e.g. `ffmpeg -i IN -c:v libx264 -c:a aac OUT.m
 export function notMediaError(file: string, detail: string | null): SentiscopeError {
   return new SentiscopeError(
     'not-media',
-    `${file} is not a media file ffmpeg can read${detail ? ` (${detail})` : ''}: ` +
-      'choose a video, audio or image file',
+    `${file} is not a media file ffmpeg can read${detail ? ` (${detail})` : ''}: ` + 'choose a video, audio or image file',
     file,
   );
 }
@@ -17,8 +16,7 @@ export function notMediaError(file: string, detail: string | null): SentiscopeEr
 export function corruptMediaError(file: string, detail: string | null): SentiscopeError {
   return new SentiscopeError(
     'media-corrupt',
-    `${file} is truncated or corrupt${detail ? ` (${detail})` : ''}: ` +
-      'copy or download it again, or re-export it from its source',
+    `${file} is truncated or corrupt${detail ? ` (${detail})` : ''}: ` + 'copy or download it again, or re-export it from its source',
     file,
   );
 }

@@ -49,11 +49,7 @@ function checkKind(info: Stats, abs: string): void {
     );
   }
   if (!info.isFile()) {
-    throw new SentiscopeError(
-      'file-unreadable',
-      `${abs} is not a regular file: choose a video, audio or image file`,
-      abs,
-    );
+    throw new SentiscopeError('file-unreadable', `${abs} is not a regular file: choose a video, audio or image file`, abs);
   }
 }
 
@@ -61,11 +57,7 @@ function fileError(err: unknown, abs: string): SentiscopeError {
   if (err instanceof SentiscopeError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new SentiscopeError(
-      'file-missing',
-      `${abs} does not exist: check the path, or locate the moved file and add it again`,
-      abs,
-    );
+    return new SentiscopeError('file-missing', `${abs} does not exist: check the path, or locate the moved file and add it again`, abs);
   }
   if (code === 'EACCES' || code === 'EPERM') {
     return new SentiscopeError(
@@ -74,9 +66,5 @@ function fileError(err: unknown, abs: string): SentiscopeError {
       abs,
     );
   }
-  return new SentiscopeError(
-    'file-unreadable',
-    `${abs} cannot be read (${code ?? 'unknown error'}): check the disk and the path`,
-    abs,
-  );
+  return new SentiscopeError('file-unreadable', `${abs} cannot be read (${code ?? 'unknown error'}): check the disk and the path`, abs);
 }

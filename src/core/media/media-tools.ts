@@ -130,8 +130,7 @@ function unpackedAsarPath(path: string): string {
 
 function fromPath(name: string, env: NodeJS.ProcessEnv): ToolInfo | null {
   const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
-  const exts =
-    process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
+  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
   for (const dir of dirs) {
     for (const ext of exts) {
       const path = join(dir, name + ext.toLowerCase());

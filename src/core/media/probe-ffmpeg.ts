@@ -13,10 +13,33 @@ export async function probeWithFfmpeg(ffmpegPath: string, file: string): Promise
 }
 
 const CHANNEL_LAYOUTS: Record<string, number> = {
-  mono: 1, stereo: 2, downmix: 2, '2.1': 3, '3.0': 3, '3.0(back)': 3, '4.0': 4, quad: 4,
-  'quad(side)': 4, '3.1': 4, '5.0': 5, '5.0(side)': 5, '4.1': 5, '5.1': 6, '5.1(side)': 6,
-  '6.0': 6, '6.0(front)': 6, hexagonal: 6, '6.1': 7, '6.1(back)': 7, '6.1(front)': 7,
-  '7.0': 7, '7.0(front)': 7, '7.1': 8, '7.1(wide)': 8, '7.1(wide-side)': 8, octagonal: 8,
+  mono: 1,
+  stereo: 2,
+  downmix: 2,
+  '2.1': 3,
+  '3.0': 3,
+  '3.0(back)': 3,
+  '4.0': 4,
+  quad: 4,
+  'quad(side)': 4,
+  '3.1': 4,
+  '5.0': 5,
+  '5.0(side)': 5,
+  '4.1': 5,
+  '5.1': 6,
+  '5.1(side)': 6,
+  '6.0': 6,
+  '6.0(front)': 6,
+  hexagonal: 6,
+  '6.1': 7,
+  '6.1(back)': 7,
+  '6.1(front)': 7,
+  '7.0': 7,
+  '7.0(front)': 7,
+  '7.1': 8,
+  '7.1(wide)': 8,
+  '7.1(wide-side)': 8,
+  octagonal: 8,
 };
 
 /** null when there is no "Input #0" block (the file could not be opened as media). */

@@ -27,9 +27,7 @@ interface FfprobeOutput {
 export type ProbeAttempt = { ok: true; probe: RawProbe } | { ok: false; stderr: string };
 
 export async function probeWithFfprobe(ffprobePath: string, file: string): Promise<ProbeAttempt> {
-  const result = await runTool(ffprobePath, [
-    '-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file,
-  ]);
+  const result = await runTool(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file]);
   let parsed: FfprobeOutput = {};
   try {
     parsed = JSON.parse(result.stdout) as FfprobeOutput;

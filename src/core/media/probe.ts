@@ -5,14 +5,7 @@
 import type { AudioStreamInfo, ProbeInfo, VideoStreamInfo } from '../../shared/domain';
 import { sniffContainer } from './container-sniff';
 import { decodableCodecs } from './decodable-codecs';
-import {
-  corruptMediaError,
-  noAudioError,
-  noVideoError,
-  notMediaError,
-  toolFailureError,
-  unsupportedCodecError,
-} from './media-errors';
+import { corruptMediaError, noAudioError, noVideoError, notMediaError, toolFailureError, unsupportedCodecError } from './media-errors';
 import { openMediaFile } from './media-file';
 import { resolveMediaTools } from './media-tools';
 import { probeWithFfmpeg } from './probe-ffmpeg';
@@ -120,4 +113,3 @@ export function assertHasAudio(info: ProbeInfo, file: string): asserts info is P
 export function assertHasVideo(info: ProbeInfo, file: string): asserts info is ProbeInfo & { video: VideoStreamInfo } {
   if (!info.video) throw noVideoError(file);
 }
-

@@ -26,7 +26,12 @@ import { formatCsvCell } from '../../shared/csv';
 import { SentiscopeError } from '../../shared/errors';
 import type { EncoderFeatureExtractor } from '../analysis/features/encoder-features';
 import { readSegmentTable } from '../analysis/features/segment-table';
-import { type SegmentExtractOptions, SegmentFeatureExtractor, type SegmentFeatures, type SegmentSource } from '../analysis/features/segment-features';
+import {
+  type SegmentExtractOptions,
+  SegmentFeatureExtractor,
+  type SegmentFeatures,
+  type SegmentSource,
+} from '../analysis/features/segment-features';
 import type { Device, ExecutionProvider, ProviderFallback } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
 import { MODALITIES, type Modality } from './manifest';
@@ -98,7 +103,11 @@ const FATAL = new Set(['tool-missing', 'internal']);
  * Features of one row. Should extraction throw for one modality (an unexpected decoder
  * failure), that modality alone is absent, with the error as its reason.
  */
-async function extractRow(extractor: SegmentFeatureExtractor, source: SegmentSource, options: SegmentExtractOptions): Promise<SegmentFeatures> {
+async function extractRow(
+  extractor: SegmentFeatureExtractor,
+  source: SegmentSource,
+  options: SegmentExtractOptions,
+): Promise<SegmentFeatures> {
   try {
     return await extractor.extract(source, options);
   } catch (err) {
@@ -152,13 +161,25 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
     const earlier = await readManifest(output);
     if (earlier && sameShardRun(earlier, sidecar) && earlier.complete && existsSync(output)) {
       note(`shard ${formatShard(shard)}: all ${rows.length} rows already in ${output}`);
-      return { rows: rows.length, resumed: rows.length, rowsWithAbsence: 0, model: { id: manifest.id, version: manifest.version }, provider: null, fallbacks: [], output };
+      return {
+        rows: rows.length,
+        resumed: rows.length,
+        rowsWithAbsence: 0,
+        model: { id: manifest.id, version: manifest.version },
+        provider: null,
+        fallbacks: [],
+        output,
+      };
     }
     await mkdir(dirname(output), { recursive: true });
     const partial = `${output}.partial`;
     if (earlier && sameShardRun(earlier, sidecar)) {
       if (!existsSync(partial) && existsSync(output)) await rename(output, partial);
-      resumed = await resumeCsvRows(partial, header, rows.map((r) => r.ids));
+      resumed = await resumeCsvRows(
+        partial,
+        header,
+        rows.map((r) => r.ids),
+      );
     } else {
       await rm(partial, { force: true });
       resumed = await resumeCsvRows(partial, header, []);
@@ -219,7 +240,9 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
       if (missing.length) {
         rowsWithAbsence++;
         if (noted++ < 20) {
-          note(`line ${row.line} (${row.ids.join(' ')}): ${missing.map((m) => `${m} absent (${features.absent[m] ?? (features[m] ? 'no frames' : 'unknown')})`).join(', ')}`);
+          note(
+            `line ${row.line} (${row.ids.join(' ')}): ${missing.map((m) => `${m} absent (${features.absent[m] ?? (features[m] ? 'no frames' : 'unknown')})`).join(', ')}`,
+          );
         }
       }
       const prediction = await predictWithContributions(runner, features);
@@ -235,7 +258,11 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
     stream.destroy();
     if (!shard) await rm(temporary, { force: true });
     if (err instanceof Error && 'code' in err && !(err instanceof SentiscopeError)) {
-      throw new SentiscopeError('file-unreadable', `${output} cannot be written (${(err as NodeJS.ErrnoException).code}): check the folder and its permissions.`, output);
+      throw new SentiscopeError(
+        'file-unreadable',
+        `${output} cannot be written (${(err as NodeJS.ErrnoException).code}): check the folder and its permissions.`,
+        output,
+      );
     }
     throw err;
   } finally {

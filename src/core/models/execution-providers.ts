@@ -53,7 +53,9 @@ function ortBinaryDir(): string | null {
   try {
     const root = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
     const bin = join(root, 'bin');
-    const napi = readdirSync(bin).filter((d) => d.startsWith('napi-v')).sort();
+    const napi = readdirSync(bin)
+      .filter((d) => d.startsWith('napi-v'))
+      .sort();
     for (const version of napi.reverse()) {
       const dir = join(bin, version, process.platform, process.arch);
       if (existsSync(dir)) return dir;
@@ -110,7 +112,10 @@ function shortReason(err: unknown): string {
   // onnxruntime prefixes source locations; the part after the last "was false." or ": " says it.
   const adapter = /Failed to get a WebGPU adapter:?\s*([^\n]*)/.exec(text);
   if (adapter) return `no GPU adapter (${adapter[1].trim() || 'none found'})`;
-  return text.split('\n')[0].replace(/^\/onnxruntime_src\/\S+\s+/, '').trim();
+  return text
+    .split('\n')[0]
+    .replace(/^\/onnxruntime_src\/\S+\s+/, '')
+    .trim();
 }
 
 async function createSession(file: string, provider: ExecutionProvider, threads: number): Promise<ort.InferenceSession> {

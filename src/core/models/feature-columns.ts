@@ -2,7 +2,12 @@
 // belongs to, its dtype, and the feature columns in order. A pack's tensor specs are
 // checked against this, so a pack trained on other columns is refused, not mis-fed.
 
-import { AUDIO_FRAME_NAMES, AUDIO_STATISTICS_NAMES, VISUAL_FRAME_NAMES, VISUAL_STATISTICS_NAMES } from '../analysis/features/segment-features';
+import {
+  AUDIO_FRAME_NAMES,
+  AUDIO_STATISTICS_NAMES,
+  VISUAL_FRAME_NAMES,
+  VISUAL_STATISTICS_NAMES,
+} from '../analysis/features/segment-features';
 import { LEXICON_FEATURE_NAMES } from '../analysis/text';
 import { MODALITIES, type Modality, type TensorFeature } from './manifest';
 
@@ -52,7 +57,9 @@ export function encoderModalities(inputs: readonly { feature: string }[]): Modal
  * through its encoder is not extracted that way.
  */
 export function extractedModalities(inputs: readonly { feature: string }[]): Modality[] {
-  return MODALITIES.filter((m) => inputs.some((s) => isTensorFeature(s.feature) && !isEncoderFeature(s.feature) && FEATURE_KINDS[s.feature].modality === m));
+  return MODALITIES.filter((m) =>
+    inputs.some((s) => isTensorFeature(s.feature) && !isEncoderFeature(s.feature) && FEATURE_KINDS[s.feature].modality === m),
+  );
 }
 
 export function isTensorFeature(value: unknown): value is TensorFeature {
@@ -65,5 +72,7 @@ export function isTensorFeature(value: unknown): value is TensorFeature {
  * `sentiscope features --sequences`, so a pack sees the frames it was trained on.
  */
 export function frameModalities(inputs: readonly { feature: string }[]): Modality[] {
-  return MODALITIES.filter((m) => inputs.some((s) => isTensorFeature(s.feature) && FEATURE_KINDS[s.feature].rank === 3 && FEATURE_KINDS[s.feature].modality === m));
+  return MODALITIES.filter((m) =>
+    inputs.some((s) => isTensorFeature(s.feature) && FEATURE_KINDS[s.feature].rank === 3 && FEATURE_KINDS[s.feature].modality === m),
+  );
 }

@@ -27,13 +27,7 @@ import * as ort from 'onnxruntime-node';
 import { SentiscopeError } from '../../shared/errors';
 import type { FrameSequence, SegmentFeatures } from '../analysis/features/segment-features';
 import { encodeTokens } from '../analysis/text';
-import {
-  type Device,
-  type ExecutionProvider,
-  type ProviderFallback,
-  describeProvider,
-  openSession,
-} from './execution-providers';
+import { type Device, type ExecutionProvider, type ProviderFallback, describeProvider, openSession } from './execution-providers';
 import { FEATURE_KINDS, encoderModalities, extractedModalities, frameModalities } from './feature-columns';
 import { MODALITIES, type Modality, type TensorFeature, type TensorSpec } from './manifest';
 import type { ModelPack } from './pack-loader';
@@ -176,7 +170,11 @@ export class FusionRunner {
   private tensorFor(spec: TensorSpec, features: SegmentFeatures, present: ReadonlySet<Modality>): ort.Tensor {
     const kind = FEATURE_KINDS[spec.feature];
     if (spec.feature === 'presence') {
-      return new ort.Tensor('float32', Float32Array.from(MODALITIES, (m) => (present.has(m) ? 1 : 0)), [1, MODALITIES.length]);
+      return new ort.Tensor(
+        'float32',
+        Float32Array.from(MODALITIES, (m) => (present.has(m) ? 1 : 0)),
+        [1, MODALITIES.length],
+      );
     }
     const on = kind.modality !== null && present.has(kind.modality);
     switch (spec.feature) {
@@ -203,7 +201,12 @@ export class FusionRunner {
       case 'text.encoder':
       case 'audio.encoder':
       case 'visual.encoder':
-        return embeddingTensor(spec.feature, on ? features.embeddings![kind.modality!]! : null, spec.shape[1] as number, this.pack.fusionFile);
+        return embeddingTensor(
+          spec.feature,
+          on ? features.embeddings![kind.modality!]! : null,
+          spec.shape[1] as number,
+          this.pack.fusionFile,
+        );
       default:
         // pack-loader refuses packs with kinds this build cannot feed.
         throw new SentiscopeError('internal', `No input builder for ${spec.feature}.`, this.pack.fusionFile);
@@ -214,7 +217,11 @@ export class FusionRunner {
 /** [1, D] of an encoder's embedding; zeros when the modality is absent. */
 function embeddingTensor(feature: TensorFeature, values: Float32Array | null, width: number, fusionFile: string): ort.Tensor {
   if (values && values.length !== width) {
-    throw new SentiscopeError('internal', `the ${feature} embedding has ${values.length} values where the pack expects ${width}.`, fusionFile);
+    throw new SentiscopeError(
+      'internal',
+      `the ${feature} embedding has ${values.length} values where the pack expects ${width}.`,
+      fusionFile,
+    );
   }
   return new ort.Tensor('float32', values ? Float32Array.from(values) : new Float32Array(width), [1, width]);
 }
@@ -231,7 +238,11 @@ function framesTensor(sequence: FrameSequence | null, columns: readonly string[]
   const width = columns.length;
   if (!sequence || sequence.frames === 0) return new ort.Tensor('float32', new Float32Array(width), [1, 1, width]);
   if (sequence.dims !== width || sequence.names.some((name, i) => name !== columns[i])) {
-    throw new SentiscopeError('internal', `frame rows have columns [${sequence.names.join(', ')}] where the pack expects [${columns.join(', ')}].`, fusionFile);
+    throw new SentiscopeError(
+      'internal',
+      `frame rows have columns [${sequence.names.join(', ')}] where the pack expects [${columns.join(', ')}].`,
+      fusionFile,
+    );
   }
   const data = Float32Array.from(sequence.data.subarray(0, sequence.frames * width));
   return new ort.Tensor('float32', data, [1, sequence.frames, width]);

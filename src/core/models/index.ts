@@ -42,7 +42,15 @@ export {
   userModelsDir,
   userPretrainedDir,
 } from './user-models';
-export { addPretrainedFolder, inspectPretrainedFolder, installStagedPretrained, listPretrained, pretrainedIdFor, pretrainedLicense, removePretrained } from './pretrained-models';
+export {
+  addPretrainedFolder,
+  inspectPretrainedFolder,
+  installStagedPretrained,
+  listPretrained,
+  pretrainedIdFor,
+  pretrainedLicense,
+  removePretrained,
+} from './pretrained-models';
 export type { AddedPretrained, PretrainedFolderInfo, PretrainedKind, PretrainedListing } from './pretrained-models';
 export { addModelFolder, removeModel } from './model-folders';
 export type { AddedModel } from './model-folders';

@@ -28,7 +28,10 @@ function folderBytes(dir: string): number {
 export function describePretrained(s: PretrainedSummary): string {
   if (s.modality === 'speech') {
     const shown = s.languages.slice(0, 12).join(', ');
-    const languages = s.languages.length === 0 ? 'English only' : `languages ${shown}${s.languages.length > 12 ? `, … (${s.languages.length} in all)` : ''}`;
+    const languages =
+      s.languages.length === 0
+        ? 'English only'
+        : `languages ${shown}${s.languages.length > 12 ? `, … (${s.languages.length} in all)` : ''}`;
     return `${s.family} (${languages}; ${s.wordTimestamps ? 'word timestamps' : 'no word timestamps'})`;
   }
   const size = s.dims === null ? '' : `, ${s.dims} ${s.task === 'text-classification' ? 'labels' : 'dims'}`;
@@ -37,7 +40,9 @@ export function describePretrained(s: PretrainedSummary): string {
 
 function describeOrigin(origin: InstalledModel['origin']): string | null {
   if (!origin) return null;
-  return origin.from === 'download' ? `downloaded from ${origin.location} on ${origin.addedAt}` : `added from ${origin.location} on ${origin.addedAt}`;
+  return origin.from === 'download'
+    ? `downloaded from ${origin.location} on ${origin.addedAt}`
+    : `added from ${origin.location} on ${origin.addedAt}`;
 }
 
 async function fusionPacks(roots: ModelRoots): Promise<InstalledModel[]> {

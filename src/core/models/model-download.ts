@@ -79,7 +79,8 @@ function indexProblems(value: unknown): string[] {
   const v = value as Partial<ModelIndex> | null;
   if (!v || typeof v !== 'object') return ['it is not a JSON object'];
   if (v.format !== MODEL_INDEX_FORMAT) return [`"format" is ${JSON.stringify(v.format)}, not "${MODEL_INDEX_FORMAT}"`];
-  if (v.formatVersion !== MODEL_INDEX_FORMAT_VERSION) return [`"formatVersion" is ${JSON.stringify(v.formatVersion)}; this build reads ${MODEL_INDEX_FORMAT_VERSION}`];
+  if (v.formatVersion !== MODEL_INDEX_FORMAT_VERSION)
+    return [`"formatVersion" is ${JSON.stringify(v.formatVersion)}; this build reads ${MODEL_INDEX_FORMAT_VERSION}`];
   if (!Array.isArray(v.models)) return ['"models" must be a list'];
   const problems: string[] = [];
   v.models.forEach((m: Partial<ModelIndexEntry>, i) => {
@@ -108,11 +109,19 @@ async function get(url: URL, what: string, signal?: AbortSignal): Promise<Respon
     res = await fetch(url, { signal, redirect: 'follow' });
   } catch (err) {
     if (signal?.aborted) throw cancelled(url.href);
-    throw new SentiscopeError('file-unreadable', `Could not reach ${url.href} (${causeOf(err)}) while fetching ${what}. Check the address and the network.`, url.href);
+    throw new SentiscopeError(
+      'file-unreadable',
+      `Could not reach ${url.href} (${causeOf(err)}) while fetching ${what}. Check the address and the network.`,
+      url.href,
+    );
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new SentiscopeError('file-unreadable', `${url.href} answered HTTP ${res.status} ${res.statusText} for ${what}. Check the address.`, url.href);
+    throw new SentiscopeError(
+      'file-unreadable',
+      `${url.href} answered HTTP ${res.status} ${res.statusText} for ${what}. Check the address.`,
+      url.href,
+    );
   }
   return res;
 }
@@ -147,7 +156,13 @@ export async function fetchModelIndex(indexUrl: string, signal?: AbortSignal): P
 }
 
 /** Streams one file to `dest`, counting bytes and hashing as it goes; checks size and sha256. */
-async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+async function downloadFile(
+  file: ModelIndexFile,
+  indexUrl: string,
+  dest: string,
+  onBytes: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const url = httpUrl(file.url, indexUrl);
   const res = await get(url, file.path, signal);
   if (!res.body) throw new SentiscopeError('file-unreadable', `${url.href} sent no body for ${file.path}.`, url.href);
@@ -173,7 +188,11 @@ async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string
       received += chunk.value.byteLength;
       if (received > file.bytes) {
         await reader.cancel().catch(() => undefined);
-        throw new SentiscopeError('bad-model', `${url.href} sent more than the ${file.bytes} bytes the index gives for ${file.path}. Nothing was installed; check the model index.`, url.href);
+        throw new SentiscopeError(
+          'bad-model',
+          `${url.href} sent more than the ${file.bytes} bytes the index gives for ${file.path}. Nothing was installed; check the model index.`,
+          url.href,
+        );
       }
       hash.update(chunk.value);
       if (!out.write(chunk.value)) await new Promise<void>((ok) => out.once('drain', ok));
@@ -204,7 +223,11 @@ async function downloadFile(file: ModelIndexFile, indexUrl: string, dest: string
  * folder, reporting progress as bytes arrive. Throws (having installed nothing) on a wrong
  * checksum or size, a broken connection, a pack that does not load, or an id already installed.
  */
-export async function downloadModel(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions = {}): Promise<ModelPack> {
+export async function downloadModel(
+  request: { indexUrl: string; id: string },
+  roots: ModelRoots,
+  options: DownloadOptions = {},
+): Promise<ModelPack> {
   const staging = await downloadToStaging(request, roots, options);
   return installStagedPack(staging, roots, originOf(request), request.id);
 }
@@ -213,7 +236,11 @@ export async function downloadModel(request: { indexUrl: string; id: string }, r
  * downloadModel for whatever the index lists under `id`: a pack (manifest.json) goes to the
  * per-user models folder, a Whisper or encoder folder (config.json) to the pretrained folder.
  */
-export async function downloadModelFolder(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions = {}): Promise<AddedModel> {
+export async function downloadModelFolder(
+  request: { indexUrl: string; id: string },
+  roots: ModelRoots,
+  options: DownloadOptions = {},
+): Promise<AddedModel> {
   const staging = await downloadToStaging(request, roots, options);
   if (existsSync(join(staging, 'manifest.json'))) {
     const pack = await installStagedPack(staging, roots, originOf(request), request.id);
@@ -249,15 +276,22 @@ async function downloadToStaging(request: { indexUrl: string; id: string }, root
       progress.file = file.path;
       report();
       const dest = join(staging, normalize(file.path));
-      if (!dest.startsWith(staging + sep)) throw new SentiscopeError('bad-model', `${file.path} would land outside the pack folder.`, request.indexUrl);
-      await downloadFile(file, request.indexUrl, dest, (n) => {
-        progress.bytes += n;
-        const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
-        if (percent !== progress.percent) {
-          progress.percent = percent;
-          report();
-        }
-      }, signal);
+      if (!dest.startsWith(staging + sep))
+        throw new SentiscopeError('bad-model', `${file.path} would land outside the pack folder.`, request.indexUrl);
+      await downloadFile(
+        file,
+        request.indexUrl,
+        dest,
+        (n) => {
+          progress.bytes += n;
+          const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
+          if (percent !== progress.percent) {
+            progress.percent = percent;
+            report();
+          }
+        },
+        signal,
+      );
     }
     progress.file = null;
     progress.percent = 100;

@@ -35,7 +35,11 @@ export async function addModelFolder(source: string, roots: ModelRoots, options:
   }
   if (existsSync(join(dir, 'manifest.json'))) {
     if (options.id !== undefined) {
-      throw new SentiscopeError('bad-request', `${dir} is a model pack: its id is the "id" in its manifest.json, so --id does not apply.`, join(dir, 'manifest.json'));
+      throw new SentiscopeError(
+        'bad-request',
+        `${dir} is a model pack: its id is the "id" in its manifest.json, so --id does not apply.`,
+        join(dir, 'manifest.json'),
+      );
     }
     const pack = await addModelFromFolder(dir, roots);
     return { kind: 'fusion-pack', id: pack.manifest.id, version: pack.manifest.version, dir: pack.dir };

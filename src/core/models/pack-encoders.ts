@@ -46,10 +46,14 @@ export function encoderEntryProblems(m: ModelPackManifest): string[] {
       problems.push(`${where} must be an object (folder, family, dims)`);
       continue;
     }
-    if (typeof entry.folder !== 'string' || entry.folder === '') problems.push(`${where}.folder must name the encoder folder (relative to the pack folder, or absolute)`);
-    if (typeof entry.family !== 'string' || entry.family === '') problems.push(`${where}.family must name the model family (config.json model_type, e.g. "bert")`);
-    if (!Number.isInteger(entry.dims) || (entry.dims as number) < 1) problems.push(`${where}.dims must be a positive integer (the embedding length)`);
-    if (entry.pooling !== undefined && entry.pooling !== 'mean' && entry.pooling !== 'cls') problems.push(`${where}.pooling must be "mean" or "cls"`);
+    if (typeof entry.folder !== 'string' || entry.folder === '')
+      problems.push(`${where}.folder must name the encoder folder (relative to the pack folder, or absolute)`);
+    if (typeof entry.family !== 'string' || entry.family === '')
+      problems.push(`${where}.family must name the model family (config.json model_type, e.g. "bert")`);
+    if (!Number.isInteger(entry.dims) || (entry.dims as number) < 1)
+      problems.push(`${where}.dims must be a positive integer (the embedding length)`);
+    if (entry.pooling !== undefined && entry.pooling !== 'mean' && entry.pooling !== 'cls')
+      problems.push(`${where}.pooling must be "mean" or "cls"`);
     if (entry.pooling !== undefined && modality !== 'text') problems.push(`${where}.pooling applies to text encoders only`);
   }
   // The tensor carries exactly the encoder's embedding.
@@ -59,7 +63,9 @@ export function encoderEntryProblems(m: ModelPackManifest): string[] {
     const entry = (inputs[modality] as { encoder?: EncoderPlugin } | undefined)?.encoder;
     const width = Array.isArray(spec.shape) ? spec.shape[1] : undefined;
     if (entry && Number.isInteger(entry.dims) && width !== entry.dims) {
-      problems.push(`fusion input "${spec.name}" (${spec.feature}) has width ${JSON.stringify(width)}, but "inputs.${modality}.encoder.dims" is ${entry.dims}: they must be equal`);
+      problems.push(
+        `fusion input "${spec.name}" (${spec.feature}) has width ${JSON.stringify(width)}, but "inputs.${modality}.encoder.dims" is ${entry.dims}: they must be equal`,
+      );
     }
   }
   return problems;
@@ -94,11 +100,18 @@ export function resolvePackEncoders(manifest: ModelPackManifest, packDir: string
       );
     }
     const refuse = (why: string) =>
-      new SentiscopeError('bad-model', `Model pack ${manifestFile}: "inputs.${modality}.encoder" ${why}. Fix the manifest or the encoder folder.`, manifestFile);
+      new SentiscopeError(
+        'bad-model',
+        `Model pack ${manifestFile}: "inputs.${modality}.encoder" ${why}. Fix the manifest or the encoder folder.`,
+        manifestFile,
+      );
     if (folder.modality !== ENCODER_MODALITY[modality]) {
-      throw refuse(`names ${dir}, a ${folder.family} (${folder.modality}) model; ${modality} needs a ${ENCODER_MODALITY[modality]} encoder`);
+      throw refuse(
+        `names ${dir}, a ${folder.family} (${folder.modality}) model; ${modality} needs a ${ENCODER_MODALITY[modality]} encoder`,
+      );
     }
-    if (folder.family !== entry.family) throw refuse(`says family "${entry.family}", but ${join(dir, 'config.json')} is a ${folder.family} model`);
+    if (folder.family !== entry.family)
+      throw refuse(`says family "${entry.family}", but ${join(dir, 'config.json')} is a ${folder.family} model`);
     const dims = encoderDims(folder);
     if (dims !== entry.dims) throw refuse(`says dims ${entry.dims}, but the encoder in ${dir} gives ${dims}-value embeddings`);
     encoders.push({ modality, dir, family: folder.family, dims, pooling: entry.pooling ?? 'mean', folder });

@@ -144,7 +144,9 @@ function checkRecipes(m: ModelPackManifest, problems: Problems): void {
 function checkTensor(spec: TensorSpec, m: ModelPackManifest, problems: Problems): void {
   const where = `fusion input "${spec.name}"`;
   if (!isTensorFeature(spec.feature)) {
-    problems.push(`${where} has feature kind ${JSON.stringify(spec.feature)}, which this build does not know (known: ${Object.keys(FEATURE_KINDS).join(', ')})`);
+    problems.push(
+      `${where} has feature kind ${JSON.stringify(spec.feature)}, which this build does not know (known: ${Object.keys(FEATURE_KINDS).join(', ')})`,
+    );
     return;
   }
   const kind = FEATURE_KINDS[spec.feature];
@@ -158,7 +160,8 @@ function checkTensor(spec: TensorSpec, m: ModelPackManifest, problems: Problems)
     problems.push(`${where} (${spec.feature}) must have ${kind.rank} dimensions (sizes or axis names), not ${JSON.stringify(shape)}`);
     return;
   }
-  if (shape[0] !== 1 && typeof shape[0] !== 'string') problems.push(`${where} has batch size ${shape[0]}; the runtime feeds one segment at a time`);
+  if (shape[0] !== 1 && typeof shape[0] !== 'string')
+    problems.push(`${where} has batch size ${shape[0]}; the runtime feeds one segment at a time`);
   // The width of an encoder embedding is the encoder's dims (encoderEntryProblems).
   if (isEncoderFeature(spec.feature) && typeof shape[1] !== 'number') {
     problems.push(`${where} (${spec.feature}) must have a fixed width (the encoder's dims), not ${JSON.stringify(shape[1])}`);
@@ -174,18 +177,23 @@ function checkTensor(spec: TensorSpec, m: ModelPackManifest, problems: Problems)
     }
     const width = shape[shape.length - 1];
     if (width !== kind.columns.length) {
-      problems.push(`${where} (${spec.feature}) has width ${JSON.stringify(width)} (its last dimension); this build computes ${kind.columns.length} columns`);
+      problems.push(
+        `${where} (${spec.feature}) has width ${JSON.stringify(width)} (its last dimension); this build computes ${kind.columns.length} columns`,
+      );
     }
   }
   // A segment's frame count is whatever its media gives at the recipe's rate: the frames
   // axis must be dynamic (pooling to a fixed length belongs inside the graph).
   if (kind.rank === 3 && typeof shape[1] !== 'string') {
-    problems.push(`${where} (${spec.feature}) has a fixed frames axis ${JSON.stringify(shape[1])}; it must be a named dynamic axis (e.g. "${spec.feature.replace('.', '_')}"), since the runtime feeds every frame of the segment`);
+    problems.push(
+      `${where} (${spec.feature}) has a fixed frames axis ${JSON.stringify(shape[1])}; it must be a named dynamic axis (e.g. "${spec.feature.replace('.', '_')}"), since the runtime feeds every frame of the segment`,
+    );
   }
   if (spec.feature === 'text.token_ids') {
     const text = m.inputs.text;
     if (!text?.vocabulary) problems.push(`${where} reads token ids, but "inputs.text.vocabulary" is missing`);
-    if (!Number.isInteger(text?.maxTokens) || (text?.maxTokens ?? 0) < 1) problems.push(`${where} reads token ids, but "inputs.text.maxTokens" is not a positive integer`);
+    if (!Number.isInteger(text?.maxTokens) || (text?.maxTokens ?? 0) < 1)
+      problems.push(`${where} reads token ids, but "inputs.text.maxTokens" is not a positive integer`);
     else if (typeof shape[1] === 'number' && shape[1] !== text!.maxTokens) {
       problems.push(`${where} has ${shape[1]} tokens but "inputs.text.maxTokens" is ${text!.maxTokens}`);
     }
@@ -196,9 +204,11 @@ function describeColumns(expected: readonly string[], actual: readonly string[])
   if (expected.length !== actual.length) {
     const missing = actual.filter((c) => !expected.includes(c)).slice(0, 5);
     const extra = expected.filter((c) => !actual.includes(c)).slice(0, 5);
-    return `pack lists ${expected.length}, this build computes ${actual.length}` +
+    return (
+      `pack lists ${expected.length}, this build computes ${actual.length}` +
       (missing.length ? `; not in the pack: ${missing.join(', ')}` : '') +
-      (extra.length ? `; unknown here: ${extra.join(', ')}` : '');
+      (extra.length ? `; unknown here: ${extra.join(', ')}` : '')
+    );
   }
   const at = expected.findIndex((c, i) => c !== actual[i]);
   return at < 0 ? null : `column ${at} is "${expected[at]}" in the pack, "${actual[at]}" here`;
@@ -229,7 +239,8 @@ function checkFusion(m: ModelPackManifest, problems: Problems): void {
     checkTensor(spec, m, problems);
   }
   problems.push(...encoderEntryProblems(m));
-  if (!features.has('presence')) problems.push('the fusion model takes no "presence" input, so absent modalities cannot be told apart from zeros');
+  if (!features.has('presence'))
+    problems.push('the fusion model takes no "presence" input, so absent modalities cannot be told apart from zeros');
   for (const modality of m.modalities) {
     if (![...features].some((f) => isTensorFeature(f) && FEATURE_KINDS[f].modality === modality)) {
       problems.push(`the pack reads ${modality}, but no fusion input carries a ${modality} feature`);
@@ -349,9 +360,7 @@ export async function listModelPacks(root: string = defaultModelsDir()): Promise
   let entries: string[];
   try {
     // Dot folders are work in progress (a pack being added or downloaded, or removed).
-    entries = (await readdir(root, { withFileTypes: true }))
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name);
+    entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
   } catch {
     return [];
   }

@@ -229,7 +229,11 @@ export async function addPretrainedFolder(source: string, roots: ModelRoots, opt
     try {
       copied = inspectPretrainedFolder(staging);
     } catch (err) {
-      throw new SentiscopeError('file-unreadable', `The copy of ${dir} is not whole (${(err as Error).message}). Nothing was added; check the free disk space and try again.`, dir);
+      throw new SentiscopeError(
+        'file-unreadable',
+        `The copy of ${dir} is not whole (${(err as Error).message}). Nothing was added; check the free disk space and try again.`,
+        dir,
+      );
     }
     return await placeStaged(staging, copied, id, { from: 'folder', location: dir, addedAt: new Date().toISOString() }, roots, dir);
   } finally {
@@ -238,7 +242,14 @@ export async function addPretrainedFolder(source: string, roots: ModelRoots, opt
 }
 
 /** Records the origin in a checked staging folder and renames it to <pretrained root>/<id>. */
-async function placeStaged(staging: string, info: PretrainedFolderInfo, id: string, origin: ModelOrigin, roots: ModelRoots, source: string): Promise<AddedPretrained> {
+async function placeStaged(
+  staging: string,
+  info: PretrainedFolderInfo,
+  id: string,
+  origin: ModelOrigin,
+  roots: ModelRoots,
+  source: string,
+): Promise<AddedPretrained> {
   await writeFile(join(staging, ORIGIN_FILE), JSON.stringify(origin, null, 2) + '\n');
   const target = join(requirePretrainedRoot(roots), id);
   try {
@@ -255,7 +266,12 @@ async function placeStaged(staging: string, info: PretrainedFolderInfo, id: stri
  * Installs a downloaded Whisper or encoder folder (a dot folder the downloader filled) as
  * <pretrained root>/<id>, once it passes inspection. Removes `staging` whatever happens.
  */
-export async function installStagedPretrained(staging: string, roots: ModelRoots, origin: ModelOrigin, id: string): Promise<AddedPretrained> {
+export async function installStagedPretrained(
+  staging: string,
+  roots: ModelRoots,
+  origin: ModelOrigin,
+  id: string,
+): Promise<AddedPretrained> {
   try {
     await refuseTakenId(id, roots, origin.location);
     let info: PretrainedFolderInfo;

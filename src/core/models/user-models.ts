@@ -191,7 +191,11 @@ export async function removeAddedModel(id: string, roots: ModelRoots): Promise<s
   if (!added) {
     const shipped = listings.find((l) => l.root === 'shipped' && l.id === id);
     if (shipped) {
-      throw new SentiscopeError('bad-request', `"${id}" ships with Sentiscope (${shipped.dir}) and cannot be removed; only added models can.`, shipped.dir);
+      throw new SentiscopeError(
+        'bad-request',
+        `"${id}" ships with Sentiscope (${shipped.dir}) and cannot be removed; only added models can.`,
+        shipped.dir,
+      );
     }
     const ids = listings.filter((l) => l.root === 'added').map((l) => l.id);
     throw new SentiscopeError(

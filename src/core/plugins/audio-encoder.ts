@@ -88,7 +88,7 @@ export async function openAudioEncoder(dir: string, options: EncoderOpenOptions 
       if (samples.length < minSamples) {
         throw new SentiscopeError(
           'bad-request',
-          `Audio too short for the ${folder.family} encoder in ${folder.dir}: ${samples.length} samples, it needs at least ${minSamples} (${(minSamples / rate * 1000).toFixed(0)} ms at ${rate} Hz).`,
+          `Audio too short for the ${folder.family} encoder in ${folder.dir}: ${samples.length} samples, it needs at least ${minSamples} (${((minSamples / rate) * 1000).toFixed(0)} ms at ${rate} Hz).`,
           null,
         );
       }

@@ -36,7 +36,10 @@ function shortReason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   const adapter = /Failed to get a WebGPU adapter:?\s*([^\n]*)/.exec(text);
   if (adapter) return `no GPU adapter (${adapter[1].trim() || 'none found'})`;
-  return text.split('\n')[0].replace(/^\/onnxruntime_src\/\S+\s+/, '').trim();
+  return text
+    .split('\n')[0]
+    .replace(/^\/onnxruntime_src\/\S+\s+/, '')
+    .trim();
 }
 
 /**

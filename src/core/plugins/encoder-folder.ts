@@ -10,8 +10,18 @@ import { SentiscopeError } from '../../shared/errors';
 import { readModelJson } from '../io/model-json';
 
 export const TEXT_FAMILIES = [
-  'bert', 'roberta', 'distilbert', 'xlm-roberta', 'camembert', 'albert', 'electra',
-  'deberta', 'deberta-v2', 'mpnet', 'mobilebert', 'modernbert',
+  'bert',
+  'roberta',
+  'distilbert',
+  'xlm-roberta',
+  'camembert',
+  'albert',
+  'electra',
+  'deberta',
+  'deberta-v2',
+  'mpnet',
+  'mobilebert',
+  'modernbert',
 ] as const;
 export const AUDIO_FAMILIES = ['wav2vec2', 'hubert', 'wavlm'] as const;
 export const IMAGE_FAMILIES = ['clip'] as const;
@@ -138,7 +148,17 @@ export function inspectEncoderFolder(folder: string): EncoderFolder {
     files.push(file);
   }
   const classifier = modality === 'text' && (config.architectures ?? []).some((a) => a.endsWith('ForSequenceClassification'));
-  return { dir, family, modality, task: classifier ? 'text-classification' : 'feature-extraction', config, subfolder, dtype, modelFile, files };
+  return {
+    dir,
+    family,
+    modality,
+    task: classifier ? 'text-classification' : 'feature-extraction',
+    config,
+    subfolder,
+    dtype,
+    modelFile,
+    files,
+  };
 }
 
 /** Refuse a folder of the wrong modality for the encoder being opened. */

@@ -98,7 +98,11 @@ export async function openImageEncoder(dir: string, options: EncoderOpenOptions 
     async embed(image) {
       const { width, height, rgb } = image;
       if (!(width >= 1 && height >= 1) || rgb.length !== width * height * 3) {
-        throw new SentiscopeError('bad-request', `An RGB image of ${width}x${height} needs ${width * height * 3} bytes, got ${rgb.length}.`, null);
+        throw new SentiscopeError(
+          'bad-request',
+          `An RGB image of ${width}x${height} needs ${width * height * 3} bytes, got ${rgb.length}.`,
+          null,
+        );
       }
       const inputs = await processor(new RawImage(rgb, width, height, 3));
       const outputs = (await vision(inputs)) as Record<string, Tensor | undefined>;

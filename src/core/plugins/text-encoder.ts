@@ -50,7 +50,10 @@ type ModelOutputs = Record<string, Tensor | undefined>;
 
 function labelsOf(folder: EncoderFolder): string[] {
   const id2label = folder.config.id2label ?? {};
-  const ids = Object.keys(id2label).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  const ids = Object.keys(id2label)
+    .map(Number)
+    .filter(Number.isInteger)
+    .sort((a, b) => a - b);
   return ids.map((id) => id2label[String(id)]);
 }
 

@@ -99,11 +99,11 @@ export function projectAgreement(store: ProjectStore, request: AgreementRequest)
     throw new SentiscopeError(
       'bad-request',
       `${store.path}: ${request.scheme.toUpperCase()} labels${where} are by ${who}; agreement needs at least two annotators ` +
-        '(import each one\'s file with --annotator NAME, or combine their projects).',
+        "(import each one's file with --annotator NAME, or combine their projects).",
       store.path,
     );
   }
-  const main = request.scheme === 'mosi' ? report.fields.score : report.fields.pair ?? report.fields.text ?? report.fields.image;
+  const main = request.scheme === 'mosi' ? report.fields.score : (report.fields.pair ?? report.fields.text ?? report.fields.image);
   if (!main || main.n_pairable === 0) {
     throw new SentiscopeError(
       'bad-request',

@@ -20,10 +20,19 @@ export class AnalysisJobs {
     const store = this.session.require();
     const media = store.getMedia(request.mediaId);
     if (!media.path) {
-      throw new SentiscopeError('not-found', `Media '${media.name}' has labels but no file yet: add its video or audio file to the project, then analyze it.`);
+      throw new SentiscopeError(
+        'not-found',
+        `Media '${media.name}' has labels but no file yet: add its video or audio file to the project, then analyze it.`,
+      );
     }
     this.queue ??= new AnalysisQueue({ startHost: this.startHost });
-    return this.queue.enqueue({ projectPath: store.path, mediaId: media.id, model: request.model, segmentation: request.segmentation, asr: request.asr });
+    return this.queue.enqueue({
+      projectPath: store.path,
+      mediaId: media.id,
+      model: request.model,
+      segmentation: request.segmentation,
+      asr: request.asr,
+    });
   }
 
   status(jobId?: string): AnalysisJobStatus[] {

@@ -66,80 +66,83 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
     return media.path;
   };
 
-  return loggingFailures<ServedContract>({
-    logPath: log.path,
-    'app:info': () => {
-      const tools = resolveMediaTools();
-      return {
-        version: options.version,
-        shell: options.shell,
-        ffmpeg: tools.ffmpeg,
-        ffprobe: tools.ffprobe,
-        projectPath: session.current()?.path ?? null,
-      };
+  return loggingFailures<ServedContract>(
+    {
+      logPath: log.path,
+      'app:info': () => {
+        const tools = resolveMediaTools();
+        return {
+          version: options.version,
+          shell: options.shell,
+          ffmpeg: tools.ffmpeg,
+          ffprobe: tools.ffprobe,
+          projectPath: session.current()?.path ?? null,
+        };
+      },
+
+      'project:open': ({ path }) => session.open(path),
+      'project:current': () => session.current(),
+
+      'media:add': ({ path }) => addMediaFile(session.require(), path),
+      'media:list': () => session.require().listMedia(),
+      'media:peaksPacked': async ({ mediaId, peaksPerSecond }) =>
+        packWaveformPeaks(await getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond })),
+      'media:spectrogram': ({ mediaId, start, end }) => spectrogramWindow(mediaFile(mediaId), start, end),
+
+      'dialog:openFile': noFileDialog,
+      'dialog:saveFile': noFileDialog,
+
+      'segments:list': ({ mediaId }) => session.require().listSegments(mediaId),
+      'segments:create': ({ mediaId, start, end, text }) =>
+        session.require().createSegment({ mediaId, start, end, text: text ?? '', source: 'manual' }),
+      'segments:update': ({ segmentId, ...patch }) => session.require().updateSegment(segmentId, patch),
+      'segments:delete': ({ segmentId }) => session.require().deleteSegment(segmentId),
+      'segments:split': (request) => splitSegment(session.require(), request),
+      'segments:merge': ({ segmentId, nextId }) => mergeSegments(session.require(), segmentId, nextId),
+      'segments:restore': ({ segment, labels }) => restoreSegment(session.require(), segment, labels),
+
+      'labels:list': ({ mediaId }) => session.require().listLabels(mediaId),
+      'labels:setMosi': (request) => session.require().setMosiLabel(request),
+      'labels:setMvsa': (request) => session.require().setMvsaLabel(request),
+      'labels:delete': ({ labelId }) => session.require().deleteLabel(labelId),
+
+      'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
+
+      // An added pack and an added speech recognizer are named by id on the page; the job is given their folders.
+      'analysis:start': async ({ asr, ...request }) =>
+        analysis.start({
+          ...request,
+          ...(request.model ? { model: await packFolderFor(request.model, roots()) } : {}),
+          ...(asr ? { asr: await speechRecognizerSpec(asr, roots()) } : {}),
+        }),
+      'analysis:status': ({ jobId }) => analysis.status(jobId),
+      'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
+
+      'models:list': () => modelsOverview(roots(), analysis.status()),
+      // A pack folder or a pretrained (Whisper, encoder) folder, told apart by its files.
+      'models:add': async ({ path }) => {
+        const added = await addModelFolder(path, roots());
+        const listed = (await listInstalledModels(roots())).find((m) => m.location === added.dir);
+        if (!listed) throw new SentiscopeError('internal', `The model added at ${added.dir} is not listed.`, added.dir);
+        return listed;
+      },
+      'models:remove': async ({ id }) => {
+        await removeModel(id, roots());
+      },
+      'models:download': (request) => downloads.start(request),
+      'models:downloadStatus': ({ jobId }) => downloads.status(jobId),
+      'models:downloadCancel': ({ jobId }) => downloads.cancel(jobId),
+
+      'io:import': (request) => importIntoProject(session.require(), request),
+      'io:export': (request) => exportFromProject(session.require(), request),
+
+      resolveMediaPath: mediaFile,
+      close: () => {
+        void analysis.close();
+        downloads.close();
+        session.close();
+      },
     },
-
-    'project:open': ({ path }) => session.open(path),
-    'project:current': () => session.current(),
-
-    'media:add': ({ path }) => addMediaFile(session.require(), path),
-    'media:list': () => session.require().listMedia(),
-    'media:peaksPacked': async ({ mediaId, peaksPerSecond }) =>
-      packWaveformPeaks(await getWaveformPeaks(mediaFile(mediaId), { cacheDir: peaksCacheDir, peaksPerSecond })),
-    'media:spectrogram': ({ mediaId, start, end }) => spectrogramWindow(mediaFile(mediaId), start, end),
-
-    'dialog:openFile': noFileDialog,
-    'dialog:saveFile': noFileDialog,
-
-    'segments:list': ({ mediaId }) => session.require().listSegments(mediaId),
-    'segments:create': ({ mediaId, start, end, text }) =>
-      session.require().createSegment({ mediaId, start, end, text: text ?? '', source: 'manual' }),
-    'segments:update': ({ segmentId, ...patch }) => session.require().updateSegment(segmentId, patch),
-    'segments:delete': ({ segmentId }) => session.require().deleteSegment(segmentId),
-    'segments:split': (request) => splitSegment(session.require(), request),
-    'segments:merge': ({ segmentId, nextId }) => mergeSegments(session.require(), segmentId, nextId),
-    'segments:restore': ({ segment, labels }) => restoreSegment(session.require(), segment, labels),
-
-    'labels:list': ({ mediaId }) => session.require().listLabels(mediaId),
-    'labels:setMosi': (request) => session.require().setMosiLabel(request),
-    'labels:setMvsa': (request) => session.require().setMvsaLabel(request),
-    'labels:delete': ({ labelId }) => session.require().deleteLabel(labelId),
-
-    'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
-
-    // An added pack and an added speech recognizer are named by id on the page; the job is given their folders.
-    'analysis:start': async ({ asr, ...request }) =>
-      analysis.start({
-        ...request,
-        ...(request.model ? { model: await packFolderFor(request.model, roots()) } : {}),
-        ...(asr ? { asr: await speechRecognizerSpec(asr, roots()) } : {}),
-      }),
-    'analysis:status': ({ jobId }) => analysis.status(jobId),
-    'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
-
-    'models:list': () => modelsOverview(roots(), analysis.status()),
-    // A pack folder or a pretrained (Whisper, encoder) folder, told apart by its files.
-    'models:add': async ({ path }) => {
-      const added = await addModelFolder(path, roots());
-      const listed = (await listInstalledModels(roots())).find((m) => m.location === added.dir);
-      if (!listed) throw new SentiscopeError('internal', `The model added at ${added.dir} is not listed.`, added.dir);
-      return listed;
-    },
-    'models:remove': async ({ id }) => {
-      await removeModel(id, roots());
-    },
-    'models:download': (request) => downloads.start(request),
-    'models:downloadStatus': ({ jobId }) => downloads.status(jobId),
-    'models:downloadCancel': ({ jobId }) => downloads.cancel(jobId),
-
-    'io:import': (request) => importIntoProject(session.require(), request),
-    'io:export': (request) => exportFromProject(session.require(), request),
-
-    resolveMediaPath: mediaFile,
-    close: () => {
-      void analysis.close();
-      downloads.close();
-      session.close();
-    },
-  }, log);
+    log,
+  );
 }

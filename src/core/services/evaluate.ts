@@ -43,10 +43,6 @@ export async function evaluateFiles(goldPath: string, predPath: string, scheme: 
     const { yTrue, yPred } = pairUp<'mosi'>(gold as Map<string, number>, pred as Map<string, number>, predFile);
     return { ...mosiMetrics(yTrue, yPred), n: yTrue.length };
   }
-  const { yTrue, yPred } = pairUp<'mvsa'>(
-    gold as Map<string, EvalValue<'mvsa'>>,
-    pred as Map<string, EvalValue<'mvsa'>>,
-    predFile,
-  );
+  const { yTrue, yPred } = pairUp<'mvsa'>(gold as Map<string, EvalValue<'mvsa'>>, pred as Map<string, EvalValue<'mvsa'>>, predFile);
   return { ...mvsaMetrics(yTrue, yPred), n: yTrue.length };
 }

@@ -31,16 +31,18 @@ export class ModelDownloads {
     const abort = new AbortController();
     this.jobs.set(jobId, { status, abort });
     // A pack, or a Whisper / encoder folder: whatever the index lists under the id.
-    downloadModelFolder(request, this.roots(), { signal: abort.signal, onProgress: (p) => (status.progress = p) }).then(
-      (added) => {
-        status.state = 'done';
-        status.installedAt = added.dir;
-      },
-      (err: unknown) => {
-        status.state = abort.signal.aborted ? 'cancelled' : 'failed';
-        status.error = serializeError(err);
-      },
-    ).finally(() => this.prune());
+    downloadModelFolder(request, this.roots(), { signal: abort.signal, onProgress: (p) => (status.progress = p) })
+      .then(
+        (added) => {
+          status.state = 'done';
+          status.installedAt = added.dir;
+        },
+        (err: unknown) => {
+          status.state = abort.signal.aborted ? 'cancelled' : 'failed';
+          status.error = serializeError(err);
+        },
+      )
+      .finally(() => this.prune());
     return { ...status };
   }
 

@@ -135,12 +135,7 @@ async function importMvsa(store: ProjectStore, file: string, annotator: string |
         // an import take minutes.
         media = store.addMedia({ name: row.id, path: image, kind: image ? 'image' : 'none' });
       }
-      const segment = upsertSegment(
-        store,
-        media.id,
-        { clipId: '1', start: null, end: null, text: row.text, split: row.split },
-        tally,
-      );
+      const segment = upsertSegment(store, media.id, { clipId: '1', start: null, end: null, text: row.text, split: row.split }, tally);
       if (row.textLabel === null && row.imageLabel === null && row.pairLabel === null) continue;
       tally.labels++;
       store.setMvsaLabel({
@@ -221,7 +216,12 @@ function writeTimedLines(store: ProjectStore, mediaId: number, lines: readonly T
   return tally;
 }
 
-async function importTranscript(store: ProjectStore, file: string, format: 'srt' | 'vtt', mediaId: number | undefined): Promise<ImportTally> {
+async function importTranscript(
+  store: ProjectStore,
+  file: string,
+  format: 'srt' | 'vtt',
+  mediaId: number | undefined,
+): Promise<ImportTally> {
   const media = transcriptMedia(store, file, mediaId);
   const cues = parseTranscript(await readTextFile(file), file, format);
   return writeTimedLines(store, media.id, cues);
@@ -286,7 +286,12 @@ async function importTranscriptCsv(store: ProjectStore, file: string, mediaId: n
     );
   }
   // Each row is one utterance: a sentence end the spread prefers to cut at.
-  return spreadUntimed(store, media, file, csv.rows.map((r) => wordsOf(r.text)));
+  return spreadUntimed(
+    store,
+    media,
+    file,
+    csv.rows.map((r) => wordsOf(r.text)),
+  );
 }
 
 export async function importIntoProject(store: ProjectStore, request: ImportRequest): Promise<ImportReport> {

@@ -58,7 +58,10 @@ export function mergeSegments(store: ProjectStore, segmentId: number, nextId: nu
     const next = store.getSegment(nextId);
     if (first.id === next.id) throw new SentiscopeError('bad-request', 'A segment cannot be merged with itself.');
     if (first.mediaId !== next.mediaId) {
-      throw new SentiscopeError('bad-request', `Segments ${first.clipId} and ${next.clipId} belong to different media: only neighbours merge.`);
+      throw new SentiscopeError(
+        'bad-request',
+        `Segments ${first.clipId} and ${next.clipId} belong to different media: only neighbours merge.`,
+      );
     }
     const text = [first.text.trim(), next.text.trim()].filter((t) => t !== '').join(' ');
     const words = first.words || next.words ? [...(first.words ?? []), ...(next.words ?? [])] : null;

@@ -14,7 +14,11 @@ export const MAX_SPECTROGRAM_SECONDS = 60;
 export async function spectrogramWindow(path: string, start: number, end: number): Promise<SpectrogramWindow> {
   const from = Math.max(0, start);
   if (!(end > from)) {
-    throw new SentiscopeError('bad-request', `spectrogram window ${start}–${end} s of ${path} is empty: ask for an end after the start`, path);
+    throw new SentiscopeError(
+      'bad-request',
+      `spectrogram window ${start}–${end} s of ${path} is empty: ask for an end after the start`,
+      path,
+    );
   }
   const to = Math.min(end, from + MAX_SPECTROGRAM_SECONDS);
   const recipe = DEFAULT_ACOUSTIC_RECIPE;

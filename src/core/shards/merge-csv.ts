@@ -12,7 +12,10 @@ export async function mergeCsvShards(shards: readonly ShardOutput[], out: string
   for (const s of shards) {
     const table = readCsvTable(await readTextFile(s.file), s.file);
     if (table.rows.length !== s.manifest.items) {
-      throw shardError(s.file, `has ${table.rows.length} rows, its manifest says ${s.manifest.items}: run shard ${s.manifest.k}/${s.manifest.n} again`);
+      throw shardError(
+        s.file,
+        `has ${table.rows.length} rows, its manifest says ${s.manifest.items}: run shard ${s.manifest.k}/${s.manifest.n} again`,
+      );
     }
     const header = tables[0]?.header;
     if (header && (header.length !== table.header.length || header.some((h, i) => h !== table.header[i]))) {
@@ -20,7 +23,10 @@ export async function mergeCsvShards(shards: readonly ShardOutput[], out: string
     }
     tables.push(table);
   }
-  const rows = interleave(tables.map((t) => t.rows.map((r) => r.cells)), shards[0].manifest.input_items);
+  const rows = interleave(
+    tables.map((t) => t.rows.map((r) => r.cells)),
+    shards[0].manifest.input_items,
+  );
   await writeTextFileAtomic(out, formatCsv(tables[0].header, rows));
   return rows.length;
 }

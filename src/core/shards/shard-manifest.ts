@@ -49,7 +49,11 @@ export async function fileDigest(path: string): Promise<string> {
   await new Promise<void>((done, fail) => {
     createReadStream(path)
       .on('data', (chunk) => hash.update(chunk))
-      .on('error', (err) => fail(new SentiscopeError('file-unreadable', `${path} cannot be read (${(err as NodeJS.ErrnoException).code}): check the path.`, path)))
+      .on('error', (err) =>
+        fail(
+          new SentiscopeError('file-unreadable', `${path} cannot be read (${(err as NodeJS.ErrnoException).code}): check the path.`, path),
+        ),
+      )
       .on('end', () => done());
   });
   return `sha256:${hash.digest('hex')}`;
@@ -98,10 +102,19 @@ export async function readManifest(output: string): Promise<ShardManifest | null
     throw shardError(path, 'is not valid JSON: remove it and run the shard again');
   }
   const numbers = ['input_items', 'k', 'n', 'items'] as const;
-  if (m.format !== SHARD_FORMAT || typeof m.input_digest !== 'string' || numbers.some((k) => !Number.isInteger(m[k])) || typeof m.command !== 'string') {
+  if (
+    m.format !== SHARD_FORMAT ||
+    typeof m.input_digest !== 'string' ||
+    numbers.some((k) => !Number.isInteger(m[k])) ||
+    typeof m.command !== 'string'
+  ) {
     throw shardError(path, `is not a Sentiscope shard manifest (format "${SHARD_FORMAT}"): remove it and run the shard again`);
   }
-  if (m.version !== SHARD_FORMAT_VERSION) throw shardError(path, `has shard format version ${m.version}; this Sentiscope reads ${SHARD_FORMAT_VERSION}: run the shard again with this version`);
+  if (m.version !== SHARD_FORMAT_VERSION)
+    throw shardError(
+      path,
+      `has shard format version ${m.version}; this Sentiscope reads ${SHARD_FORMAT_VERSION}: run the shard again with this version`,
+    );
   return m as ShardManifest;
 }
 

@@ -21,14 +21,18 @@ export async function readShardSet(files: readonly string[]): Promise<ShardOutpu
   for (const given of files) {
     const file = resolve(given);
     const manifest = await readManifest(file);
-    if (!manifest) throw refuse(`${file} has no shard manifest (${manifestPathOf(file)}): give the outputs of a run with --shard K/N`, file);
+    if (!manifest)
+      throw refuse(`${file} has no shard manifest (${manifestPathOf(file)}): give the outputs of a run with --shard K/N`, file);
     outputs.push({ file, manifest });
   }
   const first = outputs[0];
   const same = (what: string, of: (m: ShardManifest) => string | number) => {
     for (const o of outputs.slice(1)) {
       if (of(o.manifest) !== of(first.manifest)) {
-        throw refuse(`${o.file} is of another run than ${first.file} (${what} ${of(o.manifest)} vs ${of(first.manifest)}): give the shards of one run`, o.file);
+        throw refuse(
+          `${o.file} is of another run than ${first.file} (${what} ${of(o.manifest)} vs ${of(first.manifest)}): give the shards of one run`,
+          o.file,
+        );
       }
     }
   };
@@ -48,14 +52,17 @@ export async function readShardSet(files: readonly string[]): Promise<ShardOutpu
   const missing = Array.from({ length: n }, (_, k) => k).filter((k) => !byIndex.has(k));
   if (missing.length) {
     const named = missing.map((k) => `shard ${k}/${n}`).join(', ');
-    throw refuse(`${named} missing (the run over ${first.manifest.input} has ${n} shards; run the missing one with --shard ${missing[0]}/${n} and give all ${n})`);
+    throw refuse(
+      `${named} missing (the run over ${first.manifest.input} has ${n} shards; run the missing one with --shard ${missing[0]}/${n} and give all ${n})`,
+    );
   }
   const ordered = Array.from({ length: n }, (_, k) => byIndex.get(k)!);
   for (const o of ordered) {
     const m = o.manifest;
     if (!m.complete) throw refuse(`shard ${m.k}/${n} (${o.file}) is not finished: run it again (it resumes where it stopped)`, o.file);
     const expected = shardSize(m.input_items, { index: m.k, count: n });
-    if (m.items !== expected) throw refuse(`shard ${m.k}/${n} (${o.file}) has ${m.items} items, the rule gives it ${expected}: run it again`, o.file);
+    if (m.items !== expected)
+      throw refuse(`shard ${m.k}/${n} (${o.file}) has ${m.items} items, the rule gives it ${expected}: run it again`, o.file);
   }
   return ordered;
 }

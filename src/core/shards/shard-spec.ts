@@ -33,16 +33,28 @@ function checked(index: number | null, count: number | null, what: string): Shar
  */
 export function parseShardSpec(value: string, shards: string | undefined, env: ShardEnv = process.env): ShardSpec {
   const count = shards === undefined ? null : whole(shards);
-  if (shards !== undefined && (count === null || count < 1)) throw new ShardSpecError(`--shards must be a whole number >= 1 (got '${shards}')`);
+  if (shards !== undefined && (count === null || count < 1))
+    throw new ShardSpecError(`--shards must be a whole number >= 1 (got '${shards}')`);
   if (value === 'env') {
     if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-      return checked(whole(env.SLURM_ARRAY_TASK_ID), count ?? whole(env.SLURM_ARRAY_TASK_COUNT), `--shard env (SLURM_ARRAY_TASK_ID=${env.SLURM_ARRAY_TASK_ID}, SLURM_ARRAY_TASK_COUNT=${env.SLURM_ARRAY_TASK_COUNT ?? ''}${count === null ? '' : `, --shards ${count}`})`);
+      return checked(
+        whole(env.SLURM_ARRAY_TASK_ID),
+        count ?? whole(env.SLURM_ARRAY_TASK_COUNT),
+        `--shard env (SLURM_ARRAY_TASK_ID=${env.SLURM_ARRAY_TASK_ID}, SLURM_ARRAY_TASK_COUNT=${env.SLURM_ARRAY_TASK_COUNT ?? ''}${count === null ? '' : `, --shards ${count}`})`,
+      );
     }
     if (env.JOB_COMPLETION_INDEX !== undefined) {
-      if (count === null) throw new ShardSpecError('--shard env with JOB_COMPLETION_INDEX needs --shards N (the Indexed Job\'s completions)');
-      return checked(whole(env.JOB_COMPLETION_INDEX), count, `--shard env (JOB_COMPLETION_INDEX=${env.JOB_COMPLETION_INDEX}, --shards ${count})`);
+      if (count === null)
+        throw new ShardSpecError("--shard env with JOB_COMPLETION_INDEX needs --shards N (the Indexed Job's completions)");
+      return checked(
+        whole(env.JOB_COMPLETION_INDEX),
+        count,
+        `--shard env (JOB_COMPLETION_INDEX=${env.JOB_COMPLETION_INDEX}, --shards ${count})`,
+      );
     }
-    throw new ShardSpecError('--shard env: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (run it as a Slurm array task or a Kubernetes Indexed Job, or give --shard K/N)');
+    throw new ShardSpecError(
+      '--shard env: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (run it as a Slurm array task or a Kubernetes Indexed Job, or give --shard K/N)',
+    );
   }
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   if (!m) throw new ShardSpecError(`--shard must be K/N (e.g. 0/4) or env (got '${value}')`);

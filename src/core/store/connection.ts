@@ -21,11 +21,7 @@ function sqliteCode(err: unknown): string | undefined {
 }
 
 export function notAProject(file: string, why: string): SentiscopeError {
-  return new SentiscopeError(
-    'bad-file',
-    `${file} is not a Sentiscope project (${why}); choose another file`,
-    file,
-  );
+  return new SentiscopeError('bad-file', `${file} is not a Sentiscope project (${why}); choose another file`, file);
 }
 
 let nativeBinding: string | undefined;
@@ -47,11 +43,7 @@ export function openDatabase(file: string): Db {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
   } catch (err) {
-    throw new SentiscopeError(
-      'file-unreadable',
-      `Cannot create the folder for ${file} (${messageOf(err)}); choose another location`,
-      file,
-    );
+    throw new SentiscopeError('file-unreadable', `Cannot create the folder for ${file} (${messageOf(err)}); choose another location`, file);
   }
 
   let db: Db;

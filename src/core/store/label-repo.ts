@@ -139,9 +139,7 @@ export class LabelRepo {
   }
 
   listForSegment(segmentId: number): Label[] {
-    const rows = this.ctx
-      .stmt(`SELECT * FROM label WHERE segment_id = ? ORDER BY scheme, annotator`)
-      .all(segmentId) as LabelRow[];
+    const rows = this.ctx.stmt(`SELECT * FROM label WHERE segment_id = ? ORDER BY scheme, annotator`).all(segmentId) as LabelRow[];
     return rows.map(toLabel);
   }
 

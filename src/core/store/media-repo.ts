@@ -100,9 +100,7 @@ export class MediaRepo {
 
   /** Paths compare exactly: callers pass absolute, resolved paths. */
   findByPath(path: string): Media | null {
-    return this.map(
-      this.ctx.stmt(`SELECT * FROM media WHERE path = ? ORDER BY id LIMIT 1`).get(path) as MediaRow | undefined,
-    );
+    return this.map(this.ctx.stmt(`SELECT * FROM media WHERE path = ? ORDER BY id LIMIT 1`).get(path) as MediaRow | undefined);
   }
 
   list(): Media[] {
@@ -116,9 +114,7 @@ export class MediaRepo {
     return this.ctx.transaction(() => {
       const row = this.ctx
         .stmt(`UPDATE media SET path = ?, identity = ?, kind = ?, probe_json = ? WHERE id = ? RETURNING *`)
-        .get(file.path, file.identity, file.kind, file.probe === null ? null : JSON.stringify(file.probe), id) as
-        | MediaRow
-        | undefined;
+        .get(file.path, file.identity, file.kind, file.probe === null ? null : JSON.stringify(file.probe), id) as MediaRow | undefined;
       if (!row) throw this.ctx.notFound('Media', id);
       return this.map(row) as Media;
     });

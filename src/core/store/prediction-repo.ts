@@ -74,9 +74,7 @@ export class PredictionRepo {
 
   /** Every prediction of one segment, newest first (its history across runs and models). */
   listForSegment(segmentId: number): Prediction[] {
-    const rows = this.ctx
-      .stmt(`SELECT * FROM prediction WHERE segment_id = ? ORDER BY id DESC`)
-      .all(segmentId) as PredictionRow[];
+    const rows = this.ctx.stmt(`SELECT * FROM prediction WHERE segment_id = ? ORDER BY id DESC`).all(segmentId) as PredictionRow[];
     return rows.map(toPrediction);
   }
 }

@@ -67,9 +67,7 @@ export class SegmentRepo {
   private refuseTakenClipId(mediaId: number, clipId: string, self: number | null): void {
     const other = this.find(mediaId, clipId);
     if (other && other.id !== self) {
-      throw this.ctx.badInput(
-        `Clip id "${clipId}" is already used by segment ${other.id} of media ${mediaId}; choose another clip id`,
-      );
+      throw this.ctx.badInput(`Clip id "${clipId}" is already used by segment ${other.id} of media ${mediaId}; choose another clip id`);
     }
   }
 
@@ -114,8 +112,7 @@ export class SegmentRepo {
       const current = this.get(id);
       // `undefined` in the patch means "leave as is", as when the field is absent.
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as SegmentPatch;
-      const moved =
-        (given.start !== undefined && given.start !== current.start) || (given.end !== undefined && given.end !== current.end);
+      const moved = (given.start !== undefined && given.start !== current.start) || (given.end !== undefined && given.end !== current.end);
       const aligned = given.aligned ?? (moved ? true : current.aligned);
       const next: Segment = { ...current, ...given, aligned, id: current.id, mediaId: current.mediaId };
       this.check(next);
@@ -162,16 +159,12 @@ export class SegmentRepo {
   }
 
   find(mediaId: number, clipId: string): Segment | null {
-    const row = this.ctx.stmt(`SELECT * FROM segment WHERE media_id = ? AND clip_id = ?`).get(mediaId, clipId) as
-      | SegmentRow
-      | undefined;
+    const row = this.ctx.stmt(`SELECT * FROM segment WHERE media_id = ? AND clip_id = ?`).get(mediaId, clipId) as SegmentRow | undefined;
     return row ? toSegment(row, this.ctx.file) : null;
   }
 
   list(mediaId: number): Segment[] {
-    const rows = this.ctx
-      .stmt(`SELECT * FROM segment WHERE media_id = ? ORDER BY start_s, end_s, id`)
-      .all(mediaId) as SegmentRow[];
+    const rows = this.ctx.stmt(`SELECT * FROM segment WHERE media_id = ? ORDER BY start_s, end_s, id`).all(mediaId) as SegmentRow[];
     return rows.map((row) => toSegment(row, this.ctx.file));
   }
 }

@@ -19,7 +19,17 @@ function iccReading(label: string, v: number): string {
 
 function kappaReading(label: string, v: number): string {
   const word =
-    v < 0 ? 'worse than chance' : v <= 0.2 ? 'slight' : v <= 0.4 ? 'fair' : v <= 0.6 ? 'moderate' : v <= 0.8 ? 'substantial' : 'almost perfect';
+    v < 0
+      ? 'worse than chance'
+      : v <= 0.2
+        ? 'slight'
+        : v <= 0.4
+          ? 'fair'
+          : v <= 0.6
+            ? 'moderate'
+            : v <= 0.8
+              ? 'substantial'
+              : 'almost perfect';
   return `${label} ${fixed(v)}: ${word} agreement (Landis & Koch)`;
 }
 

@@ -116,9 +116,7 @@ function pairwise(t: RatingTable<number | string>, annotators: readonly string[]
       const pair: PairAgreement = { a: annotators[i], b: annotators[j], n_items: both.length };
       if (kind === 'interval') {
         pair.alpha_interval = alphaInterval(both as number[][]);
-        pair.mean_abs_diff = both.length
-          ? both.reduce((s, [x, y]) => s + Math.abs((x as number) - (y as number)), 0) / both.length
-          : null;
+        pair.mean_abs_diff = both.length ? both.reduce((s, [x, y]) => s + Math.abs((x as number) - (y as number)), 0) / both.length : null;
       } else {
         pair.alpha_nominal = alphaNominal(both);
         pair.cohen_kappa = cohenKappa(both);
@@ -153,7 +151,10 @@ function fieldAgreement(
     result.ci95 = bootstrapIntervals(rated, stats as Record<string, Stat>, bootstrap);
     result.reading = reading;
     result.pairwise = pairwise(rated, annotators, spec.kind);
-    result.disagreement = histogram(rated.map((row) => itemSpread(presentValues(row), spec.kind)), spec.kind);
+    result.disagreement = histogram(
+      rated.map((row) => itemSpread(presentValues(row), spec.kind)),
+      spec.kind,
+    );
   }
   return result;
 }

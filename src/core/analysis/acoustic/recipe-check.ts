@@ -22,16 +22,19 @@ export function acousticRecipeProblems(value: unknown): string[] {
   for (const key of TOP_KEYS) if (!(key in r)) problems.push(`missing field "${key}"`);
   if (problems.length) return problems;
 
-  if (r.version !== ACOUSTIC_RECIPE_VERSION) problems.push(`version ${JSON.stringify(r.version)} (this build implements ${ACOUSTIC_RECIPE_VERSION})`);
+  if (r.version !== ACOUSTIC_RECIPE_VERSION)
+    problems.push(`version ${JSON.stringify(r.version)} (this build implements ${ACOUSTIC_RECIPE_VERSION})`);
   if (!isInt(r.sampleRate) || r.sampleRate < 1000) problems.push(`sampleRate ${JSON.stringify(r.sampleRate)} (needs an integer >= 1000)`);
   if (r.framing !== 'snip-edges') problems.push(`framing ${JSON.stringify(r.framing)} (only "snip-edges")`);
   if (r.window !== 'hann') problems.push(`window ${JSON.stringify(r.window)} (only "hann")`);
   if (r.melScale !== 'htk') problems.push(`melScale ${JSON.stringify(r.melScale)} (only "htk")`);
   if (r.melNorm !== 'none') problems.push(`melNorm ${JSON.stringify(r.melNorm)} (only "none")`);
   if (!isInt(r.nFft) || r.nFft < 4 || (r.nFft & (r.nFft - 1)) !== 0) problems.push(`nFft ${JSON.stringify(r.nFft)} (needs a power of two)`);
-  if (!isNum(r.preEmphasis) || r.preEmphasis < 0 || r.preEmphasis >= 1) problems.push(`preEmphasis ${JSON.stringify(r.preEmphasis)} (needs 0 <= a < 1)`);
+  if (!isNum(r.preEmphasis) || r.preEmphasis < 0 || r.preEmphasis >= 1)
+    problems.push(`preEmphasis ${JSON.stringify(r.preEmphasis)} (needs 0 <= a < 1)`);
   if (!isInt(r.melBins) || r.melBins < 1) problems.push(`melBins ${JSON.stringify(r.melBins)} (needs an integer >= 1)`);
-  if (!isInt(r.mfcc) || r.mfcc < 0 || (isInt(r.melBins) && r.mfcc > r.melBins)) problems.push(`mfcc ${JSON.stringify(r.mfcc)} (needs 0..melBins)`);
+  if (!isInt(r.mfcc) || r.mfcc < 0 || (isInt(r.melBins) && r.mfcc > r.melBins))
+    problems.push(`mfcc ${JSON.stringify(r.mfcc)} (needs 0..melBins)`);
   if (!isNum(r.logFloor) || r.logFloor <= 0) problems.push(`logFloor ${JSON.stringify(r.logFloor)} (needs > 0)`);
   const nyquist = isInt(r.sampleRate) ? r.sampleRate / 2 : Infinity;
   if (!isNum(r.fMin) || !isNum(r.fMax) || r.fMin < 0 || r.fMin >= r.fMax || r.fMax > nyquist) {
@@ -49,15 +52,18 @@ export function acousticRecipeProblems(value: unknown): string[] {
     if (!isNum(p.minHz) || !isNum(p.maxHz) || p.minHz <= 0 || p.minHz >= p.maxHz || p.maxHz > nyquist / 2) {
       problems.push(`f0.minHz ${JSON.stringify(p.minHz)} / f0.maxHz ${JSON.stringify(p.maxHz)} (needs 0 < minHz < maxHz <= sampleRate/4)`);
     }
-    if (!isNum(p.threshold) || p.threshold <= 0 || p.threshold >= 1) problems.push(`f0.threshold ${JSON.stringify(p.threshold)} (needs 0 < t < 1)`);
+    if (!isNum(p.threshold) || p.threshold <= 0 || p.threshold >= 1)
+      problems.push(`f0.threshold ${JSON.stringify(p.threshold)} (needs 0 < t < 1)`);
   }
   if (problems.length) return problems;
 
   const recipe = r as unknown as AcousticRecipe;
   const frameSamples = (recipe.frameLengthMs * recipe.sampleRate) / 1000;
   const hopSamples = (recipe.hopMs * recipe.sampleRate) / 1000;
-  if (!isNum(recipe.frameLengthMs) || !nearInt(frameSamples) || frameSamples < 2) problems.push(`frameLengthMs ${recipe.frameLengthMs} is not a whole number of samples >= 2`);
-  if (!isNum(recipe.hopMs) || !nearInt(hopSamples) || hopSamples < 1) problems.push(`hopMs ${recipe.hopMs} is not a whole number of samples >= 1`);
+  if (!isNum(recipe.frameLengthMs) || !nearInt(frameSamples) || frameSamples < 2)
+    problems.push(`frameLengthMs ${recipe.frameLengthMs} is not a whole number of samples >= 2`);
+  if (!isNum(recipe.hopMs) || !nearInt(hopSamples) || hopSamples < 1)
+    problems.push(`hopMs ${recipe.hopMs} is not a whole number of samples >= 1`);
   if (frameSamples > recipe.nFft) problems.push(`frame of ${frameSamples} samples is longer than nFft ${recipe.nFft}`);
   if (problems.length) return problems;
   const { frameLength, tauMax } = frameGeometry(recipe);

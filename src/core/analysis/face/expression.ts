@@ -58,7 +58,9 @@ export class ExpressionClassifier {
     const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [1, size, size, 1]) });
     const output = result[this.outputName].data as Float32Array;
     if (output.length !== this.options.labels.length) {
-      throw new Error(`expression net gave ${output.length} outputs for ${this.options.labels.length} labels; the model file is not the expected one`);
+      throw new Error(
+        `expression net gave ${output.length} outputs for ${this.options.labels.length} labels; the model file is not the expected one`,
+      );
     }
     return { probabilities: Float32Array.from(output), labels: this.options.labels, crop };
   }

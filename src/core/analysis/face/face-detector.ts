@@ -89,7 +89,10 @@ export class FaceDetector {
         const box = unletterboxBox({ x: cx - w / 2, y: cy - h / 2, width: w, height: h }, letterbox);
         const keypoints: [number, number][] = [];
         for (let k = 0; k < KEYPOINTS; k++) {
-          const p = unletterboxBox({ x: ax + regressors[r + 4 + 2 * k], y: ay + regressors[r + 5 + 2 * k], width: 0, height: 0 }, letterbox);
+          const p = unletterboxBox(
+            { x: ax + regressors[r + 4 + 2 * k], y: ay + regressors[r + 5 + 2 * k], width: 0, height: 0 },
+            letterbox,
+          );
           keypoints.push([p.x, p.y]);
         }
         candidates.push({ box, score, keypoints });
@@ -110,7 +113,10 @@ export class FaceDetector {
       if (dims[2] === 1) scores = tensor.data as Float32Array;
       else if (dims[2] === VALUES_PER_ANCHOR) regressors = tensor.data as Float32Array;
     }
-    if (!scores || !regressors) throw new Error(`BlazeFace: no [1, ${count}, 1] / [1, ${count}, ${VALUES_PER_ANCHOR}] outputs; the model file is not the expected detector`);
+    if (!scores || !regressors)
+      throw new Error(
+        `BlazeFace: no [1, ${count}, 1] / [1, ${count}, ${VALUES_PER_ANCHOR}] outputs; the model file is not the expected detector`,
+      );
     return { scores, regressors };
   }
 }

@@ -34,7 +34,8 @@ export interface FaceModels {
   expression: ort.InferenceSession;
 }
 
-const REGENERATE = 'regenerate it with `/usr/bin/python3 scripts/convert-face-models.py node_modules/@vladmandic/human/models resources/models/face`';
+const REGENERATE =
+  'regenerate it with `/usr/bin/python3 scripts/convert-face-models.py node_modules/@vladmandic/human/models resources/models/face`';
 
 /**
  * resources/models/face, found by walking up from this module (source tree, bundled
@@ -65,7 +66,8 @@ export async function readFaceModelManifest(dir: string): Promise<FaceModelManif
   }
   try {
     const manifest = JSON.parse(text) as FaceModelManifest;
-    if (!manifest.models?.blazeface?.sha256 || !manifest.models?.emotion?.sha256) throw new Error('models.blazeface / models.emotion missing');
+    if (!manifest.models?.blazeface?.sha256 || !manifest.models?.emotion?.sha256)
+      throw new Error('models.blazeface / models.emotion missing');
     return manifest;
   } catch (err) {
     throw new SentiscopeError('bad-model', `${path} is not a face model manifest (${(err as Error).message}): ${REGENERATE}`, path);
@@ -82,7 +84,11 @@ async function openSession(dir: string, entry: FaceModelEntry): Promise<ort.Infe
   }
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256) {
-    throw new SentiscopeError('bad-model', `${path} does not match its manifest (sha256 ${digest}, expected ${entry.sha256}): ${REGENERATE}`, path);
+    throw new SentiscopeError(
+      'bad-model',
+      `${path} does not match its manifest (sha256 ${digest}, expected ${entry.sha256}): ${REGENERATE}`,
+      path,
+    );
   }
   try {
     // One intra-op thread: these nets are small, and on a 2-core machine a second thread

@@ -90,7 +90,15 @@ function sad(from: GreyLevel, to: GreyLevel, p: ReturnType<typeof patchOf>, dx: 
 }
 
 /** The shift with the least SAD among (cx + i, cy + j), |i|, |j| <= r; ties go to the first scanned. */
-function bestShift(from: GreyLevel, to: GreyLevel, p: ReturnType<typeof patchOf>, cx: number, cy: number, r: number, cost: Map<number, number>) {
+function bestShift(
+  from: GreyLevel,
+  to: GreyLevel,
+  p: ReturnType<typeof patchOf>,
+  cx: number,
+  cy: number,
+  r: number,
+  cost: Map<number, number>,
+) {
   let best = { dx: cx, dy: cy, cost: Infinity };
   for (let dy = cy - r; dy <= cy + r; dy++) {
     for (let dx = cx - r; dx <= cx + r; dx++) {

@@ -153,7 +153,10 @@ export class FaceTrack {
           const cx = at.x + at.width / 2 + missX * t;
           const cy = at.y + at.height / 2 + missY * t;
           slots[i] = {
-            face: { box: clipBox({ x: cx - width / 2, y: cy - height / 2, width, height }, frames[i]), score: from.face.score + (to.face.score - from.face.score) * t },
+            face: {
+              box: clipBox({ x: cx - width / 2, y: cy - height / 2, width, height }, frames[i]),
+              score: from.face.score + (to.face.score - from.face.score) * t,
+            },
             faces: t < 0.5 ? from.faces : to.faces,
             detected: false,
           };

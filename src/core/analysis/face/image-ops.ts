@@ -30,7 +30,9 @@ export interface PixelBox {
 
 export function assertRgbImage(image: RgbImage): void {
   if (!(image.width >= 1 && image.height >= 1) || image.rgb.length !== image.width * image.height * 3) {
-    throw new RangeError(`face analysis: frame of ${image.width}x${image.height} needs ${image.width * image.height * 3} RGB bytes, got ${image.rgb.length}`);
+    throw new RangeError(
+      `face analysis: frame of ${image.width}x${image.height} needs ${image.width * image.height * 3} RGB bytes, got ${image.rgb.length}`,
+    );
   }
 }
 
@@ -38,7 +40,11 @@ export function assertRgbImage(image: RgbImage): void {
  * Fit the frame, aspect kept, centred in a size x size square, black around it, as NHWC
  * float32 scaled to [-1, 1] (BlazeFace's input normalisation: v / 127.5 - 1).
  */
-export function letterboxToTensor(image: RgbImage, size: number, out = new Float32Array(size * size * 3)): { tensor: Float32Array; letterbox: Letterbox } {
+export function letterboxToTensor(
+  image: RgbImage,
+  size: number,
+  out = new Float32Array(size * size * 3),
+): { tensor: Float32Array; letterbox: Letterbox } {
   assertRgbImage(image);
   const { width, height, rgb } = image;
   const scale = size / Math.max(width, height);

@@ -81,7 +81,11 @@ export class VisualAnalyzer {
       { detector: { sha256: installed.detector }, expression: { sha256: installed.expression } },
     );
     if (mismatch) {
-      throw new SentiscopeError('bad-model', `the face models in ${models.dir} are not the ones the recipe names (${mismatch}): install the matching models or use their recipe`, models.dir);
+      throw new SentiscopeError(
+        'bad-model',
+        `the face models in ${models.dir} are not the ones the recipe names (${mismatch}): install the matching models or use their recipe`,
+        models.dir,
+      );
     }
     const detector = new FaceDetector(models.detector, recipe.detector);
     const expression = new ExpressionClassifier(models.expression, recipe.expression);
@@ -174,7 +178,6 @@ function frameFeatures(f: TrackedFrame): VisualFrameFeatures {
   };
 }
 
-
 /** Statistics over `frames`, optionally only those with start <= time < end (a segment). */
 export function visualStatistics(
   frames: readonly VisualFrameFeatures[],
@@ -210,7 +213,10 @@ export function visualStatistics(
 }
 
 /** One-shot convenience: create (or reuse the cached sessions of) an analyzer and run one file. */
-export async function extractVisualFeatures(path: string, options: VisualAnalyzerOptions & { start?: number; end?: number } = {}): Promise<VisualFeatures> {
+export async function extractVisualFeatures(
+  path: string,
+  options: VisualAnalyzerOptions & { start?: number; end?: number } = {},
+): Promise<VisualFeatures> {
   const { start, end, ...analyzerOptions } = options;
   const analyzer = await VisualAnalyzer.create(analyzerOptions);
   return analyzer.analyzeMedia(path, { start, end });

@@ -73,7 +73,6 @@ export function isDigitalSilence(samples: Float32Array): boolean {
   return true;
 }
 
-
 export class EncoderFeatureExtractor {
   private constructor(
     private readonly encoders: OpenedEncoders,
@@ -92,14 +91,21 @@ export class EncoderFeatureExtractor {
         else opened.visual = await plugins.openImageEncoder(spec.dir, options);
         const encoder = opened[spec.modality]!;
         if (encoder.dims !== spec.dims) {
-          throw new SentiscopeError('bad-model', `The ${spec.modality} encoder in ${spec.dir} gives ${encoder.dims}-value embeddings; the pack expects ${spec.dims}. Fix the pack's manifest.json.`, spec.dir);
+          throw new SentiscopeError(
+            'bad-model',
+            `The ${spec.modality} encoder in ${spec.dir} gives ${encoder.dims}-value embeddings; the pack expects ${spec.dims}. Fix the pack's manifest.json.`,
+            spec.dir,
+          );
         }
       }
     } catch (err) {
       await Promise.all(Object.values(opened).map((e) => e.dispose()));
       throw err;
     }
-    return new EncoderFeatureExtractor(opened, specs.map((s) => s.modality));
+    return new EncoderFeatureExtractor(
+      opened,
+      specs.map((s) => s.modality),
+    );
   }
 
   /** Embeddings of `source` for every modality with an encoder. */
@@ -151,7 +157,8 @@ export class EncoderFeatureExtractor {
     if (modality === 'audio') {
       const encoder = this.encoders.audio!;
       const samples = await decodeAudioToArray(range.path, { start: range.start, end: range.end });
-      if (samples.length < encoder.minSamples) return `too short for the ${encoder.family} encoder (${samples.length} samples, it needs ${encoder.minSamples})`;
+      if (samples.length < encoder.minSamples)
+        return `too short for the ${encoder.family} encoder (${samples.length} samples, it needs ${encoder.minSamples})`;
       if (isDigitalSilence(samples)) return 'silent';
       return encoder.embed(samples);
     }

@@ -156,7 +156,11 @@ async function writeFeatureFiles(
   try {
     await mkdir(outDir, { recursive: true });
   } catch (err) {
-    throw new SentiscopeError('file-unreadable', `${outDir} cannot be created (${(err as NodeJS.ErrnoException).code}): give a writable folder for --out`, outDir);
+    throw new SentiscopeError(
+      'file-unreadable',
+      `${outDir} cannot be created (${(err as NodeJS.ErrnoException).code}): give a writable folder for --out`,
+      outDir,
+    );
   }
   const files: [string, string | Buffer][] = [
     ['rows.csv', formatCsv(header, csvRows)],
@@ -173,7 +177,11 @@ async function writeFeatureFiles(
     try {
       await writeFile(path, content);
     } catch (err) {
-      throw new SentiscopeError('file-unreadable', `${path} cannot be written (${(err as NodeJS.ErrnoException).code}): check that --out is writable`, path);
+      throw new SentiscopeError(
+        'file-unreadable',
+        `${path} cannot be written (${(err as NodeJS.ErrnoException).code}): check that --out is writable`,
+        path,
+      );
     }
   }
   return { rows: n, present, absent, files: files.map(([name]) => join(outDir, name)) };

@@ -130,11 +130,17 @@ export class SegmentFeatureExtractor {
     // The visual describer spells arrays out element by element (negators, feature names).
     const textMismatch = describeVisualRecipeMismatch(textRecipe, DEFAULT_TEXT_RECIPE);
     if (textMismatch) {
-      throw new SentiscopeError('bad-model', `text recipe differs from what this build computes (${textMismatch}): use a pack made for this version`);
+      throw new SentiscopeError(
+        'bad-model',
+        `text recipe differs from what this build computes (${textMismatch}): use a pack made for this version`,
+      );
     }
     const acousticRecipe = options.acousticRecipe ?? structuredClone(DEFAULT_ACOUSTIC_RECIPE as AcousticRecipe);
     if (acousticRecipe.sampleRate !== 16_000) {
-      throw new SentiscopeError('bad-model', `acoustic recipe wants ${acousticRecipe.sampleRate} Hz; media decodes at 16000 Hz: use a pack made for 16 kHz`);
+      throw new SentiscopeError(
+        'bad-model',
+        `acoustic recipe wants ${acousticRecipe.sampleRate} Hz; media decodes at 16000 Hz: use a pack made for 16 kHz`,
+      );
     }
     const visualRecipe = options.visualRecipe ?? structuredClone(DEFAULT_VISUAL_RECIPE as VisualRecipe);
     return new SegmentFeatureExtractor(textRecipe, acousticRecipe, visualRecipe, options.faceModelDir);
@@ -262,7 +268,6 @@ function emptyRange(range: MediaRange): string | null {
   if (range.start !== undefined && range.end !== undefined && range.end <= range.start) return 'empty range';
   return null;
 }
-
 
 async function assertFileExists(path: string): Promise<void> {
   try {

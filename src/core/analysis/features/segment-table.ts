@@ -124,7 +124,8 @@ export async function readSegmentTable(file: string, options: ReadSegmentTableOp
       media[column] = full;
     }
     if (media.image && media.video) problems.add(line, 'gives both image and video: give one visual source per row');
-    if (anyInput && !has('text') && !media.image && !media.audio && !media.video) problems.add(line, 'the row has no text, image, audio or video');
+    if (anyInput && !has('text') && !media.image && !media.audio && !media.video)
+      problems.add(line, 'the row has no text, image, audio or video');
 
     const start = problems.time(line, cell('start_s'), 'start_s');
     const end = problems.time(line, cell('end_s'), 'end_s');

@@ -86,7 +86,11 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
     progress.media = media.name;
     progress.mediaId = media.id;
     if (!media.path) {
-      throw new SentiscopeError('not-found', `Media '${media.name}' has no file yet: add its video or audio file to the project.`, store.path);
+      throw new SentiscopeError(
+        'not-found',
+        `Media '${media.name}' has no file yet: add its video or audio file to the project.`,
+        store.path,
+      );
     }
     // The file may have moved or changed since it was added: probe it again now.
     await probeMedia(media.path);
@@ -132,7 +136,10 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
     );
     const pending = found.segments.filter((s) => !predicted.has(s.id));
     const skipped = found.segments.length - pending.length;
-    if (skipped) note(`${media.name}: ${skipped} of ${found.segments.length} segments already have predictions of ${model.id}@${model.version}; skipping them`);
+    if (skipped)
+      note(
+        `${media.name}: ${skipped} of ${found.segments.length} segments already have predictions of ${model.id}@${model.version}; skipping them`,
+      );
     const uses = (m: Modality) => manifest.modalities.includes(m);
     if (uses('text') && pending.length && pending.every((s) => s.text.trim() === '')) {
       note(`${media.name}: no transcript, so the text modality is absent (give --transcript, or --asr with a Whisper model folder)`);
@@ -165,7 +172,8 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
     }
     // What the encoders read of a segment: as segment-frame-features.ts ranges it.
     const encoderSource = (segment: { start: number; end: number; text: string }): SegmentSource => {
-      const range: MediaRange = media.kind === 'image' ? { path: media.path! } : { path: media.path!, start: segment.start, end: segment.end };
+      const range: MediaRange =
+        media.kind === 'image' ? { path: media.path! } : { path: media.path!, start: segment.start, end: segment.end };
       return { text: segment.text, audio: media.probe?.audio ? range : null, visual: media.probe?.video ? range : null };
     };
     const absent = { text: 0, audio: 0, visual: 0 };

@@ -7,9 +7,19 @@ import { POLARITIES } from '../../../shared/domain';
 import type { ProjectStore } from '../../store';
 
 export const ANALYSIS_COLUMNS = [
-  'media', 'clip_id', 'start_s', 'end_s', 'text',
-  'pred_score', 'pred_label', 'p_negative', 'p_neutral', 'p_positive',
-  'contrib_text', 'contrib_audio', 'contrib_visual',
+  'media',
+  'clip_id',
+  'start_s',
+  'end_s',
+  'text',
+  'pred_score',
+  'pred_label',
+  'p_negative',
+  'p_neutral',
+  'p_positive',
+  'contrib_text',
+  'contrib_audio',
+  'contrib_visual',
 ] as const;
 
 export interface AnalysisRow {

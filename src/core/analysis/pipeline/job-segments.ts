@@ -29,7 +29,11 @@ export interface SegmentStepOptions {
 
 const SAME_TIME_S = 1e-3;
 
-export function resolveSegmentation(mode: SegmentationMode, transcript: string | undefined, existing: number): Exclude<SegmentationMode, 'auto'> {
+export function resolveSegmentation(
+  mode: SegmentationMode,
+  transcript: string | undefined,
+  existing: number,
+): Exclude<SegmentationMode, 'auto'> {
   if (mode !== 'auto') return mode;
   if (transcript) return 'transcript';
   return existing > 0 ? 'existing' : 'vad';
@@ -41,7 +45,11 @@ export async function segmentsForJob(store: ProjectStore, media: Media, options:
   switch (mode) {
     case 'existing':
       if (!existing.length) {
-        throw new SentiscopeError('bad-request', `${media.name} has no segments yet: analyze it with VAD segmentation or give a transcript.`, media.path);
+        throw new SentiscopeError(
+          'bad-request',
+          `${media.name} has no segments yet: analyze it with VAD segmentation or give a transcript.`,
+          media.path,
+        );
       }
       return { mode, segments: existing, created: 0, note: null };
     case 'transcript':
@@ -53,7 +61,12 @@ export async function segmentsForJob(store: ProjectStore, media: Media, options:
 
 async function fromTranscript(store: ProjectStore, media: Media, existing: Segment[], options: SegmentStepOptions): Promise<JobSegments> {
   const file = options.transcript;
-  if (!file) throw new SentiscopeError('bad-request', `transcript segmentation of ${media.name} needs a transcript file (SRT or WebVTT).`, media.path);
+  if (!file)
+    throw new SentiscopeError(
+      'bad-request',
+      `transcript segmentation of ${media.name} needs a transcript file (SRT or WebVTT).`,
+      media.path,
+    );
   const cues = segmentsFromCues(parseTranscript(await readTextFile(file), file));
   if (!cues.length) throw new SentiscopeError('bad-file', `${file} has no timed cues: give an SRT or WebVTT file with timings.`, file);
   const duration = media.probe?.duration ?? Infinity;
@@ -63,15 +76,27 @@ async function fromTranscript(store: ProjectStore, media: Media, existing: Segme
       const same = existing.find((s) => Math.abs(s.start - cue.start) < SAME_TIME_S && Math.abs(s.end - cue.end) < SAME_TIME_S);
       if (same) return same.text === '' && cue.text ? store.updateSegment(same.id, { text: cue.text }) : same;
       created++;
-      return store.createSegment({ mediaId: media.id, start: cue.start, end: Math.min(cue.end, Math.max(cue.start, duration)), source: 'import', text: cue.text });
+      return store.createSegment({
+        mediaId: media.id,
+        start: cue.start,
+        end: Math.min(cue.end, Math.max(cue.start, duration)),
+        source: 'import',
+        text: cue.text,
+      });
     }),
   );
-  return { mode: 'transcript', segments, created, note: created < cues.length ? `reused ${cues.length - created} segments with the transcript's timings` : null };
+  return {
+    mode: 'transcript',
+    segments,
+    created,
+    note: created < cues.length ? `reused ${cues.length - created} segments with the transcript's timings` : null,
+  };
 }
 
 async function fromVad(store: ProjectStore, media: Media, existing: Segment[], options: SegmentStepOptions): Promise<JobSegments> {
   const earlier = existing.filter((s) => s.source === 'vad');
-  if (earlier.length) return { mode: 'vad', segments: earlier, created: 0, note: `reused ${earlier.length} VAD segments from an earlier run` };
+  if (earlier.length)
+    return { mode: 'vad', segments: earlier, created: 0, note: `reused ${earlier.length} VAD segments from an earlier run` };
   const duration = media.probe?.duration ?? 0;
   let spans: { start: number; end: number }[] = [];
   let note: string | null = null;
@@ -89,6 +114,8 @@ async function fromVad(store: ProjectStore, media: Media, existing: Segment[], o
     }
   }
   options.signal?.throwIfAborted();
-  const segments = store.transaction(() => spans.map((s) => store.createSegment({ mediaId: media.id, start: s.start, end: s.end, source: 'vad', text: '' })));
+  const segments = store.transaction(() =>
+    spans.map((s) => store.createSegment({ mediaId: media.id, start: s.start, end: s.end, source: 'vad', text: '' })),
+  );
   return { mode: 'vad', segments, created: segments.length, note };
 }

@@ -54,7 +54,8 @@ export class SegmentFrameFeatureExtractor {
     const wants = (m: Modality) => this.options.modalities.includes(m);
     const { media } = this;
     // A still image's one frame belongs to every segment (as in span-features.ts).
-    const range: MediaRange = media.kind === 'image' ? { path: media.path! } : { path: media.path!, start: segment.start, end: segment.end };
+    const range: MediaRange =
+      media.kind === 'image' ? { path: media.path! } : { path: media.path!, start: segment.start, end: segment.end };
     const absent: SegmentFeatures['absent'] = {};
 
     let text: SegmentFeatures['text'] = null;

@@ -133,7 +133,10 @@ export class SpanFeatureExtractor {
 
   private async visualOf(segments: readonly SpanSegment[], from: number, to: number): Promise<(Float32Array | string)[]> {
     if (!this.media.probe?.video) return segments.map(() => 'no video stream');
-    this.visual ??= (this.options.visualPass ?? inThreadVisualPass)({ recipe: this.options.visualRecipe, modelDir: this.options.faceModelDir });
+    this.visual ??= (this.options.visualPass ?? inThreadVisualPass)({
+      recipe: this.options.visualRecipe,
+      modelDir: this.options.faceModelDir,
+    });
     const request = {
       path: this.media.path!,
       still: this.media.kind === 'image',

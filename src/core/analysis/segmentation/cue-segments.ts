@@ -36,7 +36,12 @@ export function segmentsFromCues(cues: readonly Cue[], options: CueSegmentOption
   for (const cue of sorted) {
     const last = out[out.length - 1];
     const short = (s: CueSegment) => s.end - s.start < mergeShorterThanS;
-    if (last && (short(last) || short(cue)) && cue.start - last.end <= mergeGapS && Math.max(last.end, cue.end) - last.start <= maxSegmentS) {
+    if (
+      last &&
+      (short(last) || short(cue)) &&
+      cue.start - last.end <= mergeGapS &&
+      Math.max(last.end, cue.end) - last.start <= maxSegmentS
+    ) {
       last.end = Math.max(last.end, cue.end);
       last.text = [last.text, cue.text].filter(Boolean).join(' ');
     } else {

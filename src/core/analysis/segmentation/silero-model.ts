@@ -79,7 +79,11 @@ export class SileroVadModel {
 
   private static async create(path: string, intraOpNumThreads: number): Promise<SileroVadModel> {
     if (!existsSync(path)) {
-      throw new SentiscopeError('file-missing', `The voice activity model file ${path} is missing. Reinstall Sentiscope to restore it.`, path);
+      throw new SentiscopeError(
+        'file-missing',
+        `The voice activity model file ${path} is missing. Reinstall Sentiscope to restore it.`,
+        path,
+      );
     }
     try {
       const session = await ort.InferenceSession.create(path, {
@@ -92,7 +96,11 @@ export class SileroVadModel {
       return new SileroVadModel(path, session);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new SentiscopeError('file-unreadable', `The voice activity model ${path} could not be loaded (${reason}). Reinstall Sentiscope to restore it.`, path);
+      throw new SentiscopeError(
+        'file-unreadable',
+        `The voice activity model ${path} could not be loaded (${reason}). Reinstall Sentiscope to restore it.`,
+        path,
+      );
     }
   }
 

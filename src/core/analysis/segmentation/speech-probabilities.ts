@@ -38,7 +38,7 @@ export class SpeechProbabilityStream {
   async push(chunk: Float32Array): Promise<void> {
     if (this.finished) throw new Error('SpeechProbabilityStream.push after finish(): create a new stream per file');
     const input = this.input;
-    for (let read = 0; read < chunk.length; ) {
+    for (let read = 0; read < chunk.length;) {
       const n = Math.min(chunk.length - read, VAD_WINDOW_SAMPLES - this.filled);
       for (let i = 0, j = VAD_CONTEXT_SAMPLES + this.filled; i < n; i++, j++) {
         const v = chunk[read + i];

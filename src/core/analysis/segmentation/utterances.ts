@@ -35,9 +35,7 @@ export function utteranceSegments(regions: readonly TimeSpan[], probabilities: A
 
   const spans: TimeSpan[] = [];
   for (const span of joined) splitLongSpan(span, probabilities, options, spans);
-  return spans
-    .filter((s) => s.end - s.start >= minSegmentS)
-    .map((s) => ({ ...s, speechProbability: meanProbability(s, probabilities) }));
+  return spans.filter((s) => s.end - s.start >= minSegmentS).map((s) => ({ ...s, speechProbability: meanProbability(s, probabilities) }));
 }
 
 function splitLongSpan(span: TimeSpan, probabilities: ArrayLike<number>, options: UtteranceOptions, out: TimeSpan[]): void {

@@ -114,7 +114,10 @@ export function resolveVadOptions(options: Partial<VadOptions> = {}): VadOptions
   for (const [key, value] of Object.entries(options)) if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
   const problems = vadOptionProblems(merged);
   if (problems.length) {
-    throw new SentiscopeError('bad-request', `Voice activity detection settings are out of range: ${problems.join('; ')}. Change them and run segmentation again.`);
+    throw new SentiscopeError(
+      'bad-request',
+      `Voice activity detection settings are out of range: ${problems.join('; ')}. Change them and run segmentation again.`,
+    );
   }
   return merged;
 }

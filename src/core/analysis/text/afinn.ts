@@ -18,9 +18,35 @@ export const AFINN_NEGATION_WINDOW = 3;
 
 /** Negating words as the tokenizer spells them (apostrophes deleted). */
 export const NEGATORS: ReadonlySet<string> = new Set([
-  'not', 'no', 'never', 'none', 'nobody', 'nothing', 'nowhere', 'neither', 'nor', 'without',
-  'cannot', 'cant', 'dont', 'didnt', 'doesnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont',
-  'wouldnt', 'shouldnt', 'couldnt', 'hasnt', 'havent', 'hadnt', 'aint', 'mustnt', 'neednt',
+  'not',
+  'no',
+  'never',
+  'none',
+  'nobody',
+  'nothing',
+  'nowhere',
+  'neither',
+  'nor',
+  'without',
+  'cannot',
+  'cant',
+  'dont',
+  'didnt',
+  'doesnt',
+  'isnt',
+  'arent',
+  'wasnt',
+  'werent',
+  'wont',
+  'wouldnt',
+  'shouldnt',
+  'couldnt',
+  'hasnt',
+  'havent',
+  'hadnt',
+  'aint',
+  'mustnt',
+  'neednt',
 ]);
 
 const SCOPE_BREAK = 'but';
@@ -62,7 +88,7 @@ export function afinnMatches(tokens: readonly string[]): AfinnMatch[] {
   const { entries, longest } = afinnLexicon();
   const matches: AfinnMatch[] = [];
   const inPhrase = new Uint8Array(tokens.length);
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let found = 0;
     let score = 0;
     for (let n = Math.min(longest, tokens.length - i); n >= 1; n--) {

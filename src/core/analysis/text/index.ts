@@ -8,12 +8,5 @@ export { vaderScores } from './vader';
 export type { VaderScores } from './vader';
 export { LEXICON_FEATURE_NAMES, lexiconFeatures } from './lexicon-features';
 export type { LexiconFeatureName, LexiconFeatures } from './lexicon-features';
-export {
-  DEFAULT_TEXT_RECIPE,
-  PAD_TOKEN_ID,
-  TEXT_RECIPE_VERSION,
-  UNKNOWN_TOKEN_ID,
-  encodeTokens,
-  vocabularyFromList,
-} from './text-recipe';
+export { DEFAULT_TEXT_RECIPE, PAD_TOKEN_ID, TEXT_RECIPE_VERSION, UNKNOWN_TOKEN_ID, encodeTokens, vocabularyFromList } from './text-recipe';
 export type { EncodedTokens, TextRecipe } from './text-recipe';

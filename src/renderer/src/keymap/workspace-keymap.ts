@@ -60,15 +60,28 @@ export function createWorkspaceKeymap(): Keymap {
       params: { from: 1, to: 7 },
       handler: scoreKey(digit),
     })),
-    { id: 'scoreDown', keys: ['['], scope: 'global', description: 'act_scoreDown', handler: withSelected((id) => void edits.nudgeScore(id, -0.1)) },
-    { id: 'scoreUp', keys: [']'], scope: 'global', description: 'act_scoreUp', handler: withSelected((id) => void edits.nudgeScore(id, 0.1)) },
+    {
+      id: 'scoreDown',
+      keys: ['['],
+      scope: 'global',
+      description: 'act_scoreDown',
+      handler: withSelected((id) => void edits.nudgeScore(id, -0.1)),
+    },
+    {
+      id: 'scoreUp',
+      keys: [']'],
+      scope: 'global',
+      description: 'act_scoreUp',
+      handler: withSelected((id) => void edits.nudgeScore(id, 0.1)),
+    },
     {
       id: 'questionable',
       keys: ['Q'],
       scope: 'global',
       description: 'act_questionable',
       handler: withSelected((id) => {
-        const questionable = !(annotations.scheme === 'mvsa' ? annotations.myLabel(id, 'mvsa') : annotations.myLabel(id, 'mosi'))?.questionable;
+        const questionable = !(annotations.scheme === 'mvsa' ? annotations.myLabel(id, 'mvsa') : annotations.myLabel(id, 'mosi'))
+          ?.questionable;
         void edits.setLabelExtras(id, { questionable });
       }),
     },
@@ -78,10 +91,34 @@ export function createWorkspaceKeymap(): Keymap {
     { id: 'rowDown', keys: ['ArrowDown'], scope: 'table', description: 'act_rowDown', handler: go(1) },
     { id: 'seekBack', keys: ['ArrowLeft'], scope: 'global', description: 'act_seekBack', handler: () => transport.seekBy(-1) },
     { id: 'seekForward', keys: ['ArrowRight'], scope: 'global', description: 'act_seekForward', handler: () => transport.seekBy(1) },
-    { id: 'startEarlier', keys: ['Alt+ArrowLeft'], scope: 'global', description: 'act_startEarlier', handler: withSelected((id) => void edits.nudgeEdge(id, 'start', -1)) },
-    { id: 'startLater', keys: ['Alt+ArrowRight'], scope: 'global', description: 'act_startLater', handler: withSelected((id) => void edits.nudgeEdge(id, 'start', 1)) },
-    { id: 'endEarlier', keys: ['Shift+ArrowLeft'], scope: 'global', description: 'act_endEarlier', handler: withSelected((id) => void edits.nudgeEdge(id, 'end', -1)) },
-    { id: 'endLater', keys: ['Shift+ArrowRight'], scope: 'global', description: 'act_endLater', handler: withSelected((id) => void edits.nudgeEdge(id, 'end', 1)) },
+    {
+      id: 'startEarlier',
+      keys: ['Alt+ArrowLeft'],
+      scope: 'global',
+      description: 'act_startEarlier',
+      handler: withSelected((id) => void edits.nudgeEdge(id, 'start', -1)),
+    },
+    {
+      id: 'startLater',
+      keys: ['Alt+ArrowRight'],
+      scope: 'global',
+      description: 'act_startLater',
+      handler: withSelected((id) => void edits.nudgeEdge(id, 'start', 1)),
+    },
+    {
+      id: 'endEarlier',
+      keys: ['Shift+ArrowLeft'],
+      scope: 'global',
+      description: 'act_endEarlier',
+      handler: withSelected((id) => void edits.nudgeEdge(id, 'end', -1)),
+    },
+    {
+      id: 'endLater',
+      keys: ['Shift+ArrowRight'],
+      scope: 'global',
+      description: 'act_endLater',
+      handler: withSelected((id) => void edits.nudgeEdge(id, 'end', 1)),
+    },
     { id: 'loop', keys: ['L'], scope: 'global', description: 'act_loop', handler: () => (transport.loop = !transport.loop) },
     { id: 'spectrogram', keys: ['G'], scope: 'global', description: 'act_spectrogram', handler: () => transport.toggleSpectrogram() },
     {
@@ -92,7 +129,13 @@ export function createWorkspaceKeymap(): Keymap {
       handler: withSelected((id) => void edits.splitAt(id, transport.controls?.currentTime() ?? transport.currentTime)),
     },
     { id: 'merge', keys: ['M'], scope: 'global', description: 'act_merge', handler: withSelected((id) => void edits.mergeWithNext(id)) },
-    { id: 'delete', keys: ['Delete', 'Backspace'], scope: 'global', description: 'act_delete', handler: withSelected((id) => void edits.deleteSegment(id)) },
+    {
+      id: 'delete',
+      keys: ['Delete', 'Backspace'],
+      scope: 'global',
+      description: 'act_delete',
+      handler: withSelected((id) => void edits.deleteSegment(id)),
+    },
     { id: 'edit', keys: ['E', 'Enter'], scope: 'global', description: 'act_edit', handler: withSelected((id) => (ui.editingId = id)) },
     { id: 'undo', keys: ['Ctrl+Z'], scope: 'global', description: 'act_undo', handler: () => void edits.undo() },
     { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], scope: 'global', description: 'act_redo', handler: () => void edits.redo() },

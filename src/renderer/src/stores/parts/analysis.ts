@@ -59,8 +59,10 @@ export function createAnalysis(
           put(after);
           const mediaId = after.spec.mediaId!;
           const finished = after.state !== 'running' && after.state !== 'queued';
-          if (after.progress.stage !== before.progress.stage || after.progress.done !== before.progress.done || finished) await reloadIfShown(mediaId);
-          if (after.state === 'done') status.notice.value = t('analysisDone', { media: after.progress.media, n: after.summary?.predicted ?? 0 });
+          if (after.progress.stage !== before.progress.stage || after.progress.done !== before.progress.done || finished)
+            await reloadIfShown(mediaId);
+          if (after.state === 'done')
+            status.notice.value = t('analysisDone', { media: after.progress.media, n: after.summary?.predicted ?? 0 });
           if (after.state === 'failed') status.error.value = after.error?.message ?? t('analysisFailed');
         }
       }

@@ -37,14 +37,27 @@ function labelSnapshotOf(label: Label): LabelSnapshot {
 
 /** Splits text at the word nearest to `fraction` of its length (the playhead's place in the span). */
 export function splitText(text: string, fraction: number): [string, string] {
-  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const k = Math.max(0, Math.min(words.length, Math.round(words.length * fraction)));
   return [words.slice(0, k).join(' '), words.slice(k).join(' ')];
 }
 
 export function createEditCommands(api: ContractClient, status: Status, library: Library, annotations: Annotations) {
-  const { segments, selectedId, segmentById, labelsBySegment, scheme, labelOf, putSegment, removeSegmentLocal, putLabel, removeLabelLocal } =
-    annotations;
+  const {
+    segments,
+    selectedId,
+    segmentById,
+    labelsBySegment,
+    scheme,
+    labelOf,
+    putSegment,
+    removeSegmentLocal,
+    putLabel,
+    removeLabelLocal,
+  } = annotations;
   const { media, mediaId } = library;
   const { requireAnnotator, error } = status;
 
