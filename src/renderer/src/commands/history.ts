@@ -75,10 +75,6 @@ export class CommandHistory {
     return stacks;
   }
 
-  /** The media item in view (null before one is chosen). */
-  get scope(): number | null {
-    return this.requested;
-  }
   get canUndo(): boolean {
     return this.stacksOf(this.requested).done.length > 0;
   }

@@ -1,7 +1,7 @@
 // The annotations store: the selected item's segments, labels and predictions, the
 // selection, and the segment under the transport's playhead (parts/annotations.ts).
 
-import { defineStore } from 'pinia';
+import { defineStore, storeToRefs } from 'pinia';
 import { useContractClient } from '../api/client';
 import { useLibrary } from './library';
 import { createAnnotations } from './parts/annotations';
@@ -16,6 +16,5 @@ export type { Scheme } from './parts/annotations';
 export const useAnnotations = defineStore('annotations', () => {
   const library = partsOf<Library>(useLibrary());
   const ui = partsOf<Status>(useUi());
-  const { currentTime } = partsOf<{ currentTime: import('vue').Ref<number> }>(useTransport());
-  return createAnnotations(useContractClient(), library.media, ui.annotator, currentTime);
+  return createAnnotations(useContractClient(), library.media, ui.annotator, storeToRefs(useTransport()).currentTime);
 });

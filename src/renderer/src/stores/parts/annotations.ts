@@ -1,8 +1,8 @@
 // The open media item's annotations: its segments (time order), labels and predictions,
 // the selected segment and the segment under the playhead (whose time the transport store
-// keeps), with the lookups the panels draw from. Arrays are
-// shallow refs replaced on every change (never mutated), so 2,000 segments cost no deep
-// reactivity; the local put/remove helpers keep them in step with what the core saved.
+// keeps), with the lookups the panels draw from. Arrays are shallow refs replaced on every
+// change (never mutated), so 2,000 segments cost no deep reactivity; the local put/remove
+// helpers keep them in step with what the core saved.
 
 import { computed, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
 import type { ContractClient } from '../../../../shared/contract';
