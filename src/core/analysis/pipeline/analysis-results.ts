@@ -5,6 +5,7 @@ import { fixedDecimals } from '../../../shared/fixed-decimals';
 import { formatCsv } from '../../../shared/csv';
 import { POLARITIES } from '../../../shared/domain';
 import type { ProjectStore } from '../../store';
+import { PREDICTION_COLUMNS } from '../../models/batch-predict';
 
 export const ANALYSIS_COLUMNS = [
   'media',
@@ -12,14 +13,8 @@ export const ANALYSIS_COLUMNS = [
   'start_s',
   'end_s',
   'text',
-  'pred_score',
-  'pred_label',
-  'p_negative',
-  'p_neutral',
-  'p_positive',
-  'contrib_text',
-  'contrib_audio',
-  'contrib_visual',
+  // The prediction columns exactly as `predict` writes them ([Note: predict output]).
+  ...PREDICTION_COLUMNS,
 ] as const;
 
 export interface AnalysisRow {
