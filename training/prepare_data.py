@@ -6,7 +6,7 @@ One folder per dataset under training/data/<name>/input.csv, columns:
   label (negative|neutral|positive, or empty), group (EmoDB speaker, else empty).
 
 Only train/dev material is used; ../shared/heldout is never read.
-Run from the repository root:  /usr/bin/python3 training/prepare_data.py [--sst2-train 20000]
+Run from the repository root:  /usr/bin/python3 training/prepare_data.py [--sst2-train N (default: all)]
 """
 import argparse
 import csv
@@ -63,12 +63,29 @@ def sst2(train_rows, seed):
     for split, file in (('train', 'sst2_train.tsv'), ('dev', 'sst2_dev.tsv')):
         with open(os.path.join(DATA, 'text', file), encoding='utf-8') as f:
             items = list(csv.DictReader(f, delimiter='\t', quoting=csv.QUOTE_NONE))
-        if split == 'train' and train_rows < len(items):
+        if split == 'train' and 0 < train_rows < len(items):
             items = random.Random(seed).sample(items, train_rows)
         for i, r in enumerate(items):
             rows.append({'id': f'sst2:{split}:{i}', 'text': r.get('sentence', r.get('content')), 'dataset': 'sst2', 'split': split,
                          'label': 'positive' if r['label'] == '1' else 'negative'})
     write('sst2', rows, ['text'])
+
+
+def zh(seed, dev_share=0.1):
+    # Chinese reviews, binary like SST-2 (label 1 positive, 0 negative). Both domains train;
+    # a seeded 10 % of each is dev. `group` names the domain, so a cross-domain run can hold
+    # one out (late_fusion.py --zh-dev-domain).
+    rows = []
+    for domain, file in (('hotel', 'ChnSentiCorp_htl_all.csv'), ('waimai', 'waimai_10k.csv')):
+        with open(os.path.join(DATA, 'text', 'zh', file), encoding='utf-8') as f:
+            items = [r for r in csv.DictReader(f) if r['review'] and r['review'].strip() and r['label'] in ('0', '1')]
+        order = list(range(len(items)))
+        random.Random(f'{seed}:{domain}').shuffle(order)
+        dev = set(order[:round(dev_share * len(items))])
+        for i, r in enumerate(items):
+            rows.append({'id': f'zh:{domain}:{i}', 'text': r['review'].strip(), 'dataset': 'zh', 'group': domain,
+                         'split': 'dev' if i in dev else 'train', 'label': 'positive' if r['label'] == '1' else 'negative'})
+    write('zh', rows, ['text'])
 
 
 def meld():
@@ -126,12 +143,13 @@ def ravdess():
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--sst2-train', type=int, default=20000, help='SST-2 train rows sampled (seeded)')
+    parser.add_argument('--sst2-train', type=int, default=0, help='SST-2 train rows sampled (seeded); 0: all 67,349')
     parser.add_argument('--seed', type=int, default=13)
     args = parser.parse_args()
     mosi()
     sst2(args.sst2_train, args.seed)
     meld()
+    zh(args.seed)
     mvsa()
     emodb()
     ravdess()

@@ -1,7 +1,14 @@
 // Lexicon features (VADER, AFINN-165 with negation) on hand-checked sentences.
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEXT_RECIPE, LEXICON_FEATURE_NAMES, afinnMatches, lexiconFeatures, tokenize } from '../../src/core/analysis/text/index';
+import {
+  DEFAULT_TEXT_RECIPE,
+  LEXICON_FEATURE_NAMES,
+  afinnMatches,
+  builtTextRecipe,
+  lexiconFeatures,
+  tokenize,
+} from '../../src/core/analysis/text/index';
 
 const feature = (text: string, name: (typeof LEXICON_FEATURE_NAMES)[number]) => {
   const f = lexiconFeatures(text);
@@ -52,7 +59,9 @@ describe('lexicon features', () => {
 
   it('states in the recipe what the numbers depend on', () => {
     expect(DEFAULT_TEXT_RECIPE.lexicon.features).toEqual([...LEXICON_FEATURE_NAMES]);
-    expect(DEFAULT_TEXT_RECIPE.tokenizer).toEqual({ name: 'sentiscope-words', version: 1 });
+    expect(DEFAULT_TEXT_RECIPE.tokenizer).toEqual({ name: 'sentiscope-words', version: 2 });
+    expect(builtTextRecipe(1).tokenizer.version).toBe(1);
+    expect(builtTextRecipe(7)).toBe(DEFAULT_TEXT_RECIPE);
     expect(DEFAULT_TEXT_RECIPE.lexicon.negators).toContain('didnt');
   });
 });

@@ -26,6 +26,12 @@ describe('tokenize', () => {
     expect(tokenize('iPhone手机')).toEqual(['iphone', '手', '机']);
   });
 
+  it('keeps version 1 for packs trained with it: no emoticons, hashtags whole, elongations kept', () => {
+    expect(tokenize('so happy :) #NotHappy soooo', 1)).toEqual(['so', 'happy', 'nothappy', 'soooo']);
+    expect(tokenize("I DIDN'T like it 😍", 1)).toEqual(['i', 'didnt', 'like', 'it', '😍']);
+    expect(() => tokenize('x', 3)).toThrow(/version 3/);
+  });
+
   it('is idempotent on its own output', () => {
     for (const { text } of TOKENIZER_EXAMPLES) {
       const once = tokenize(text);

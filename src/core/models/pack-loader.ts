@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { SentiscopeError } from '../../shared/errors';
 import { DEFAULT_ACOUSTIC_RECIPE, acousticRecipeProblems, describeRecipeMismatch } from '../analysis/acoustic';
 import { DEFAULT_VISUAL_RECIPE, describeVisualRecipeMismatch } from '../analysis/face';
-import { DEFAULT_TEXT_RECIPE, vocabularyFromList } from '../analysis/text';
+import { builtTextRecipe, vocabularyFromList } from '../analysis/text';
 import { FEATURE_KINDS, isEncoderFeature, isTensorFeature } from './feature-columns';
 import {
   MODALITIES,
@@ -79,7 +79,10 @@ function indexArrays(value: unknown): unknown {
 }
 
 /** Differences between a pack's text recipe and this build's; null when they match. */
-export function describeTextRecipeMismatch(expected: unknown, actual: unknown = DEFAULT_TEXT_RECIPE): string | null {
+export function describeTextRecipeMismatch(
+  expected: unknown,
+  actual: unknown = builtTextRecipe(isObject(expected) && isObject(expected.tokenizer) ? expected.tokenizer.version : undefined),
+): string | null {
   return describeRecipeMismatch(indexArrays(expected), indexArrays(actual));
 }
 

@@ -31,7 +31,7 @@ import {
   type VisualRecipe,
   describeVisualRecipeMismatch,
 } from '../face';
-import { DEFAULT_TEXT_RECIPE, type TextRecipe, lexiconFeatures } from '../text';
+import { DEFAULT_TEXT_RECIPE, type TextRecipe, builtTextRecipe, lexiconFeatures } from '../text';
 import { absenceReason } from './absence';
 
 export interface MediaRange {
@@ -128,7 +128,7 @@ export class SegmentFeatureExtractor {
   static async create(options: SegmentFeatureOptions = {}): Promise<SegmentFeatureExtractor> {
     const textRecipe = options.textRecipe ?? structuredClone(DEFAULT_TEXT_RECIPE as TextRecipe);
     // The visual describer spells arrays out element by element (negators, feature names).
-    const textMismatch = describeVisualRecipeMismatch(textRecipe, DEFAULT_TEXT_RECIPE);
+    const textMismatch = describeVisualRecipeMismatch(textRecipe, builtTextRecipe(textRecipe.tokenizer?.version));
     if (textMismatch) {
       throw new SentiscopeError(
         'bad-model',
@@ -159,7 +159,7 @@ export class SegmentFeatureExtractor {
     let text: SegmentFeatures['text'] = null;
     if (source.text == null) absent.text = 'not given';
     else {
-      const lexicon = lexiconFeatures(source.text);
+      const lexicon = lexiconFeatures(source.text, this.textRecipe.tokenizer.version);
       if (lexicon) text = { tokens: lexicon.tokens, lexicon: lexicon.values };
       else absent.text = 'no text';
     }

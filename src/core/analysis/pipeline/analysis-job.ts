@@ -150,6 +150,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
     const extractionOptions = {
       acousticRecipe: recipes.acousticRecipe,
       visualRecipe: recipes.visualRecipe,
+      tokenizerVersion: recipes.textRecipe.tokenizer.version,
       // A modality read only through an encoder plug-in is embedded below, not extracted.
       modalities: manifest.modalities.filter((m) => runner.extractedOf.includes(m)),
       signal: signal ? AbortSignal.any([signal, extraction.signal]) : extraction.signal,

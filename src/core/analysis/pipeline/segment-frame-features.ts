@@ -13,12 +13,15 @@ import type { AcousticRecipe } from '../acoustic';
 import type { VisualRecipe } from '../face';
 import { type MediaRange, SegmentFeatureExtractor, type SegmentFeatures } from '../features/segment-features';
 import type { SpanSegment } from './span-features';
+import { type TextRecipe, builtTextRecipe } from '../text';
 
 export interface SegmentFrameFeatureOptions {
   acousticRecipe: AcousticRecipe;
   visualRecipe: VisualRecipe;
   /** Modalities the model reads; the others are not extracted. */
   modalities: readonly Modality[];
+  /** The tokenizer version of the pack's text recipe (default: this build's). */
+  tokenizerVersion?: number;
   faceModelDir?: string;
   signal?: AbortSignal;
 }
@@ -37,6 +40,7 @@ export class SegmentFrameFeatureExtractor {
   /** Features of `segments`, each with its frames, in order. */
   async extract(segments: readonly SpanSegment[]): Promise<SegmentFeatures[]> {
     this.extractor ??= SegmentFeatureExtractor.create({
+      textRecipe: structuredClone(builtTextRecipe(this.options.tokenizerVersion) as TextRecipe),
       acousticRecipe: this.options.acousticRecipe,
       visualRecipe: this.options.visualRecipe,
       faceModelDir: this.options.faceModelDir,

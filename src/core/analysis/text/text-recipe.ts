@@ -9,7 +9,7 @@
 
 import { AFINN_NEGATION_WINDOW, NEGATORS } from './afinn';
 import { LEXICON_FEATURE_NAMES } from './lexicon-features';
-import { TOKENIZER_NAME, TOKENIZER_VERSION } from './tokenizer';
+import { TOKENIZER_NAME, TOKENIZER_VERSION, TOKENIZER_VERSIONS } from './tokenizer';
 
 export const TEXT_RECIPE_VERSION = 1;
 export const PAD_TOKEN_ID = 0;
@@ -39,6 +39,15 @@ export const DEFAULT_TEXT_RECIPE: Readonly<TextRecipe> = Object.freeze({
     features: [...LEXICON_FEATURE_NAMES],
   },
 });
+
+/**
+ * This build's recipe with the tokenizer version a pack's recipe names, when the build still
+ * computes that version (a pack trained with tokenizer 1 keeps working); else the default.
+ */
+export function builtTextRecipe(tokenizerVersion: unknown): Readonly<TextRecipe> {
+  if (tokenizerVersion === TOKENIZER_VERSION || !TOKENIZER_VERSIONS.includes(tokenizerVersion as number)) return DEFAULT_TEXT_RECIPE;
+  return { ...DEFAULT_TEXT_RECIPE, tokenizer: { name: TOKENIZER_NAME, version: tokenizerVersion as number } };
+}
 
 export interface EncodedTokens {
   ids: Int32Array;

@@ -19,9 +19,26 @@
 // 7. The remaining tokens are maximal runs of letters, combining marks and digits
 //    (\p{L}\p{M}\p{N}). Everything else (spaces, punctuation, '#', '-', '_') separates.
 // Python: the same with the `regex` package (it knows \p{...}); see TOKENIZER_EXAMPLES.
+//
+// Version 2 keeps what sentiment leans on in posts and chat (version 1 drops it):
+// a. After NFKC and the URL and @mention removal, a hashtag's body is split into the words
+//    its capitals and digits mark ("#NotHappy" -> "not happy", "#love2019" -> "love 2019"),
+//    before lowercasing loses them.
+// b. Emoticons become tokens of their own, spelled one way: the nose dropped, '=' read as
+//    ':' (';' stays a wink), the mouth ) ] } -> ')', ( [ { -> '(', D -> 'd', P -> 'p',
+//    \\ -> '/', O -> 'o', a repeated mouth once (":-)))" -> ":)"), a reversed smiley turned
+//    round ("(:" -> ":)", "):" -> ":("; only after a space or at the start); "<3", "</3",
+//    "xd", "^_^", "-_-", "t_t". An emoticon never has a letter or digit right after it
+//    (":Dear" is a word) and never follows a digit ("12:30").
+// c. Every other piece goes through version 1's steps 2-7.
+// d. A letter repeated three or more times is cut to two ("soooo" -> "soo", "!!!" is
+//    punctuation anyway), so elongations share one token.
+// Packs record the version they were trained with; both versions stay computable.
 
 export const TOKENIZER_NAME = 'sentiscope-words';
-export const TOKENIZER_VERSION = 1;
+/** The version new packs and `sentiscope features` use. */
+export const TOKENIZER_VERSION = 2;
+export const TOKENIZER_VERSIONS: readonly number[] = [1, 2];
 
 const URL = /(?:https?:\/\/|www\.)\S+/gu;
 const MENTION = /@[\p{L}\p{N}_]+/gu;
@@ -32,13 +49,73 @@ const CJK = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu;
 const PICTOGRAPH = /(\p{Extended_Pictographic})/gu;
 const EMOJI_PRESENTATION = /[\uFE0E\uFE0F\u20E3]/gu;
 
-/** Words of `text` by [Note: text tokenizer]; [] for empty or symbol-only text. */
-export function tokenize(text: string): string[] {
+/** Words of `text` by [Note: text tokenizer] of `version`; [] for empty or symbol-only text. */
+export function tokenize(text: string, version: number = TOKENIZER_VERSION): string[] {
+  if (version === 1) return words(text.normalize('NFKC').replace(URL, ' ').replace(MENTION, ' '));
+  if (version !== 2) throw new Error(`tokenizer version ${version} is not one of ${TOKENIZER_VERSIONS.join(', ')}`);
   const prepared = text
     .normalize('NFKC')
-    .toLowerCase()
     .replace(URL, ' ')
     .replace(MENTION, ' ')
+    .replace(HASHTAG, (_, body: string) => ` ${splitHashtag(body)} `);
+  const tokens: string[] = [];
+  let last = 0;
+  for (const match of prepared.matchAll(EMOTICON)) {
+    tokens.push(...words(prepared.slice(last, match.index)));
+    tokens.push(normaliseEmoticon(match[0]));
+    last = match.index! + match[0].length;
+  }
+  tokens.push(...words(prepared.slice(last)));
+  return tokens.map((t) => t.replace(ELONGATION, '$1$1'));
+}
+
+const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
+const ELONGATION = /(\p{L})\1{2,}/gu;
+// Eyes, optional nose, one mouth repeated; a reversed smiley; the fixed ones (rule b).
+const EMOTICON = new RegExp(
+  '(?:' +
+    [
+      String.raw`(?<![\p{N}:;=])[:;=][-'^o]?([)\]}(\[{dDpP/\\|*3oO$@])\1*`,
+      String.raw`(?<!\S)[)\](\[][-'^]?[:;=]`,
+      String.raw`(?<![\p{L}\p{N}])(?:<\/?3+|[xX][dD]+|\^_*\^|-_-|[tT]_[tT])`,
+    ]
+      .map((alternative) => `(?:${alternative})`)
+      .join('|') +
+    String.raw`)(?![\p{L}\p{N}])`,
+  'gu',
+);
+
+function splitHashtag(body: string): string {
+  return body
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+    .replace(/(\p{N})(\p{L})/gu, '$1 $2');
+}
+
+const MOUTH: Record<string, string> = { ']': ')', '}': ')', '[': '(', '{': '(', D: 'd', P: 'p', '\\': '/', O: 'o' };
+
+function normaliseEmoticon(raw: string): string {
+  if (/^<\/?3+$/.test(raw)) return raw.startsWith('</') ? '</3' : '<3';
+  if (/^[xX][dD]+$/.test(raw)) return 'xd';
+  if (/^\^_*\^$/.test(raw)) return '^_^';
+  if (/^[tT]_[tT]$/.test(raw)) return 't_t';
+  if (raw === '-_-') return raw;
+  if (/^[)\]([]/.test(raw)) {
+    // Reversed: "(:" is ":)", "):" is ":(".
+    const eyes = raw.at(-1) === ';' ? ';' : ':';
+    const mouth = raw[0] === '(' || raw[0] === '[' ? ')' : '(';
+    return eyes + mouth;
+  }
+  const eyes = raw[0] === ';' ? ';' : ':';
+  const mouth = raw.slice(1).replace(/^[-'^o](?=.)/, '');
+  return eyes + (MOUTH[mouth[0]] ?? mouth[0]);
+}
+
+/** Version 1's steps 2-7 on a piece of already normalised text. */
+function words(text: string): string[] {
+  const prepared = text
+    .toLowerCase()
     .replace(INNER_APOSTROPHE, '')
     .replace(EMOJI_PRESENTATION, '')
     .replace(CJK, ' $1 ')
@@ -59,6 +136,11 @@ export const TOKENIZER_EXAMPLES: ReadonlyArray<{ text: string; tokens: string[] 
   { text: 'Ｆｕｌｌｗｉｄｔｈ　ＡＢＣ１２３', tokens: ['fullwidth', 'abc123'] },
   { text: 'love it😍😍 👍🏽 ❤️', tokens: ['love', 'it', '😍', '😍', '👍', '❤'] },
   { text: 'café naïve', tokens: ['café', 'naïve'] },
+  { text: 'so happy :-))) ;) =D (: T_T', tokens: ['so', 'happy', ':)', ';)', ':d', ':)', 't_t'] },
+  { text: 'great:( </3 <3 xDD ^_^', tokens: ['great', ':(', '</3', '<3', 'xd', '^_^'] },
+  { text: 'at 12:30 :Dear', tokens: ['at', '12', '30', 'dear'] },
+  { text: '#NotHappy #love2019 #WorstDayEver', tokens: ['not', 'happy', 'love', '2019', 'worst', 'day', 'ever'] },
+  { text: 'soooo goooood!!!', tokens: ['soo', 'good'] },
   { text: '  \t\n ', tokens: [] },
   { text: '?!...', tokens: [] },
 ];
