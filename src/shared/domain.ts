@@ -136,6 +136,13 @@ export interface ModalityContributions {
   visual: number | null;
 }
 
+/** Per modality: outside what the model saw in training (true), inside (false), not judged (null: absent, or a pack without the check). */
+export interface ModalityFlags {
+  text: boolean | null;
+  audio: boolean | null;
+  visual: boolean | null;
+}
+
 export interface Prediction {
   id: number;
   segmentId: number;
@@ -144,5 +151,10 @@ export interface Prediction {
   score: number;
   probabilities: ClassProbabilities;
   contributions: ModalityContributions;
+  /** The score with every modality removed: what the contributions are measured against (score = base + their sum). */
+  base: number | null;
+  outOfRange: ModalityFlags;
+  /** Language detected in the segment's text (ISO 639-1, e.g. "en", "zh"); null without text. */
+  language: string | null;
   createdAt: string;
 }

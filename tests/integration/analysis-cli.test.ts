@@ -72,6 +72,10 @@ describe('sentiscope analyze', () => {
       'contrib_text',
       'contrib_audio',
       'contrib_visual',
+      'language',
+      'ood_text',
+      'ood_audio',
+      'ood_visual',
     ]);
     expect(table.rows.map((r) => r.cells.slice(0, 5))).toEqual([
       ['Oz06ZWiO20M_6', '1', '0.200', '3.600', 'i loved it so much'],
@@ -81,7 +85,9 @@ describe('sentiscope analyze', () => {
       const p = cells.slice(7, 10).map(Number);
       expect(p[0] + p[1] + p[2]).toBeCloseTo(1, 3);
       expect(['negative', 'neutral', 'positive'][p.indexOf(Math.max(...p))]).toBe(cells[6]);
-      for (const c of cells.slice(10)) expect(c).toMatch(/^-?\d+\.\d{4}$/);
+      for (const c of cells.slice(10, 13)) expect(c).toMatch(/^-?\d+\.\d{4}$/);
+      // The fixture pack names no languages and has no out-of-range output: language only.
+      expect(cells.slice(13)).toEqual(['en', '', '', '']);
     }
 
     const store = ProjectStore.open(project);

@@ -33,6 +33,10 @@ const OUTPUT_COLUMNS = [
   'contrib_text',
   'contrib_audio',
   'contrib_visual',
+  'language',
+  'ood_text',
+  'ood_audio',
+  'ood_visual',
 ];
 
 let dir: string;

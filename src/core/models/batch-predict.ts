@@ -50,6 +50,12 @@ export const PREDICTION_COLUMNS = [
   'contrib_text',
   'contrib_audio',
   'contrib_visual',
+  // Language of the text ([Note: language detection]); 1/0 per present modality for "outside
+  // the training data", empty where absent or the pack has no such check.
+  'language',
+  'ood_text',
+  'ood_audio',
+  'ood_visual',
 ] as const;
 
 export interface BatchPredictOptions {
@@ -93,7 +99,20 @@ export function predictionCells(prediction: SegmentPrediction, classes: readonly
     const c = prediction.contributions[m];
     return c === null ? '' : number(c);
   };
-  return [number(prediction.score), classes[best], number(p[0]), number(p[1]), number(p[2]), ...MODALITIES.map(contribution)];
+  const flag = (m: Modality) => {
+    const f = prediction.outOfRange?.[m];
+    return f === undefined ? '' : f ? '1' : '0';
+  };
+  return [
+    number(prediction.score),
+    classes[best],
+    number(p[0]),
+    number(p[1]),
+    number(p[2]),
+    ...MODALITIES.map(contribution),
+    prediction.language ?? '',
+    ...MODALITIES.map(flag),
+  ];
 }
 
 // Errors that mean the machine, not the row, is broken: stop the batch.
@@ -194,6 +213,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
   if (unused.length) note(`model ${manifest.id} does not read ${unused.join(' or ')}; those columns are ignored`);
   const extractor = await SegmentFeatureExtractor.create({
     textRecipe: manifest.inputs.text?.recipe,
+    textLanguages: manifest.inputs.text?.languages,
     acousticRecipe: manifest.inputs.audio?.recipe,
     visualRecipe: manifest.inputs.visual?.recipe,
   });

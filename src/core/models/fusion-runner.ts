@@ -39,6 +39,8 @@ export interface FusionOutput {
   probabilities: [number, number, number];
   /** Gate name -> values, where the pack exposes gates. */
   gates?: Record<string, number[]>;
+  /** Per present modality: its input is outside the training data (the pack's `ood` output); absent when the pack has none. */
+  outOfRange?: Partial<Record<Modality, boolean>>;
 }
 
 /** Which modalities take part in a run; a modality without features never does. */
@@ -82,7 +84,12 @@ export class FusionRunner {
     const { fusion } = pack.manifest;
     const declared = fusion.inputs.map((s) => s.name).sort();
     const actual = [...session.inputNames].sort();
-    const wantedOutputs = [fusion.outputs.score, fusion.outputs.logits, ...Object.values(fusion.outputs.gates ?? {})];
+    const wantedOutputs = [
+      fusion.outputs.score,
+      fusion.outputs.logits,
+      ...(fusion.outputs.ood ? [fusion.outputs.ood] : []),
+      ...Object.values(fusion.outputs.gates ?? {}),
+    ];
     const missingOutputs = wantedOutputs.filter((n) => !session.outputNames.includes(n));
     if (JSON.stringify(declared) !== JSON.stringify(actual) || missingOutputs.length) {
       throw new SentiscopeError(
@@ -159,6 +166,17 @@ export class FusionRunner {
       score: Math.min(high, Math.max(low, raw)),
       probabilities: softmax(logits) as [number, number, number],
     };
+    if (outputs.ood) {
+      const flags = results[outputs.ood].data as Float32Array;
+      if (flags.length !== MODALITIES.length) {
+        throw new SentiscopeError(
+          'bad-model',
+          `${this.pack.fusionFile} gave ${flags.length} out-of-range flags; the manifest promises one per modality (${MODALITIES.join(', ')}). Rebuild the pack.`,
+          this.pack.fusionFile,
+        );
+      }
+      result.outOfRange = Object.fromEntries(MODALITIES.filter((m) => present.has(m)).map((m) => [m, flags[MODALITIES.indexOf(m)] > 0.5]));
+    }
     if (outputs.gates) {
       result.gates = Object.fromEntries(
         Object.entries(outputs.gates).map(([gate, tensor]) => [gate, Array.from(results[tensor].data as Float32Array)]),

@@ -84,6 +84,8 @@ export interface ModelPackInputs {
     /** Vocabulary file (one token per line; id = 2 + line index), relative to the pack. */
     vocabulary?: string;
     maxTokens?: number;
+    /** ISO 639-1 codes of the languages the pack was trained on; text in another is absent. None: not checked. */
+    languages?: string[];
     encoder?: EncoderPlugin;
   };
   audio?: { recipe: AcousticRecipe; encoder?: EncoderPlugin };
@@ -99,6 +101,8 @@ export interface ModelPackFusion {
     score: string;
     /** float32 [1, 3] logits over `classes`. */
     logits: string;
+    /** float32 [1, 3]: 1 where a present modality's input is outside the training data, per MODALITIES. */
+    ood?: string;
     /** Internal gates, where the architecture has them (name -> tensor). */
     gates?: Record<string, string>;
   };

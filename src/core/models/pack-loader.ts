@@ -132,6 +132,10 @@ function checkRecipes(m: ModelPackManifest, problems: Problems): void {
     const diff = describeTextRecipeMismatch(m.inputs.text.recipe);
     if (diff) problems.push(`text recipe differs: ${diff}`);
   }
+  const languages = m.inputs.text?.languages;
+  if (languages !== undefined && (!isStringArray(languages) || !languages.length || !languages.every((l) => /^[a-z]{2,3}$/.test(l)))) {
+    problems.push('"inputs.text.languages" must list ISO 639-1 codes such as "en", "zh"');
+  }
   if (m.inputs.audio?.recipe) {
     const unsupported = acousticRecipeProblems(m.inputs.audio.recipe);
     const diff = describeRecipeMismatch(m.inputs.audio.recipe, DEFAULT_ACOUSTIC_RECIPE);
@@ -225,6 +229,7 @@ function checkFusion(m: ModelPackManifest, problems: Problems): void {
   }
   const outputs = fusion.outputs;
   if (!isString(outputs.score) || !isString(outputs.logits)) problems.push('"fusion.outputs" must name the "score" and "logits" tensors');
+  if (outputs.ood !== undefined && !isString(outputs.ood)) problems.push('"fusion.outputs.ood" must name a tensor');
   if (outputs.gates !== undefined && (!isObject(outputs.gates) || !Object.values(outputs.gates).every(isString))) {
     problems.push('"fusion.outputs.gates" must map gate names to tensor names');
   }

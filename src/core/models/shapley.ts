@@ -15,6 +15,8 @@ export interface SegmentPrediction extends FusionOutput {
   contributions: Record<Modality, number | null>;
   /** Modalities that took part. */
   present: Modality[];
+  /** Language of the segment's text, where it had text. */
+  language: string | null;
 }
 
 function factorial(n: number): number {
@@ -53,7 +55,7 @@ export async function predictWithContributions(runner: FusionRunner, features: S
     }
     contributions[present[i]] = value;
   }
-  return { ...full, base, contributions, present };
+  return { ...full, base, contributions, present, language: features.language ?? null };
 }
 
 function popcount(n: number): number {

@@ -102,9 +102,22 @@ const SEGMENT_ALIGNED = `
 ALTER TABLE segment ADD COLUMN aligned INTEGER NOT NULL DEFAULT 1 CHECK (aligned IN (0, 1));
 `;
 
+// What a prediction says about itself beyond the numbers: its baseline (the run with no
+// modality, which the contributions are measured against), whether each modality's input
+// was outside the training data (NULL: absent, or an older pack without the check), and the
+// language of the text. Rows made before have NULL: nothing was measured.
+const PREDICTION_CONTEXT = `
+ALTER TABLE prediction ADD COLUMN base_score REAL;
+ALTER TABLE prediction ADD COLUMN ood_text INTEGER CHECK (ood_text IN (0, 1));
+ALTER TABLE prediction ADD COLUMN ood_audio INTEGER CHECK (ood_audio IN (0, 1));
+ALTER TABLE prediction ADD COLUMN ood_visual INTEGER CHECK (ood_visual IN (0, 1));
+ALTER TABLE prediction ADD COLUMN language TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'segment alignment flag', sql: SEGMENT_ALIGNED },
+  { version: 3, name: 'prediction baseline, out-of-range flags and language', sql: PREDICTION_CONTEXT },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

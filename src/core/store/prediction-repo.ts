@@ -6,7 +6,8 @@ import { toPrediction, type PredictionRow } from './row-mappers';
 import type { StoreContext } from './store-context';
 
 /** A prediction before the store gives it an id and a time. */
-export type NewPrediction = Omit<Prediction, 'id' | 'createdAt'>;
+export type NewPrediction = Omit<Prediction, 'id' | 'createdAt' | 'base' | 'outOfRange' | 'language'> &
+  Partial<Pick<Prediction, 'base' | 'outOfRange' | 'language'>>;
 
 export class PredictionRepo {
   constructor(private readonly ctx: StoreContext) {}
@@ -24,6 +25,10 @@ export class PredictionRepo {
     for (const [name, v] of Object.entries(p.contributions)) {
       if (v !== null && !Number.isFinite(v)) throw bad(`contrib_${name} must be a number or empty (got ${v})`);
     }
+    if (p.base != null && !Number.isFinite(p.base)) throw bad(`base_score must be a number or empty (got ${p.base})`);
+    for (const [name, v] of Object.entries(p.outOfRange ?? {})) {
+      if (v !== null && typeof v !== 'boolean') throw bad(`ood_${name} must be true, false or empty (got ${v})`);
+    }
   }
 
   add(input: NewPrediction, requireSegment: (id: number) => void): Prediction {
@@ -34,8 +39,9 @@ export class PredictionRepo {
       const row = this.ctx
         .stmt(
           `INSERT INTO prediction (segment_id, model_id, model_version, score, p_negative, p_neutral, p_positive,
-                                   contrib_text, contrib_audio, contrib_visual, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+                                   contrib_text, contrib_audio, contrib_visual, base_score, ood_text, ood_audio, ood_visual,
+                                   language, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         )
         .get(
           input.segmentId,
@@ -48,6 +54,11 @@ export class PredictionRepo {
           c.text ?? null,
           c.audio ?? null,
           c.visual ?? null,
+          input.base ?? null,
+          bit(input.outOfRange?.text),
+          bit(input.outOfRange?.audio),
+          bit(input.outOfRange?.visual),
+          input.language ?? null,
           this.ctx.now(),
         ) as PredictionRow;
       return toPrediction(row);
@@ -77,4 +88,8 @@ export class PredictionRepo {
     const rows = this.ctx.stmt(`SELECT * FROM prediction WHERE segment_id = ? ORDER BY id DESC`).all(segmentId) as PredictionRow[];
     return rows.map(toPrediction);
   }
+}
+
+function bit(flag: boolean | null | undefined): number | null {
+  return flag == null ? null : flag ? 1 : 0;
 }

@@ -74,6 +74,11 @@ export interface PredictionRow {
   contrib_text: number | null;
   contrib_audio: number | null;
   contrib_visual: number | null;
+  base_score: number | null;
+  ood_text: number | null;
+  ood_audio: number | null;
+  ood_visual: number | null;
+  language: string | null;
   created_at: string;
 }
 
@@ -156,6 +161,13 @@ export function toPrediction(row: PredictionRow): Prediction {
     score: row.score,
     probabilities: { negative: row.p_negative, neutral: row.p_neutral, positive: row.p_positive },
     contributions: { text: row.contrib_text, audio: row.contrib_audio, visual: row.contrib_visual },
+    base: row.base_score,
+    outOfRange: { text: flag(row.ood_text), audio: flag(row.ood_audio), visual: flag(row.ood_visual) },
+    language: row.language,
     createdAt: row.created_at,
   };
+}
+
+function flag(value: number | null): boolean | null {
+  return value === null ? null : value === 1;
 }

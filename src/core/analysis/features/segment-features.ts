@@ -32,6 +32,7 @@ import {
   describeVisualRecipeMismatch,
 } from '../face';
 import { DEFAULT_TEXT_RECIPE, type TextRecipe, builtTextRecipe, lexiconFeatures } from '../text';
+import { detectLanguage, unreadLanguageReason } from '../text/language';
 import { absenceReason } from './absence';
 
 export interface MediaRange {
@@ -70,10 +71,31 @@ export interface SegmentFeatures {
    * set only for packs that name encoders. A modality missing here has no embedding.
    */
   embeddings?: Partial<Record<Modality, Float32Array>>;
+  /** The language of the text ([Note: language detection]); null when no text was given. */
+  language?: string | null;
+}
+
+/**
+ * Text features of one segment, or why text is absent: no words, or a language the pack
+ * does not read (`languages` from its manifest; none named: every language).
+ */
+export function segmentText(
+  text: string,
+  tokenizerVersion: number,
+  languages: readonly string[] | undefined,
+): { text: SegmentFeatures['text']; language: string; absent?: string } {
+  const language = detectLanguage(text);
+  const unread = unreadLanguageReason(language, languages);
+  if (unread) return { text: null, language, absent: unread };
+  const lexicon = lexiconFeatures(text, tokenizerVersion);
+  if (!lexicon) return { text: null, language, absent: 'no text' };
+  return { text: { tokens: lexicon.tokens, lexicon: lexicon.values }, language };
 }
 
 export interface SegmentFeatureOptions {
   textRecipe?: TextRecipe;
+  /** Languages the pack reads (manifest inputs.text.languages); text in another is absent. */
+  textLanguages?: readonly string[];
   acousticRecipe?: AcousticRecipe;
   visualRecipe?: VisualRecipe;
   /** Folder with the face models (default resources/models/face). */
@@ -118,6 +140,7 @@ export class SegmentFeatureExtractor {
     readonly acousticRecipe: AcousticRecipe,
     readonly visualRecipe: VisualRecipe,
     private readonly faceModelDir: string | undefined,
+    private readonly textLanguages: readonly string[] | undefined,
   ) {}
 
   /**
@@ -143,7 +166,7 @@ export class SegmentFeatureExtractor {
       );
     }
     const visualRecipe = options.visualRecipe ?? structuredClone(DEFAULT_VISUAL_RECIPE as VisualRecipe);
-    return new SegmentFeatureExtractor(textRecipe, acousticRecipe, visualRecipe, options.faceModelDir);
+    return new SegmentFeatureExtractor(textRecipe, acousticRecipe, visualRecipe, options.faceModelDir, options.textLanguages);
   }
 
   get audioStatisticsNames(): string[] {
@@ -157,11 +180,12 @@ export class SegmentFeatureExtractor {
     for (const range of [source.audio, source.visual]) if (range) await assertFileExists(range.path);
 
     let text: SegmentFeatures['text'] = null;
+    let language: string | null = null;
     if (source.text == null) absent.text = 'not given';
     else {
-      const lexicon = lexiconFeatures(source.text, this.textRecipe.tokenizer.version);
-      if (lexicon) text = { tokens: lexicon.tokens, lexicon: lexicon.values };
-      else absent.text = 'no text';
+      const read = segmentText(source.text, this.textRecipe.tokenizer.version, this.textLanguages);
+      ({ text, language } = read);
+      if (read.absent) absent.text = read.absent;
     }
 
     let audio: SegmentFeatures['audio'] = null;
@@ -181,7 +205,7 @@ export class SegmentFeatureExtractor {
       else if (options.frames) visual = { statistics: result.statistics, frames: visualFrameMatrix(result.frames) };
       else visual = { statistics: result.statistics };
     }
-    return { text, audio, visual, absent };
+    return { text, audio, visual, absent, language };
   }
 
   /** The face sessions are shared process-wide (loadFaceModels caches them); nothing to free here. */

@@ -151,6 +151,7 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
       acousticRecipe: recipes.acousticRecipe,
       visualRecipe: recipes.visualRecipe,
       tokenizerVersion: recipes.textRecipe.tokenizer.version,
+      textLanguages: manifest.inputs.text?.languages,
       // A modality read only through an encoder plug-in is embedded below, not extracted.
       modalities: manifest.modalities.filter((m) => runner.extractedOf.includes(m)),
       signal: signal ? AbortSignal.any([signal, extraction.signal]) : extraction.signal,
@@ -215,6 +216,9 @@ export async function runAnalysisJob(spec: AnalysisJobSpec, context: AnalysisJob
           score: prediction.score,
           probabilities: { negative, neutral, positive },
           contributions: prediction.contributions,
+          base: prediction.base,
+          outOfRange: { text: flagOf(prediction, 'text'), audio: flagOf(prediction, 'audio'), visual: flagOf(prediction, 'visual') },
+          language: prediction.language,
         });
         for (const m of MODALITIES) {
           if (!uses(m) || prediction.present.includes(m)) continue;
@@ -259,4 +263,9 @@ async function mediaOf(store: ProjectStore, spec: AnalysisJobSpec): Promise<Medi
   if (spec.mediaId !== undefined) return store.getMedia(spec.mediaId);
   if (spec.file) return addMediaFile(store, spec.file);
   throw new SentiscopeError('bad-request', 'An analysis job needs a media item or a file.');
+}
+
+/** Whether a present modality was outside the training data; null where absent or unchecked. */
+function flagOf(prediction: { outOfRange?: Partial<Record<Modality, boolean>> }, m: Modality): boolean | null {
+  return prediction.outOfRange?.[m] ?? null;
 }

@@ -32,6 +32,11 @@ export interface AnalysisRow {
   contrib_text: number | null;
   contrib_audio: number | null;
   contrib_visual: number | null;
+  language: string | null;
+  /** 1/0; null where the modality was absent or the pack does not check. */
+  ood_text: number | null;
+  ood_audio: number | null;
+  ood_visual: number | null;
 }
 
 /** Segments of a media item (time order) that have a prediction of the model, with it. */
@@ -62,6 +67,10 @@ export function analysisRows(store: ProjectStore, mediaId: number, model: { id: 
         contrib_text: p.contributions.text,
         contrib_audio: p.contributions.audio,
         contrib_visual: p.contributions.visual,
+        language: p.language,
+        ood_text: bit(p.outOfRange.text),
+        ood_audio: bit(p.outOfRange.audio),
+        ood_visual: bit(p.outOfRange.visual),
       },
     ];
   });
@@ -73,8 +82,13 @@ export function formatAnalysisCsv(rows: readonly AnalysisRow[]): string {
       const v = r[c];
       if (v === null) return '';
       if (typeof v === 'string') return v;
+      if (c.startsWith('ood_')) return String(v);
       return fixedDecimals(v, c === 'start_s' || c === 'end_s' ? 3 : 4);
     }),
   );
   return formatCsv(ANALYSIS_COLUMNS, cells);
+}
+
+function bit(flag: boolean | null): number | null {
+  return flag === null ? null : flag ? 1 : 0;
 }

@@ -22,6 +22,8 @@ export interface SegmentFrameFeatureOptions {
   modalities: readonly Modality[];
   /** The tokenizer version of the pack's text recipe (default: this build's). */
   tokenizerVersion?: number;
+  /** Languages the pack reads; text in another is absent. */
+  textLanguages?: readonly string[];
   faceModelDir?: string;
   signal?: AbortSignal;
 }
@@ -41,6 +43,7 @@ export class SegmentFrameFeatureExtractor {
   async extract(segments: readonly SpanSegment[]): Promise<SegmentFeatures[]> {
     this.extractor ??= SegmentFeatureExtractor.create({
       textRecipe: structuredClone(builtTextRecipe(this.options.tokenizerVersion) as TextRecipe),
+      textLanguages: this.options.textLanguages,
       acousticRecipe: this.options.acousticRecipe,
       visualRecipe: this.options.visualRecipe,
       faceModelDir: this.options.faceModelDir,

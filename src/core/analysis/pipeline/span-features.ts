@@ -24,8 +24,8 @@ import type { Media, Modality } from '../../../shared/domain';
 import { decodeAudio } from '../../media';
 import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
 import type { VisualRecipe } from '../face';
-import { SILENCE_LOG_ENERGY, type SegmentFeatures } from '../features/segment-features';
-import { lexiconFeatures } from '../text';
+import { SILENCE_LOG_ENERGY, type SegmentFeatures, segmentText } from '../features/segment-features';
+import { TOKENIZER_VERSION } from '../text';
 import { type VisualPassFactory, type VisualPassRunner, inThreadVisualPass } from './visual-pass';
 import { absenceReason } from '../features/absence';
 
@@ -42,6 +42,8 @@ export interface SpanFeatureOptions {
   modalities: readonly Modality[];
   /** The tokenizer version of the pack's text recipe (default: this build's). */
   tokenizerVersion?: number;
+  /** Languages the pack reads; text in another is absent. */
+  textLanguages?: readonly string[];
   faceModelDir?: string;
   signal?: AbortSignal;
   /** Where visual passes run (default: this thread); created on the first stretch with video. */
@@ -73,12 +75,13 @@ export class SpanFeatureExtractor {
     return segments.map((segment, i) => {
       const absent: SegmentFeatures['absent'] = {};
       let text: SegmentFeatures['text'] = null;
+      let language: string | null = null;
       if (!wants('text')) absent.text = 'not read by the model';
       else if (segment.text.trim() === '') absent.text = 'no transcript';
       else {
-        const lexicon = lexiconFeatures(segment.text, this.options.tokenizerVersion);
-        if (lexicon) text = { tokens: lexicon.tokens, lexicon: lexicon.values };
-        else absent.text = 'no text';
+        const read = segmentText(segment.text, this.options.tokenizerVersion ?? TOKENIZER_VERSION, this.options.textLanguages);
+        ({ text, language } = read);
+        if (read.absent) absent.text = read.absent;
       }
       const a = audio[i];
       const v = visual[i];
@@ -89,6 +92,7 @@ export class SpanFeatureExtractor {
         audio: typeof a === 'string' ? null : { statistics: a },
         visual: typeof v === 'string' ? null : { statistics: v },
         absent,
+        language,
       };
     });
   }
