@@ -9,9 +9,10 @@ Run from the repository root with Debian's python (torch 1.13 CPU):
   /usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1
 
 [Note: late fusion architecture]
-- text: embedding bag (masked mean over non-pad token ids, vocabulary = top tokens of the
-  training text, id = 2 + line of vocab.txt, pad 0, unknown 1) ++ standardized lexicon
-  features -> MLP -> 3 logits + 1 raw score.
+- text: GloVe 6B 100-d vectors (frozen) for the words GloVe has, trained vectors for the rest
+  ([Note: text vocabulary]; id = 2 + line of vocab.txt, pad 0, unknown 1), an English and a
+  Chinese convolutional encoder with attention pooling ([Note: text encoder]) ++
+  standardized lexicon features -> MLP -> 3 logits + 1 raw score.
 - audio: standardized utterance statistics -> MLP -> 3 logits + 1 raw score.
 - audio: recording-invariant features computed INSIDE the graph from the utterance
   statistics ([Note: recording-invariant audio]) -> standardized -> MLP -> 3 logits + 1 raw score.
@@ -55,7 +56,10 @@ from metrics import (accuracy, balanced_accuracy, expected_calibration_error, la
 
 CLASSES = ['negative', 'neutral', 'positive']
 MODALITIES = ['text', 'audio', 'visual']
-DATASETS = ['mosi', 'sst2', 'meld', 'mvsa', 'emodb', 'ravdess']
+DATASETS = ['mosi', 'sst2', 'meld', 'zh', 'mvsa', 'emodb', 'ravdess']
+BINARY = ('sst2', 'zh')  # no neutral gold label
+# Share of each batch drawn from each dataset (rows sampled uniformly within a dataset).
+DATASET_WEIGHTS = {'mosi': 0.22, 'sst2': 0.16, 'meld': 0.16, 'mvsa': 0.14, 'zh': 0.12, 'emodb': 0.1, 'ravdess': 0.1}
 SPEECH = ('emodb', 'ravdess')
 OOD_QUANTILE = 0.99
 PROXY_SCORE = {'negative': -1.5, 'neutral': 0.0, 'positive': 1.5}
@@ -97,13 +101,12 @@ def load_all(data_dir):
     return sets
 
 
-def build_vocabulary(token_lists, size, min_count):
+def token_counts(token_lists):
     counts = {}
     for tokens in token_lists:
         for t in tokens:
             counts[t] = counts.get(t, 0) + 1
-    ranked = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
-    return ranked[:size]
+    return counts
 
 
 class Table:
@@ -272,22 +275,123 @@ class ExpressionBranch(nn.Module):
         return torch.cat([logits, a[3] * (pos - neg)], dim=1)
 
 
+def is_cjk(token):
+    return len(token) == 1 and ('\u3040' <= token <= '\u30ff' or '\u3400' <= token <= '\u9fff' or '\uf900' <= token <= '\ufaff')
+
+
+class Vocabulary:
+    """[Note: text vocabulary] The pack's token list (id = 2 + line of vocab.txt) in three
+    blocks: CJK characters, then other learned tokens (words GloVe lacks: MOSI's "didnt",
+    emoticons, emoji), then GloVe words. Learned = every training token seen min_count
+    times; GloVe = those training tokens GloVe has, plus the most frequent GloVe words up to
+    glove_words, so a word no training sentence used still has its pretrained vector."""
+
+    def __init__(self, counts, min_count, glove_words, glove_index, glove_vectors):
+        seen = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
+        cjk = [t for t in seen if is_cjk(t)]
+        glove = [t for t in seen if not is_cjk(t) and t in glove_index]
+        learned = [t for t in seen if not is_cjk(t) and t not in glove_index]
+        have = set(glove)
+        for w, _ in sorted(glove_index.items(), key=lambda kv: kv[1]):
+            if len(glove) >= glove_words:
+                break
+            if w not in have and not is_cjk(w):
+                glove.append(w)
+                have.add(w)
+        self.tokens = cjk + learned + glove
+        self.cjk, self.learned, self.glove = len(cjk), len(learned), len(glove)
+        self.vectors = np.stack([glove_vectors[glove_index[w]] for w in glove]).astype(np.float16) if glove else \
+            np.zeros((0, GLOVE_DIM), np.float16)
+        self.index = {t: 2 + k for k, t in enumerate(self.tokens)}
+
+    def __len__(self):
+        return len(self.tokens)
+
+
+GLOVE_DIM = 100
+EMPTY_VOCABULARY = Vocabulary({}, 1, 0, {}, None)
+
+
+def load_glove(folder):
+    with open(os.path.join(folder, 'words-100k.txt'), encoding='utf-8') as f:
+        words = [line.rstrip('\n') for line in f]
+    vectors = np.load(os.path.join(folder, 'vectors-100k-f16.npy'))
+    index = {}
+    for k, w in enumerate(words):
+        index.setdefault(w, k)
+    return index, vectors
+
+
 class TextBranch(nn.Module):
-    def __init__(self, vocab_size, dim, lex_mean, lex_std, hidden, dropout):
+    """[Note: text encoder] Token ids -> embeddings: a GloVe word keeps its pretrained 100-d
+    vector (frozen, fp16 in the graph), every other token has a trained vector (CJK
+    characters, words GloVe lacks). Two encoders of the same shape, chosen per row by the
+    share of CJK tokens (> 1/2: Chinese): each is a projection to `dim`, convolutions of
+    width 1, 2 and 3 (word or character n-grams) and masked max + attention pooling. Their
+    output ++ standardized lexicon features -> MLP -> 3 logits + 1 raw score."""
+
+    def __init__(self, vocab, dim, lex_mean, lex_std, hidden, dropout, channels=64):
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size + 2, dim, padding_idx=0)
+        self.cjk_end = 2 + vocab.cjk
+        self.learned_end = 2 + vocab.cjk + vocab.learned
+        self.register_buffer('glove', torch.from_numpy(np.concatenate([np.zeros((1, GLOVE_DIM), np.float16), vocab.vectors])))
+        self.learned = nn.Embedding(self.learned_end, GLOVE_DIM, padding_idx=0)
+        nn.init.normal_(self.learned.weight, std=0.3)
+        with torch.no_grad():
+            self.learned.weight[0].zero_()
+        self.encoders = nn.ModuleList([TextEncoder(dim, channels, dropout) for _ in range(2)])
         self.register_buffer('mean', torch.as_tensor(lex_mean))
         self.register_buffer('std', torch.as_tensor(lex_std))
-        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim + len(lex_mean), hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, 4))
+        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * 3 * channels + len(lex_mean), hidden), nn.GELU(),
+                                 nn.Dropout(dropout), nn.Linear(hidden, 4))
 
     def standardized(self, lexicon):
         return (lexicon - self.mean) / self.std
 
+    def embed(self, token_ids):
+        learned = self.learned(token_ids.clamp(max=self.learned_end - 1))
+        glove = self.glove[(token_ids - self.learned_end + 1).clamp(min=0)].to(torch.float32)
+        return torch.where((token_ids >= self.learned_end).unsqueeze(-1), glove, learned)
+
+    def chinese(self, token_ids):
+        mask = (token_ids != 0).to(torch.float32)
+        cjk = ((token_ids >= 2) & (token_ids < self.cjk_end)).to(torch.float32)
+        return ((cjk.sum(1) / mask.sum(1).clamp(min=1.0)) > 0.5).unsqueeze(-1)
+
     def forward(self, token_ids, lexicon):
         mask = (token_ids != 0).to(torch.float32).unsqueeze(-1)
-        summed = (self.embedding(token_ids) * mask).sum(dim=1)
-        bag = summed / mask.sum(dim=1).clamp(min=1.0)
-        return self.mlp(torch.cat([bag, self.standardized(lexicon)], dim=1))
+        x = self.embed(token_ids) * mask
+        chinese = self.chinese(token_ids)
+        if self.training:
+            # Each row through its own encoder only (half the work); the graph runs both.
+            encoded = x.new_zeros(x.shape[0], self.mlp[1].in_features - self.mean.shape[0])
+            for k, rows in enumerate((~chinese.squeeze(1), chinese.squeeze(1))):
+                if rows.any():
+                    encoded[rows] = self.encoders[k](x[rows], mask[rows])
+        else:
+            en, zh = (encoder(x, mask) for encoder in self.encoders)
+            encoded = torch.where(chinese, zh, en)
+        return self.mlp(torch.cat([encoded, self.standardized(lexicon)], dim=1))
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, dim, channels, dropout):
+        super().__init__()
+        self.project = nn.Linear(GLOVE_DIM, dim)
+        self.convs = nn.ModuleList([nn.Conv1d(dim, channels, k, padding=k // 2) for k in (1, 2, 3)])
+        self.attention = nn.Linear(3 * channels, 1)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x, mask):
+        h = self.dropout(torch.tanh(self.project(x))) * mask  # [B, T, dim]
+        t = h.shape[1]
+        # Width-2 convolutions pad both ends and give T + 1 positions: keep the first T.
+        feats = torch.cat([F.gelu(conv(h.transpose(1, 2)))[:, :, :t] for conv in self.convs], dim=1).transpose(1, 2)
+        feats = feats * mask
+        pooled_max = (feats + (mask - 1.0) * 1e4).max(dim=1).values * (mask.sum(1) > 0).to(torch.float32)
+        weights = torch.softmax(self.attention(feats).squeeze(-1) + (mask.squeeze(-1) - 1.0) * 1e4, dim=1).unsqueeze(-1)
+        pooled_attention = (weights * feats).sum(dim=1)
+        return torch.cat([pooled_max, pooled_attention], dim=1)
 
 
 class LateFusion(nn.Module):
@@ -298,6 +402,8 @@ class LateFusion(nn.Module):
         # Calibration (fitted on dev after training) and out-of-range thresholds: constants.
         self.register_buffer('log_temperature', torch.zeros(3))
         self.register_buffer('ood_threshold', torch.full((3,), 1e9))
+        # Text is also out of range when too many of its tokens are unknown to the vocabulary.
+        self.register_buffer('unknown_threshold', torch.tensor(1.0))
 
     def branches(self, token_ids, lexicon, audio, visual):
         return torch.stack([self.text(token_ids, lexicon), self.audio(audio), self.visual(visual)], dim=1)  # [B, 3, 4]
@@ -313,17 +419,25 @@ class LateFusion(nn.Module):
         logits = self.prior[:3] + (presence.unsqueeze(-1) * outs[:, :, :3] / temperature.view(1, 3, 1)).sum(dim=1)
         raw = self.prior[3:4] + (presence * outs[:, :, 3]).sum(dim=1, keepdim=True)
         score = 3.0 * torch.tanh(raw)
-        ood = presence * (self.distances(lexicon, audio, visual) > self.ood_threshold).to(torch.float32)
+        far = self.distances(lexicon, audio, visual) > self.ood_threshold
+        unknown = unknown_share(token_ids) > self.unknown_threshold
+        far = torch.cat([far[:, :1] | unknown.unsqueeze(1), far[:, 1:]], dim=1)
+        ood = presence * far.to(torch.float32)
         return score, logits, ood
 
 
-def build_model(train, vocab_size, args):
+def unknown_share(token_ids):
+    real = (token_ids != 0).to(torch.float32).sum(1)
+    return (token_ids == 1).to(torch.float32).sum(1) / real.clamp(min=1.0)
+
+
+def build_model(train, vocab, args):
     lex_mean, lex_std = standardizer(train.lexicon, train.presence[:, 0])
     with torch.no_grad():
         invariants = audio_invariants(torch.from_numpy(train.audio)).numpy()
     aud_mean, aud_std = standardizer(invariants, train.presence[:, 1])
     vis_mean, vis_std = standardizer(train.visual, train.presence[:, 2])
-    text = TextBranch(vocab_size, args.embedding, lex_mean, lex_std, args.hidden, args.dropout)
+    text = TextBranch(vocab, args.embedding, lex_mean, lex_std, args.text_hidden, args.dropout, args.channels)
     audio = AudioBranch(aud_mean, aud_std, args.hidden, args.dropout)
     visual = ExpressionBranch(vis_mean, vis_std)
     return LateFusion(text, audio, visual)
@@ -361,24 +475,33 @@ def train_model(model, table, args, dataset_weights, log=True, epochs=None):
     sizes = {}
     for d in table.dataset:
         sizes[d] = sizes.get(d, 0) + 1
-    p = np.array([dataset_weights.get(d, 0.0) / sizes[d] for d in table.dataset], dtype=np.float64)
+    # Each batch is rows of one dataset, drawn by weight: a batch of short English sentences is
+    # then not padded to the longest Chinese review (batch cost grows with its longest row).
+    names = [d for d in sizes if dataset_weights.get(d, 0.0) > 0]
+    members = {d: np.asarray([i for i, x in enumerate(table.dataset) if x == d]) for d in names}
+    p = np.array([dataset_weights[d] for d in names], dtype=np.float64)
     p /= p.sum()
     rng = np.random.default_rng(args.seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     steps_per_epoch = max(1, args.epoch_size // args.batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=epochs * steps_per_epoch)
+    step = 0
     for epoch in range(epochs):
         model.train()
         started = time.time()
         totals = np.zeros(3)
         for _ in range(steps_per_epoch):
-            idx = rng.choice(len(table), size=args.batch, p=p)
+            rows = members[names[rng.choice(len(names), p=p)]]
+            idx = rows[rng.integers(0, len(rows), size=args.batch)]
             loss, ce, l1 = losses(model, table.batch(idx), args.modality_dropout, args.word_dropout, True)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             schedule.step()
             totals += (loss.item(), ce, l1)
+            step += 1
+            if log and step % 100 == 0:
+                print(f'  step {step}/{epochs * steps_per_epoch}: {time.time() - started:.0f} s into epoch {epoch + 1}', flush=True)
         if log:
             t = totals / steps_per_epoch
             print(f'epoch {epoch + 1}/{epochs}: loss {t[0]:.3f} (ce {t[1]:.3f}, score l1 {t[2]:.3f}) {time.time() - started:.1f} s', flush=True)
@@ -447,9 +570,10 @@ def evaluate(model, dev):
             'positive_minus_negative': float(scores[faces][true == 2].mean() - scores[faces][true == 0].mean()),
             'ece': class_metrics(Subset(mvsa, faces), probs[faces])['ece'],
         }
-    if 'sst2' in dev:
-        _, probs = predict(model, dev['sst2'])
-        metrics['sst2-dev'] = class_metrics(dev['sst2'], probs, binary=True)
+    for name in BINARY:
+        if name in dev:
+            _, probs = predict(model, dev[name])
+            metrics[f'{name}-dev'] = class_metrics(dev[name], probs, binary=True)
     if 'meld' in dev:
         _, probs = predict(model, dev['meld'])
         metrics['meld-dev'] = class_metrics(dev['meld'], probs)
@@ -491,6 +615,19 @@ def fit_calibration(model, dev):
     with torch.no_grad():
         model.log_temperature.copy_(log_t.detach().clamp(-3, 3))
     return {m: float(math.exp(v)) for m, v in zip(MODALITIES, model.log_temperature.tolist())}
+
+
+@torch.no_grad()
+def fit_unknown_threshold(model, dev):
+    """The OOD_QUANTILE quantile of the unknown-token share over the dev rows with text (at least 0.5)."""
+    shares = []
+    for t in dev.values():
+        b = t.batch(np.arange(len(t)))
+        shares.append(unknown_share(b['token_ids'])[b['presence'][:, 0] > 0].numpy())
+    shares = np.concatenate(shares)
+    value = max(0.5, float(np.quantile(shares, OOD_QUANTILE))) if len(shares) else 1.0
+    model.unknown_threshold.fill_(value)
+    return value
 
 
 @torch.no_grad()
@@ -536,7 +673,7 @@ def speech_cv(sets, args):
         train = Table(train_parts, {}, args.max_tokens)
         test = Table(test_parts, {}, args.max_tokens)
         torch.manual_seed(args.seed)
-        model = build_model(train, 0, args)
+        model = build_model(train, EMPTY_VOCABULARY, args)
         weights = {n: 1.0 for n, _, _ in train_parts}
         train_model(model, train, args, weights, log=False, epochs=args.cv_epochs)
         _, probs = predict(model, test)
@@ -610,10 +747,13 @@ def main():
     parser.add_argument('--data', default='training/data')
     parser.add_argument('--out', default='resources/models/late-fusion-v1')
     parser.add_argument('--runs', default='training/runs')
-    parser.add_argument('--vocab-size', type=int, default=20000)
+    parser.add_argument('--glove', default='../shared/data/text/glove')
+    parser.add_argument('--glove-words', type=int, default=40000, help='GloVe words in the vocabulary (training words first)')
     parser.add_argument('--min-count', type=int, default=2)
     parser.add_argument('--max-tokens', type=int, default=128)
-    parser.add_argument('--embedding', type=int, default=64)
+    parser.add_argument('--embedding', type=int, default=128, help='text encoder width after the GloVe projection')
+    parser.add_argument('--channels', type=int, default=64, help='text convolution channels per width')
+    parser.add_argument('--text-hidden', type=int, default=128)
     parser.add_argument('--hidden', type=int, default=64)
     parser.add_argument('--dropout', type=float, default=0.2)
     parser.add_argument('--modality-dropout', type=float, default=0.2)
@@ -627,6 +767,8 @@ def main():
     parser.add_argument('--seed', type=int, default=13)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--skip-cv', action='store_true')
+    parser.add_argument('--zh-holdout-domain', default='', help='cross-domain check: train zh without this domain, '
+                        'evaluate on all of it (the pack is not written)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
@@ -634,24 +776,31 @@ def main():
     torch.manual_seed(args.seed)
 
     sets = load_all(args.data)
+    if args.zh_holdout_domain and 'zh' in sets:
+        for r in sets['zh'].rows:
+            r['split'] = 'dev' if r['group'] == args.zh_holdout_domain else ('train' if r['split'] == 'train' else 'unused')
     # EmoDB has no dev split (speaker CV instead); every other set trains on train only.
     train_parts = [(n, fs, split_indices(fs, 'train')) for n, fs in sets.items()]
-    vocab = build_vocabulary((fs.tokens[i] for _, fs, idx in train_parts for i in idx), args.vocab_size, args.min_count)
-    vocab_index = {t: 2 + k for k, t in enumerate(vocab)}
+    glove_index, glove_vectors = load_glove(args.glove)
+    counts = token_counts(fs.tokens[i] for _, fs, idx in train_parts for i in idx)
+    vocabulary = Vocabulary(counts, args.min_count, args.glove_words, glove_index, glove_vectors)
+    vocab, vocab_index = vocabulary.tokens, vocabulary.index
     train = Table(train_parts, vocab_index, args.max_tokens)
     dev = {n: Table([(n, fs, split_indices(fs, 'dev'))], vocab_index, args.max_tokens)
            for n, fs in sets.items() if split_indices(fs, 'dev')}
     rows = {n: {'train': len(split_indices(fs, 'train')), 'dev': len(split_indices(fs, 'dev'))} for n, fs in sets.items()}
-    print('rows:', json.dumps(rows), 'vocabulary:', len(vocab), flush=True)
+    print('rows:', json.dumps(rows), 'vocabulary:', len(vocab), {'cjk': vocabulary.cjk, 'learned': vocabulary.learned,
+                                                                 'glove': vocabulary.glove}, flush=True)
     dims = {'audio': train.audio.shape[1], 'visual': train.visual.shape[1]}
 
-    dataset_weights = {'mosi': 0.27, 'sst2': 0.18, 'meld': 0.18, 'mvsa': 0.17, 'emodb': 0.1, 'ravdess': 0.1}
+    dataset_weights = DATASET_WEIGHTS
     if 'mosi' in dev:
         mosi_class_table(dev['mosi'])
-    model = build_model(train, len(vocab), args)
+    model = build_model(train, vocabulary, args)
     train_model(model, train, args, dataset_weights)
     uncalibrated = evaluate(model, dev)
-    calibration = {'temperature': fit_calibration(model, dev), 'ood_threshold': fit_ood_thresholds(model, train)}
+    calibration = {'temperature': fit_calibration(model, dev), 'ood_threshold': fit_ood_thresholds(model, train),
+                   'unknown_token_threshold': fit_unknown_threshold(model, dev)}
     metrics = evaluate(model, dev)
     calibration['ece_before'] = {k: v['ece'] for k, v in uncalibrated.items() if 'ece' in v}
     calibration['ood_rate_dev'] = ood_rates(model, dev)
@@ -661,6 +810,8 @@ def main():
         metrics.update(speech_cv(sets, args))
     print(json.dumps(metrics, indent=2), flush=True)
 
+    if args.zh_holdout_domain:
+        return
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.runs, exist_ok=True)
     with open(os.path.join(args.out, 'vocab.txt'), 'w', encoding='utf-8', newline='\n') as f:

