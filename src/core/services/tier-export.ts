@@ -1,10 +1,12 @@
 // Writing one media item's segments and human labels as an ELAN or Praat tier file.
+// A TextGrid has no media link: Praat pairs clip.TextGrid with clip.wav by name.
 
 import { dirname, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TierFormat } from '../../shared/contract';
 import { SentiscopeError } from '../../shared/errors';
 import { eafMimeType, formatEaf } from '../io/eaf';
+import { formatTextGrid } from '../io/textgrid';
 import type { ProjectStore } from '../store';
 import { tiersOfMedia } from './annotation-tiers';
 
@@ -21,10 +23,10 @@ export function exportTierFile(
   mediaIds: number[] | undefined,
   annotator?: string,
 ): TierExport {
-  if (format === 'textgrid') throw new SentiscopeError('bad-request', 'TextGrid export is not in this build yet.', file);
   const what = format === 'eaf' ? 'An ELAN file' : 'A TextGrid';
   if (mediaIds?.length !== 1) throw new SentiscopeError('bad-request', `${what} is of one media item: name exactly one.`, file);
-  const { media, tiers, segments } = tiersOfMedia(store, mediaIds[0], file, format === 'eaf' ? 'ELAN' : 'Praat', annotator);
+  const { media, tiers, segments, end } = tiersOfMedia(store, mediaIds[0], file, format === 'eaf' ? 'ELAN' : 'Praat', annotator);
+  if (format === 'textgrid') return { text: formatTextGrid({ tiers, xmax: end }), rows: segments };
   const mediaLink = media.path
     ? {
         url: pathToFileURL(media.path).href,

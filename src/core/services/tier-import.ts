@@ -6,11 +6,10 @@
 // and label are written in ONE transaction, so nothing is half-imported.
 
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tierRoleOf, type LabelTierField, type ReadTier } from '../../shared/annotation-tiers';
 import type { ImportReport } from '../../shared/contract';
-import { SentiscopeError } from '../../shared/errors';
 import type { Media, MosiLabelValues, MvsaLabelValues, Polarity } from '../../shared/domain';
 import { isValidScore } from '../../shared/schemes/mosi';
 import { parsePolarity } from '../../shared/schemes/mvsa';
@@ -18,6 +17,7 @@ import { sameSegment } from '../../shared/segment-overlap';
 import { parseEaf } from '../io/eaf';
 import { FileProblems, formatSeconds, parseNumberCell } from '../io/file-problems';
 import { readTextFile } from '../io/text-file';
+import { parseTextGrid } from '../io/textgrid';
 import { inspectMediaFile, storeMediaFile, type InspectedMediaFile, type ProjectStore } from '../store';
 
 export type TierFileFormat = 'eaf' | 'textgrid';
@@ -39,6 +39,8 @@ export interface TierImportRequest {
   mediaId?: number;
   /** Only this annotator's label tiers. */
   annotator?: string;
+  /** Tiers the reader already set aside (Praat point tiers). */
+  skippedTiers?: string[];
 }
 
 interface SpanEntry {
@@ -67,12 +69,23 @@ export function eafMediaPaths(file: string, descriptors: { url: string; relative
   return paths;
 }
 
+/** The media a TextGrid goes with sits beside it under the same name, as Praat users keep them. */
+const PRAAT_MEDIA_EXTENSIONS = ['.wav', '.mp4', '.mov', '.mkv', '.webm', '.mp3', '.m4a', '.flac', '.ogg', '.opus', '.aiff'];
+
 /** Reads and parses a tier file whole; a bad one is refused before anything is written. */
-export async function readTierFile(format: TierFileFormat, file: string): Promise<{ tiers: ReadTier[]; media: TierFileMedia }> {
-  if (format === 'textgrid') throw new SentiscopeError('bad-request', 'TextGrid import is not in this build yet.', file);
+export async function readTierFile(
+  format: TierFileFormat,
+  file: string,
+): Promise<{ tiers: ReadTier[]; media: TierFileMedia; skippedTiers: string[] }> {
   const text = await readTextFile(file);
+  if (format === 'textgrid') {
+    const grid = parseTextGrid(text, file);
+    const name = basename(file, extname(file));
+    const paths = PRAAT_MEDIA_EXTENSIONS.map((extension) => join(dirname(file), name + extension));
+    return { tiers: grid.tiers, media: { name, paths }, skippedTiers: grid.pointTiers };
+  }
   const eaf = parseEaf(text, file);
-  return { tiers: eaf.tiers, media: { name: eaf.mediaName, paths: eafMediaPaths(file, eaf.media) } };
+  return { tiers: eaf.tiers, media: { name: eaf.mediaName, paths: eafMediaPaths(file, eaf.media) }, skippedTiers: [] };
 }
 
 function collectSpans(request: TierImportRequest, problems: FileProblems): { spans: SpanEntry[]; skipped: string[] } {
@@ -187,7 +200,7 @@ export async function importTierFile(store: ProjectStore, request: TierImportReq
     mediaCreated: 0,
     segments: 0,
     labels: 0,
-    skippedTiers: skipped,
+    skippedTiers: [...skipped, ...(request.skippedTiers ?? [])],
   };
   store.transaction(() => {
     let media: Media;
