@@ -213,9 +213,7 @@ export const contract = {
    * refuse with 'bad-request', and the Electron main process replaces both (src/main/dialogs.ts).
    */
   'dialog:openFile': channel<DialogResult>()(object({ purpose: oneOf('media', 'project', 'import') })),
-  'dialog:saveFile': channel<DialogResult>()(
-    object({ purpose: oneOf('export'), format: optional(oneOf('mosi', 'mvsa', 'segments', 'srt', 'vtt')) }),
-  ),
+  'dialog:saveFile': channel<DialogResult>()(object({ purpose: oneOf('export'), format: optional(oneOf(...EXPORT_FORMATS)) })),
 
   'segments:list': channel<Segment[]>()(object({ mediaId: int })),
   'segments:create': channel<Segment>()(object({ mediaId: int, start: num, end: num, text: optional(str) })),

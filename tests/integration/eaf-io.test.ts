@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMediaFile, ProjectStore } from '../../src/core/store';
 import { MOSI_CLIP, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { mediaContents } from '../helpers/media-contents';
 import { runSentiscope } from '../helpers/sentiscope-cli';
 
 const SCHEMA = join(import.meta.dirname, '../../../shared/design/formats/EAFv3.0.xsd');
@@ -24,20 +25,6 @@ beforeAll(async () => {
   dir = await makeTempDir('sentiscope-eaf-');
 });
 afterAll(() => removeTempDir(dir));
-
-/** What a project holds for one media item, comparable across projects. */
-function contents(store: ProjectStore, name: string) {
-  const media = store.findMediaByName(name)!;
-  const segments = store.listSegments(media.id);
-  const at = new Map(segments.map((s) => [s.id, `${s.start}-${s.end}`]));
-  return {
-    segments: segments.map((s) => ({ start: s.start, end: s.end, text: s.text })),
-    labels: store
-      .listLabels(media.id)
-      .map((l) => ({ span: at.get(l.segmentId), annotator: l.annotator, scheme: l.scheme, values: l.values }))
-      .sort((a, b) => `${a.span}${a.annotator}${a.scheme}`.localeCompare(`${b.span}${b.annotator}${b.scheme}`)),
-  };
-}
 
 async function labelledProject(path: string): Promise<void> {
   const store = ProjectStore.open(path);
@@ -114,7 +101,7 @@ describe('ELAN export and import', () => {
     try {
       // The media file was found from the descriptor, probed, and attached.
       expect(b.findMediaByName('Oz06ZWiO20M_6')).toMatchObject({ path: MOSI_CLIP, kind: 'video' });
-      const [before, after] = [contents(a, 'Oz06ZWiO20M_6'), contents(b, 'Oz06ZWiO20M_6')];
+      const [before, after] = [mediaContents(a, 'Oz06ZWiO20M_6'), mediaContents(b, 'Oz06ZWiO20M_6')];
       expect(after).toEqual(before);
       expect(after.labels.filter((l) => l.scheme === 'mosi').map((l) => l.annotator)).toEqual(['ann b', 'ann_a', 'ann_a', 'ann b']);
       expect(b.listPredictions(b.findMediaByName('Oz06ZWiO20M_6')!.id)).toEqual([]);
@@ -199,7 +186,7 @@ describe('importing files ELAN users made', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 1, segments: 2, labels: 2, skippedTiers: ['gesture'] });
     const store = ProjectStore.open(project);
     try {
-      expect(contents(store, 'interview')).toEqual({
+      expect(mediaContents(store, 'interview')).toEqual({
         segments: [
           { start: 1, end: 2.5, text: 'hello there' },
           { start: 4, end: 6, text: 'so sad' },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMediaFile, ProjectStore } from '../../src/core/store';
 import { MOSI_CLIP, makeTempDir, removeTempDir } from '../helpers/generate-media';
+import { mediaContents } from '../helpers/media-contents';
 import { runSentiscope } from '../helpers/sentiscope-cli';
 
 const PRAAT = spawnSync('praat', ['--version']).status === 0;
@@ -18,19 +19,6 @@ beforeAll(async () => {
   dir = await makeTempDir('sentiscope-textgrid-');
 });
 afterAll(() => removeTempDir(dir));
-
-function contents(store: ProjectStore, name: string) {
-  const media = store.findMediaByName(name)!;
-  const segments = store.listSegments(media.id);
-  const at = new Map(segments.map((s) => [s.id, `${s.start}-${s.end}`]));
-  return {
-    segments: segments.map((s) => ({ start: s.start, end: s.end, text: s.text })),
-    labels: store
-      .listLabels(media.id)
-      .map((l) => ({ span: at.get(l.segmentId), annotator: l.annotator, scheme: l.scheme, values: l.values }))
-      .sort((a, b) => `${a.span}${a.annotator}${a.scheme}`.localeCompare(`${b.span}${b.annotator}${b.scheme}`)),
-  };
-}
 
 describe('Praat TextGrid export and import', () => {
   const source = () => join(dir, 'source.sentiscope');
@@ -107,7 +95,7 @@ describe('Praat TextGrid export and import', () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 0, segments: 3, labels: 5, skippedTiers: [] });
       const [a, b] = [ProjectStore.open(source()), ProjectStore.open(copy)];
       try {
-        expect(contents(b, 'Oz06ZWiO20M_6')).toEqual(contents(a, 'Oz06ZWiO20M_6'));
+        expect(mediaContents(b, 'Oz06ZWiO20M_6')).toEqual(mediaContents(a, 'Oz06ZWiO20M_6'));
       } finally {
         a.close();
         b.close();
@@ -127,7 +115,7 @@ describe('Praat TextGrid export and import', () => {
       const [a, b] = [ProjectStore.open(source()), ProjectStore.open(project)];
       try {
         expect(b.findMediaByName('Oz06ZWiO20M_6')).toMatchObject({ path: join(folder, 'Oz06ZWiO20M_6.mp4'), kind: 'video' });
-        expect(contents(b, 'Oz06ZWiO20M_6')).toEqual(contents(a, 'Oz06ZWiO20M_6'));
+        expect(mediaContents(b, 'Oz06ZWiO20M_6')).toEqual(mediaContents(a, 'Oz06ZWiO20M_6'));
       } finally {
         a.close();
         b.close();
@@ -154,7 +142,7 @@ describe('TextGrid files from elsewhere', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 1, segments: 2, labels: 1, skippedTiers: ['beats'] });
     const store = ProjectStore.open(project);
     try {
-      expect(contents(store, 'interview')).toEqual({
+      expect(mediaContents(store, 'interview')).toEqual({
         segments: [
           { start: 1, end: 2.5, text: 'hello "you"' },
           { start: 1, end: 6, text: '' },
