@@ -1,6 +1,6 @@
 // What Excel's "Unicode text" and other editors save, imported through the real CLI into a real project.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importIntoProject } from '../../src/core/services/project-import';
@@ -39,6 +39,30 @@ describe('importing label files by encoding', () => {
       expect(store.listLabels(media.id).map((l) => l.values)).toEqual([
         { score: 2.2, text: null, audio: null, visual: null },
         { score: -1.4, text: null, audio: null, visual: null },
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('imports what Excel\'s "Unicode text" saves: UTF-16 LE with a BOM, tab-separated', async () => {
+    const file = join(dir, 'label-excel.txt');
+    const tsv =
+      'video_id\tclip_id\ttext\tlabel\tlabel_T\tlabel_A\tlabel_V\tannotation\tmode\r\n' +
+      'vid\t1\ttrès bien 😀\t2.2\t\t\t\t\ttrain\r\n' +
+      'vid\t2\t"schlecht, sagt er"\t-1.4\t\t\t\t\ttest\r\n';
+    writeFileSync(file, utf16le(tsv, true));
+    expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfe]));
+    const project = join(dir, 'excel.sentiscope');
+    const run = await runSentiscope(['import', '--project', project, '--format', 'mosi', file]);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ segments: 2, labels: 2 });
+    const store = ProjectStore.open(project);
+    try {
+      const media = store.findMediaByName('vid')!;
+      expect(store.listSegments(media.id).map((s) => [s.text, s.split])).toEqual([
+        ['très bien 😀', 'train'],
+        ['schlecht, sagt er', 'test'],
       ]);
     } finally {
       store.close();
