@@ -2,7 +2,7 @@
 // exported files are checked against the EAF 3.0 schema with xmllint.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,40 @@ describe('ELAN export and import', () => {
     expect(run.code).toBe(0);
     const tiers = [...readFileSync(out, 'utf8').matchAll(/TIER_ID="([^"]+)"/g)].map((m) => m[1]);
     expect(tiers).toEqual(['transcript', 'ann_a score', 'ann_a text', 'ann_a audio', 'ann_a visual']);
+  });
+
+  it('finds media by its relative path when the name has spaces and accents and the folder moved', async () => {
+    const folder = await makeTempDir('sentiscope-eaf-moved-');
+    try {
+      mkdirSync(join(folder, 'media'));
+      mkdirSync(join(folder, 'notes'));
+      const clip = join(folder, 'media', 'entrevue é 1.mp4');
+      copyFileSync(MOSI_CLIP, clip);
+      const project = join(folder, 'p.sentiscope');
+      const store = ProjectStore.open(project);
+      const media = await addMediaFile(store, clip);
+      store.createSegment({ mediaId: media.id, start: 1, end: 2, source: 'manual', text: 'oui' });
+      store.close();
+      const out = join(folder, 'notes', 'entrevue.eaf');
+      expect((await runSentiscope(['export', '--project', project, '--format', 'eaf', '--media', media.name, '--out', out])).code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('RELATIVE_MEDIA_URL="../media/entrevue%20%C3%A9%201.mp4"');
+      if (XMLLINT) expect(validate(out).status).toBe(0);
+      // The whole folder moves: the absolute URL is stale, the relative path still holds.
+      const moved = `${folder}-moved`;
+      renameSync(folder, moved);
+      try {
+        const copy = join(moved, 'copy.sentiscope');
+        const run = await runSentiscope(['import', '--project', copy, '--format', 'eaf', join(moved, 'notes', 'entrevue.eaf')]);
+        expect(run.stderr).toBe('');
+        const imported = ProjectStore.open(copy);
+        expect(imported.listMedia().map((m) => m.path)).toEqual([join(moved, 'media', 'entrevue é 1.mp4')]);
+        imported.close();
+      } finally {
+        renameSync(moved, folder);
+      }
+    } finally {
+      await removeTempDir(folder);
+    }
   });
 
   it('refuses to export overlapping segments, naming them, and writes nothing', async () => {

@@ -30,7 +30,7 @@ export function exportTierFile(
   const mediaLink = media.path
     ? {
         url: pathToFileURL(media.path).href,
-        relativeUrl: `./${relative(dirname(file), media.path).split(sep).join('/')}`.replace(/^\.\/\.\.\//, '../'),
+        relativeUrl: encodeURI(`./${relative(dirname(file), media.path).split(sep).join('/')}`.replace(/^\.\/\.\.\//, '../')),
         mimeType: eafMimeType(media.path),
       }
     : null;

@@ -59,7 +59,11 @@ const spanText = (a: { start: number; end: number }) => `${formatSeconds(a.start
 export function eafMediaPaths(file: string, descriptors: { url: string; relativeUrl: string | null }[]): string[] {
   const paths: string[] = [];
   for (const { url, relativeUrl } of descriptors) {
-    if (relativeUrl && !relativeUrl.startsWith('file:')) paths.push(resolve(dirname(file), decodeURI(relativeUrl)));
+    try {
+      if (relativeUrl && !relativeUrl.startsWith('file:')) paths.push(resolve(dirname(file), decodeURI(relativeUrl)));
+    } catch {
+      // A malformed %-escape: the absolute URL may still do.
+    }
     try {
       if (url.startsWith('file:')) paths.push(fileURLToPath(url));
     } catch {
