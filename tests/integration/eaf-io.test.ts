@@ -165,18 +165,37 @@ describe('ELAN export and import', () => {
     }
   });
 
-  it('refuses to export overlapping segments, naming them, and writes nothing', async () => {
+  it('puts overlapping segments (as in CMU-MOSI) on a second lane of tiers, and reads them back', async () => {
     const project = join(dir, 'overlap.sentiscope');
     const store = ProjectStore.open(project);
     const media = store.addMedia({ name: 'talk' });
-    store.createSegment({ mediaId: media.id, clipId: 'a', start: 1, end: 3, source: 'manual' });
-    store.createSegment({ mediaId: media.id, clipId: 'b', start: 2.5, end: 4, source: 'manual' });
+    const a = store.createSegment({ mediaId: media.id, clipId: 'a', start: 1, end: 3, source: 'manual', text: 'first' });
+    const b = store.createSegment({ mediaId: media.id, clipId: 'b', start: 2.5, end: 4, source: 'manual', text: 'second' });
+    store.createSegment({ mediaId: media.id, clipId: 'c', start: 4, end: 5, source: 'manual', text: 'third' });
+    store.setMosiLabel({ segmentId: a.id, annotator: 'ann_a', values: { score: 1, text: null, audio: null, visual: null } });
+    store.setMosiLabel({ segmentId: b.id, annotator: 'ann_a', values: { score: -1, text: null, audio: null, visual: null } });
     store.close();
     const out = join(dir, 'overlap.eaf');
     const run = await runSentiscope(['export', '--project', project, '--format', 'eaf', '--media', 'talk', '--out', out]);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('segments a (1.000–3.000 s) and b (2.500–4.000 s)');
-    expect(() => readFileSync(out)).toThrow();
+    expect(run.stderr).toBe('');
+    const xml = readFileSync(out, 'utf8');
+    expect([...xml.matchAll(/TIER_ID="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'transcript',
+      'transcript 2',
+      'ann_a score',
+      'ann_a score 2',
+    ]);
+    if (XMLLINT) expect(validate(out).status).toBe(0);
+    const copy = join(dir, 'overlap-copy.sentiscope');
+    const back = await runSentiscope(['import', '--project', copy, '--format', 'eaf', out]);
+    expect(JSON.parse(back.stdout)).toMatchObject({ segments: 3, labels: 2, skippedTiers: [] });
+    const [before, after] = [ProjectStore.open(project), ProjectStore.open(copy)];
+    try {
+      expect(mediaContents(after, 'talk')).toEqual(mediaContents(before, 'talk'));
+    } finally {
+      before.close();
+      after.close();
+    }
   });
 });
 

@@ -5,14 +5,13 @@ import type { Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
 import {
   MOSI_TIER_FIELDS,
   MVSA_TIER_FIELDS,
-  TRANSCRIPT_TIER,
   labelTierName,
+  transcriptTierName,
   type AnnotationTier,
   type LabelTierField,
 } from '../../shared/annotation-tiers';
 import { SentiscopeError } from '../../shared/errors';
 import { formatScore } from '../../shared/schemes/mosi';
-import { formatSeconds } from '../io/file-problems';
 import type { ProjectStore } from '../store';
 
 export interface MediaTiers {
@@ -23,12 +22,8 @@ export interface MediaTiers {
   segments: number;
 }
 
-function span(segment: Segment): string {
-  return `${formatSeconds(segment.start)}–${formatSeconds(segment.end)} s`;
-}
-
-/** Tiers need real, disjoint spans: segments without times or overlapping ones are refused by name. */
-function checkSpans(media: Media, segments: Segment[], file: string, format: string): void {
+/** Tiers need real spans: segments without times are refused by name. */
+function checkTimed(media: Media, segments: Segment[], file: string, format: string): void {
   const untimed = segments.filter((s) => !(s.end > s.start));
   if (untimed.length) {
     throw new SentiscopeError(
@@ -40,17 +35,25 @@ function checkSpans(media: Media, segments: Segment[], file: string, format: str
       file,
     );
   }
-  for (let k = 1; k < segments.length; k++) {
-    const [a, b] = [segments[k - 1], segments[k]];
-    if (b.start < a.end) {
-      throw new SentiscopeError(
-        'bad-request',
-        `${file}: segments ${a.clipId} (${span(a)}) and ${b.clipId} (${span(b)}) of '${media.name}' overlap; ` +
-          `one ${format} tier cannot hold overlapping annotations. Trim one of them, then export again.`,
-        file,
-      );
-    }
+}
+
+/** Lane of each segment (1, 2, ...): the first lane free at its start, so no lane overlaps itself. */
+function lanesOf(sorted: Segment[]): Map<number, number> {
+  const laneEnds: number[] = [];
+  const lanes = new Map<number, number>();
+  for (const segment of sorted) {
+    let lane = laneEnds.findIndex((end) => end <= segment.start);
+    if (lane < 0) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = segment.end;
+    lanes.set(segment.id, lane + 1);
   }
+  return lanes;
+}
+
+function byLane<T extends { lane: number }>(items: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const item of items) out.set(item.lane, [...(out.get(item.lane) ?? []), item]);
+  return new Map([...out].sort((x, y) => x[0] - y[0]));
 }
 
 function mosiValue(label: MosiLabel, field: LabelTierField): number | null {
@@ -64,7 +67,8 @@ function mvsaValue(label: MvsaLabel, field: LabelTierField): string | null {
 
 /**
  * The transcript tier (every segment, text possibly empty) and, per annotator, one tier for
- * each field some label of theirs fills; `annotator` keeps only that annotator's tiers.
+ * each field some label of theirs fills, each on as many lanes as overlapping segments need;
+ * `annotator` keeps only that annotator's tiers.
  */
 export function tiersOfMedia(store: ProjectStore, mediaId: number, file: string, format: string, annotator?: string): MediaTiers {
   const media = store.getMedia(mediaId);
@@ -72,17 +76,16 @@ export function tiersOfMedia(store: ProjectStore, mediaId: number, file: string,
   if (!segments.length) {
     throw new SentiscopeError('bad-request', `${file}: '${media.name}' has no segments to export; add or import some first.`, file);
   }
-  checkSpans(media, segments, file, format);
+  checkTimed(media, segments, file, format);
   const byId = new Map(segments.map((s) => [s.id, s]));
+  const lanes = lanesOf(segments);
   const labels = store.listLabels(mediaId).filter((l) => !annotator || l.annotator === annotator);
 
-  const tiers: AnnotationTier[] = [
-    {
-      name: TRANSCRIPT_TIER,
-      role: { kind: 'transcript' },
-      annotations: segments.map((s) => ({ start: s.start, end: s.end, value: s.text })),
-    },
-  ];
+  const tiers: AnnotationTier[] = [];
+  for (const [lane, own] of byLane(segments.map((s) => ({ ...s, lane: lanes.get(s.id)! })))) {
+    const annotations = own.map((s) => ({ start: s.start, end: s.end, value: s.text }));
+    tiers.push({ name: transcriptTierName(lane), role: { kind: 'transcript', lane }, annotations });
+  }
   const annotators = [...new Set(labels.map((l) => l.annotator))].sort();
   for (const who of annotators) {
     const own = labels.filter((l) => l.annotator === who);
@@ -98,14 +101,24 @@ export function tiersOfMedia(store: ProjectStore, mediaId: number, file: string,
           const segment = byId.get(l.segmentId)!;
           return value === null
             ? null
-            : { start: segment.start, end: segment.end, value: typeof value === 'number' ? formatScore(value) : value };
+            : {
+                start: segment.start,
+                end: segment.end,
+                value: typeof value === 'number' ? formatScore(value) : value,
+                lane: lanes.get(segment.id)!,
+              };
         })
         .filter((a) => a !== null)
         .sort((a, b) => a.start - b.start);
-      if (annotations.length)
-        tiers.push({ name: labelTierName(who, field), role: { kind: 'label', annotator: who, scheme, field }, annotations });
+      for (const [lane, onLane] of byLane(annotations)) {
+        tiers.push({
+          name: labelTierName(who, field, lane),
+          role: { kind: 'label', annotator: who, scheme, field, lane },
+          annotations: onLane.map(({ start, end, value }) => ({ start, end, value })),
+        });
+      }
     }
   }
-  const lastEnd = segments[segments.length - 1].end;
+  const lastEnd = Math.max(...segments.map((s) => s.end));
   return { media, tiers, end: Math.max(media.probe?.duration ?? 0, lastEnd), segments: segments.length };
 }
