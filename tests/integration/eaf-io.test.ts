@@ -165,13 +165,16 @@ describe('ELAN export and import', () => {
     }
   });
 
-  it('puts overlapping segments (as in CMU-MOSI) on a second lane of tiers, and reads them back', async () => {
+  it('puts overlapping segments (as in CMU-MOSI) on further lanes of tiers, and reads them back', async () => {
     const project = join(dir, 'overlap.sentiscope');
     const store = ProjectStore.open(project);
     const media = store.addMedia({ name: 'talk' });
     const a = store.createSegment({ mediaId: media.id, clipId: 'a', start: 1, end: 3, source: 'manual', text: 'first' });
     const b = store.createSegment({ mediaId: media.id, clipId: 'b', start: 2.5, end: 4, source: 'manual', text: 'second' });
     store.createSegment({ mediaId: media.id, clipId: 'c', start: 4, end: 5, source: 'manual', text: 'third' });
+    // The very same span twice, and one nearly the same (IoU >= 0.9): still three segments.
+    store.createSegment({ mediaId: media.id, clipId: 'd', start: 4, end: 5, source: 'manual', text: 'third again' });
+    store.createSegment({ mediaId: media.id, clipId: 'e', start: 1.06, end: 3, source: 'manual', text: 'near first' });
     store.setMosiLabel({ segmentId: a.id, annotator: 'ann_a', values: { score: 1, text: null, audio: null, visual: null } });
     store.setMosiLabel({ segmentId: b.id, annotator: 'ann_a', values: { score: -1, text: null, audio: null, visual: null } });
     store.close();
@@ -182,13 +185,14 @@ describe('ELAN export and import', () => {
     expect([...xml.matchAll(/TIER_ID="([^"]+)"/g)].map((m) => m[1])).toEqual([
       'transcript',
       'transcript 2',
+      'transcript 3',
       'ann_a score',
-      'ann_a score 2',
+      'ann_a score 3',
     ]);
     if (XMLLINT) expect(validate(out).status).toBe(0);
     const copy = join(dir, 'overlap-copy.sentiscope');
     const back = await runSentiscope(['import', '--project', copy, '--format', 'eaf', out]);
-    expect(JSON.parse(back.stdout)).toMatchObject({ segments: 3, labels: 2, skippedTiers: [] });
+    expect(JSON.parse(back.stdout)).toMatchObject({ segments: 5, labels: 2, skippedTiers: [] });
     const [before, after] = [ProjectStore.open(project), ProjectStore.open(copy)];
     try {
       expect(mediaContents(after, 'talk')).toEqual(mediaContents(before, 'talk'));

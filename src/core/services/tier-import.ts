@@ -93,20 +93,27 @@ export async function readTierFile(
 }
 
 function collectSpans(request: TierImportRequest, problems: FileProblems): { spans: SpanEntry[]; skipped: string[] } {
+  // Keyed by span and lane: two segments on the very same span sit on two lanes.
   const spans = new Map<string, SpanEntry>();
   const skipped: string[] = [];
   const seenNames = new Map<string, number>();
-  const entry = (a: { start: number; end: number; line: number }) => {
-    const key = `${ms(a.start)}:${ms(a.end)}`;
-    let found = spans.get(key);
+  const entry = (a: { start: number; end: number; line: number }, lane: number, transcript: boolean) => {
+    const span = `${ms(a.start)}:${ms(a.end)}`;
+    let found = spans.get(`${span}:${lane}`);
+    // A label on a lane the transcript does not use still belongs to a segment with its span.
+    if (!found && !transcript) found = [...spans].find(([key]) => key.startsWith(`${span}:`))?.[1];
     if (!found) {
       found = { start: ms(a.start) / 1000, end: ms(a.end) / 1000, text: null, mosi: new Map(), mvsa: new Map(), line: a.line };
-      spans.set(key, found);
+      spans.set(`${span}:${lane}`, found);
     }
     return found;
   };
+  // Transcript tiers first, so labels find the segments they sit on.
+  const tiers = [...request.tiers].sort(
+    (x, y) => Number(tierRoleOf(y.name)?.kind === 'transcript') - Number(tierRoleOf(x.name)?.kind === 'transcript'),
+  );
 
-  for (const tier of request.tiers) {
+  for (const tier of tiers) {
     const role = tierRoleOf(tier.name);
     if (!role || (role.kind === 'label' && request.annotator && role.annotator !== request.annotator)) {
       skipped.push(tier.name);
@@ -137,7 +144,7 @@ function collectSpans(request: TierImportRequest, problems: FileProblems): { spa
       }
       if (role.kind === 'transcript') {
         if (a.value.trim() === '' && request.format === 'textgrid') continue;
-        entry(a).text = a.value;
+        entry(a, role.lane, true).text = a.value;
         continue;
       }
       const value = a.value.trim();
@@ -148,7 +155,7 @@ function collectSpans(request: TierImportRequest, problems: FileProblems): { spa
           problems.add(a.line, `${where}: "${value}" is not a score in [-3, 3]`);
           continue;
         }
-        const own = entry(a).mosi;
+        const own = entry(a, role.lane, false).mosi;
         own.set(role.annotator, { ...own.get(role.annotator), [role.field]: score });
       } else {
         const polarity = parsePolarity(value);
@@ -156,7 +163,7 @@ function collectSpans(request: TierImportRequest, problems: FileProblems): { spa
           problems.add(a.line, `${where}: "${value}" is not negative, neutral or positive`);
           continue;
         }
-        const own = entry(a).mvsa;
+        const own = entry(a, role.lane, false).mvsa;
         own.set(role.annotator, { ...own.get(role.annotator), [role.field]: polarity });
       }
     }
@@ -218,17 +225,20 @@ export async function importTierFile(store: ProjectStore, request: TierImportReq
       media = storeMediaFile(store, source);
       if (!before) report.mediaCreated++;
     }
-    const existing = store.listSegments(media.id);
+    // Segments the media had before: each matched by one span at most, the same span (to the
+    // ms) first, else by the IoU >= 0.9 rule other imports use. Spans of this file never merge.
+    const prior = store.listSegments(media.id);
+    const claimed = new Set<number>();
     for (const span of spans) {
-      // The same span (to the ms) first, else the IoU >= 0.9 rule other imports use.
-      const same = existing.find((s) => ms(s.start) === ms(span.start) && ms(s.end) === ms(span.end)) ?? sameSegment(span, existing);
+      const open = prior.filter((s) => !claimed.has(s.id));
+      const same = open.find((s) => ms(s.start) === ms(span.start) && ms(s.end) === ms(span.end)) ?? sameSegment(span, open);
+      if (same) claimed.add(same.id);
       const text = span.text ?? undefined;
       const segment = same
         ? text === undefined
           ? same
           : store.updateSegment(same.id, { text })
         : store.createSegment({ mediaId: media.id, start: span.start, end: span.end, source: 'import', text: text ?? '' });
-      if (!same) existing.push(segment);
       report.segments++;
       for (const [annotator, f] of span.mosi) {
         const values: MosiLabelValues = { score: f.score!, text: f.text ?? null, audio: f.audio ?? null, visual: f.visual ?? null };
