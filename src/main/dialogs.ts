@@ -44,7 +44,7 @@ const OPEN: Record<OpenPurpose, { title: string; filters: FileFilter[]; properti
   },
   import: {
     title: 'Import labels or transcript',
-    filters: [{ name: 'CSV, SRT, WebVTT', extensions: ['csv', 'srt', 'vtt'] }, ALL_FILES],
+    filters: [{ name: 'CSV, SRT, WebVTT, ELAN, TextGrid', extensions: ['csv', 'srt', 'vtt', 'eaf', 'TextGrid'] }, ALL_FILES],
     properties: ['openFile'],
   },
 };
@@ -55,6 +55,8 @@ const EXPORT_FILTERS: Record<ExportFormat, FileFilter> = {
   segments: { name: 'Segments (CSV)', extensions: ['csv'] },
   srt: { name: 'SubRip subtitles', extensions: ['srt'] },
   vtt: { name: 'WebVTT subtitles', extensions: ['vtt'] },
+  eaf: { name: 'ELAN annotation file', extensions: ['eaf'] },
+  textgrid: { name: 'Praat TextGrid', extensions: ['TextGrid'] },
 };
 
 export function fileDialogHandlers(): Pick<ContractHandlers, 'dialog:openFile' | 'dialog:saveFile'> {

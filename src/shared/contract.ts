@@ -78,12 +78,26 @@ export interface DialogResult {
  * srt, vtt, txt and transcript-csv attach a transcript to one media item (`mediaId`).
  * txt (and a transcript CSV without times) is spread over the speech and marked unaligned.
  */
-export type ImportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | 'txt' | 'transcript-csv';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'txt', 'transcript-csv'];
+export type ImportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | 'txt' | 'transcript-csv' | TierFormat;
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  'mosi',
+  'mvsa',
+  'segments',
+  'srt',
+  'vtt',
+  'txt',
+  'transcript-csv',
+  'eaf',
+  'textgrid',
+];
+/** ELAN .eaf and Praat .TextGrid: one media item's segments and labels as tiers; `mediaId` optional on import. */
+export type TierFormat = 'eaf' | 'textgrid';
+export const TIER_FORMATS: readonly TierFormat[] = ['eaf', 'textgrid'];
 /** The import formats that need the media item the transcript belongs to. */
 export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt', 'transcript-csv'];
-/** srt and vtt write the transcript of one media item. */
-export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
+/** srt, vtt, eaf and textgrid write one media item. */
+export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat;
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid'];
 
 export interface ImportReport {
   format: ImportFormat;
@@ -91,6 +105,8 @@ export interface ImportReport {
   mediaCreated: number;
   segments: number;
   labels: number;
+  /** eaf and textgrid: tiers whose names say neither transcript nor "<annotator> <field>". */
+  skippedTiers?: string[];
 }
 
 export interface ExportReport {
@@ -197,9 +213,7 @@ export const contract = {
    * refuse with 'bad-request', and the Electron main process replaces both (src/main/dialogs.ts).
    */
   'dialog:openFile': channel<DialogResult>()(object({ purpose: oneOf('media', 'project', 'import') })),
-  'dialog:saveFile': channel<DialogResult>()(
-    object({ purpose: oneOf('export'), format: optional(oneOf('mosi', 'mvsa', 'segments', 'srt', 'vtt')) }),
-  ),
+  'dialog:saveFile': channel<DialogResult>()(object({ purpose: oneOf('export'), format: optional(oneOf(...EXPORT_FORMATS)) })),
 
   'segments:list': channel<Segment[]>()(object({ mediaId: int })),
   'segments:create': channel<Segment>()(object({ mediaId: int, start: num, end: num, text: optional(str) })),
@@ -281,7 +295,7 @@ export const contract = {
   ),
   'io:export': channel<ExportReport>()(
     object({
-      format: oneOf('mosi', 'mvsa', 'segments', 'srt', 'vtt'),
+      format: oneOf(...EXPORT_FORMATS),
       path: str,
       mediaIds: optional(array(int)),
       annotator: optional(str),

@@ -4,7 +4,8 @@
 // Reading is a little more forgiving than the RFC, in the ways spreadsheet and
 // pandas files need: a UTF-8 BOM is dropped, LF, CRLF and lone CR all end a record,
 // blank lines (outside quotes) are skipped, and a quote inside an unquoted field is
-// kept as a literal character. Newlines inside quoted fields are kept as written.
+// kept as a literal character. A file whose first line has tabs and no comma is read as
+// tab-separated: that is what Excel's "Unicode text" saves. Newlines inside quoted fields are kept as written.
 // Writing is canonical: LF line endings, a trailing newline, quotes only where needed.
 
 export interface CsvRow {
@@ -41,7 +42,7 @@ interface RawRecord {
 }
 
 /** Splits text into records. Throws CsvError on a quote that never closes or junk after one. */
-function readRecords(text: string): RawRecord[] {
+function readRecords(text: string, separator: ',' | '\t'): RawRecord[] {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records: RawRecord[] = [];
   let line = 1;
@@ -76,7 +77,7 @@ function readRecords(text: string): RawRecord[] {
           i++;
         }
         const next = src[i];
-        if (i < n && next !== ',' && next !== '\n' && next !== '\r') {
+        if (i < n && next !== separator && next !== '\n' && next !== '\r') {
           throw new CsvError([
             {
               line,
@@ -86,11 +87,11 @@ function readRecords(text: string): RawRecord[] {
         }
       } else {
         const from = i;
-        while (i < n && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') i++;
+        while (i < n && src[i] !== separator && src[i] !== '\n' && src[i] !== '\r') i++;
         cell = src.slice(from, i);
       }
       cells.push(cell);
-      if (i < n && src[i] === ',') {
+      if (i < n && src[i] === separator) {
         i++;
         continue;
       }
@@ -107,13 +108,19 @@ function readRecords(text: string): RawRecord[] {
   return records;
 }
 
+/** Tab when the first line has a tab and no comma (Excel's "Unicode text"), else comma. */
+function separatorOf(text: string): ',' | '\t' {
+  const first = text.slice(0, text.search(/[\r\n]|$/));
+  return first.includes('\t') && !first.includes(',') ? '\t' : ',';
+}
+
 /**
  * Parses CSV text. The first record is the header; every other record must have
  * as many cells as the header. Cell-count problems are collected (up to
  * MAX_CSV_PROBLEMS) and thrown together as one CsvError.
  */
 export function parseCsv(text: string): CsvTable {
-  const records = readRecords(text);
+  const records = readRecords(text, separatorOf(text));
   if (records.length === 0) throw new CsvError([{ line: 1, reason: 'the file is empty (no header row)' }]);
   const [head, ...rest] = records;
   const width = head.cells.length;

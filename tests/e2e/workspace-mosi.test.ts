@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACOUSTIC_RECIPE, extractAcousticFeaturesFromMedia, frameCenterSeconds } from '../../src/core/analysis/acoustic';
+import { parseEaf } from '../../src/core/io/eaf';
 import { parseMosiLabelCsv } from '../../src/core/io/mosi-label-csv';
 import { ProjectStore } from '../../src/core/store';
 import type { MosiLabel } from '../../src/shared/domain';
@@ -233,6 +234,18 @@ describe('annotation workspace (MOSI clip)', () => {
     expect(csv).toContain('-2.0000');
     expect(csv).toContain('1.1000');
     expect(rows.map((r) => r.annotation)).toEqual(['Positive', 'Negative', 'Positive']);
+
+    // The same labels as ELAN tiers of the item in the workspace, through the UI.
+    const eafPath = join(ws.tmp, 'clip.eaf');
+    await page.getByTestId('export-format').selectOption('eaf');
+    await page.getByTestId('export-path').fill(eafPath);
+    await page.getByTestId('export').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain(eafPath);
+    const eaf = parseEaf(await readFile(eafPath, 'utf8'), eafPath);
+    const segments = store!.listSegments(media.id);
+    const tier = (name: string) => eaf.tiers.find((t) => t.name === name)?.annotations.map((a) => [a.start, a.end, a.value]);
+    expect(tier('transcript')).toEqual(segments.map((s) => [Math.round(s.start * 1000) / 1000, Math.round(s.end * 1000) / 1000, s.text]));
+    expect(tier(`${ANNOTATOR} score`)?.map((a) => a[2])).toEqual(['3.0000', '-2.0000', '1.1000']);
 
     // Reload: the same project, media, segments and labels come back.
     await page.reload();

@@ -134,3 +134,17 @@ describe('formatCsv', () => {
     expect(() => formatCsv(['a', 'b'], [['1']])).toThrow(/row 1 has 1 cells/);
   });
 });
+
+describe('tab-separated files', () => {
+  it('reads a file whose first line has tabs and no comma as tab-separated, quotes and commas kept', () => {
+    expect(parseCsv('a\tb\tc\r\n1\t"x, y"\t\n2\t"say ""hi"""\tz\n')).toEqual({
+      header: ['a', 'b', 'c'],
+      rows: [
+        { line: 2, cells: ['1', 'x, y', ''] },
+        { line: 3, cells: ['2', 'say "hi"', 'z'] },
+      ],
+    });
+    // A comma on the first line keeps it CSV, tabs and all.
+    expect(parseCsv('a,b\tc\n1,2\t3\n').rows[0].cells).toEqual(['1', '2\t3']);
+  });
+});

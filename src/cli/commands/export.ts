@@ -1,14 +1,14 @@
-import type { ExportFormat } from '../../shared/contract';
+import { EXPORT_FORMATS } from '../../shared/contract';
 import { exportFromProject } from '../../core/services/project-export';
 import { UsageError, oneOfOption, parseCommandArgs, requireOption, type Command } from '../command';
 import { mediaNamed, openProjectOption } from '../project-option';
 
-const FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt'];
+const FORMATS = EXPORT_FORMATS;
 
 export const exportCommand: Command = {
   name: 'export',
-  usage: 'export --project DB --format mosi|mvsa|segments|srt|vtt --out FILE [--media NAME] [--annotator NAME]',
-  summary: "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript",
+  usage: `export --project DB --format ${FORMATS.join('|')} --out FILE [--media NAME] [--annotator NAME]`,
+  summary: "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript, ELAN or Praat tiers",
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       project: { type: 'string' },
@@ -23,7 +23,7 @@ export const exportCommand: Command = {
     const store = openProjectOption(values.project);
     try {
       const mediaIds = values.media === undefined ? undefined : [mediaNamed(store, values.media)];
-      if ((format === 'srt' || format === 'vtt') && !mediaIds) throw new UsageError(`--format ${format} needs --media NAME`);
+      if (['srt', 'vtt', 'eaf', 'textgrid'].includes(format) && !mediaIds) throw new UsageError(`--format ${format} needs --media NAME`);
       const report = await exportFromProject(store, { format, path: out, annotator: values.annotator, mediaIds });
       process.stdout.write(JSON.stringify(report) + '\n');
     } finally {

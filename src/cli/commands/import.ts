@@ -1,4 +1,4 @@
-import { IMPORT_FORMATS, TRANSCRIPT_FORMATS } from '../../shared/contract';
+import { IMPORT_FORMATS, TIER_FORMATS, TRANSCRIPT_FORMATS, type TierFormat } from '../../shared/contract';
 import { addMediaFile } from '../../core/store';
 import { importIntoProject } from '../../core/services/project-import';
 import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
@@ -7,7 +7,7 @@ import { openProjectOption } from '../project-option';
 export const importCommand: Command = {
   name: 'import',
   usage: `import --project DB --format ${IMPORT_FORMATS.join('|')} FILE [--media FILE] [--annotator NAME]`,
-  summary: 'import labels, posts, segments or a transcript into a project',
+  summary: 'import labels, posts, segments, a transcript, or ELAN/Praat tiers into a project',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       project: { type: 'string' },
@@ -18,7 +18,8 @@ export const importCommand: Command = {
     const format = oneOfOption(values.format, '--format', IMPORT_FORMATS);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE to import');
     const transcript = TRANSCRIPT_FORMATS.includes(format);
-    if (values.media && !transcript) throw new UsageError(`--media goes with --format ${TRANSCRIPT_FORMATS.join(', ')}`);
+    if (values.media && !transcript && !TIER_FORMATS.includes(format as TierFormat))
+      throw new UsageError(`--media goes with --format ${[...TRANSCRIPT_FORMATS, ...TIER_FORMATS].join(', ')}`);
     if (!values.media && transcript) throw new UsageError(`--format ${format} needs --media FILE: the media the transcript belongs to`);
     const store = openProjectOption(values.project);
     try {

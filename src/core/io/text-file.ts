@@ -1,10 +1,12 @@
 // Reading and writing the text files users import and export, with errors that name
-// the file. Writes go to a temporary file first, so a failed export never leaves a
+// the file. Reads go through the one decoder (text-encoding.ts), so every reader takes
+// the same encodings and refuses the same ones. Writes go to a temporary file first, so a failed export never leaves a
 // half-written CSV in place of a good one.
 
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { SentiscopeError } from '../../shared/errors';
+import { decodeTextFile } from './text-encoding';
 
 export async function readTextFile(path: string): Promise<string> {
   let bytes: Buffer;
@@ -16,8 +18,7 @@ export async function readTextFile(path: string): Promise<string> {
     if (code === 'EISDIR') throw new SentiscopeError('file-unreadable', `${path} is a folder: give a file.`, path);
     throw new SentiscopeError('file-unreadable', `${path} cannot be read (${code}): check its permissions.`, path);
   }
-  // Non-fatal decoding: a stray invalid byte in a tweet should not refuse the file.
-  return new TextDecoder('utf-8').decode(bytes);
+  return decodeTextFile(bytes, path).text;
 }
 
 export async function writeTextFileAtomic(path: string, text: string): Promise<void> {

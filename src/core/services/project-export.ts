@@ -12,6 +12,7 @@ import { formatTranscript } from '../io/transcripts';
 import { SentiscopeError } from '../../shared/errors';
 import { writeTextFileAtomic } from '../io/text-file';
 import type { ProjectStore } from '../store';
+import { exportTierFile } from './tier-export';
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -183,6 +184,10 @@ export async function exportFromProject(store: ProjectStore, request: ExportRequ
       rows = cues.length;
       break;
     }
+    case 'eaf':
+    case 'textgrid':
+      ({ text, rows } = exportTierFile(store, request.format, file, request.mediaIds, request.annotator));
+      break;
   }
   await writeTextFileAtomic(file, text);
   return { format: request.format, file, rows, skippedConflicts };

@@ -16,6 +16,7 @@ import { parseTranscriptCsv } from '../io/transcript-csv';
 import { parseTranscript } from '../io/transcripts';
 import type { ProjectStore } from '../store';
 import { sameSegment } from '../../shared/segment-overlap';
+import { importTierFile, readTierFile } from './tier-import';
 import { shareTextBySpans, spreadWords, type TimeSpan } from './transcript-alignment';
 
 export interface ImportRequest {
@@ -318,6 +319,15 @@ export async function importIntoProject(store: ProjectStore, request: ImportRequ
     case 'transcript-csv':
       tally = await importTranscriptCsv(store, file, request.mediaId);
       break;
+    case 'eaf':
+    case 'textgrid':
+      return importTierFile(store, {
+        format: request.format,
+        file,
+        mediaId: request.mediaId,
+        annotator,
+        ...(await readTierFile(request.format, file)),
+      });
   }
   return { format: request.format, file, ...tally };
 }

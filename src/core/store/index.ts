@@ -3,4 +3,4 @@ export { ProjectStore, type OpenOptions } from './project-store';
 export type { MediaFile, NewMedia, NewSegment, SegmentPatch, MosiLabelInput, MvsaLabelInput, NewPrediction } from './project-store';
 export { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 export { useSqliteNativeBinding } from './connection';
-export { addMediaFile, mediaKindOf, mediaNameOf } from './media-files';
+export { addMediaFile, inspectMediaFile, mediaKindOf, mediaNameOf, storeMediaFile, type InspectedMediaFile } from './media-files';

@@ -23,27 +23,45 @@ export function mediaNameOf(path: string): string {
   return basename(path, extname(path));
 }
 
-/**
- * Adds a file, or returns the existing item for the same path. A name already known
- * from an imported label file without media gets this file attached, so labels
- * imported first and the video added later meet on the same segments.
- */
-export async function addMediaFile(store: ProjectStore, filePath: string): Promise<Media> {
-  const path = resolve(filePath);
-  const existing = store.findMediaByPath(path);
-  if (existing) return existing;
+/** A media file probed and fingerprinted, not yet stored. */
+export interface InspectedMediaFile {
+  path: string;
+  name: string;
+  identity: string;
+  kind: MediaKind;
+  probe: ProbeInfo;
+}
 
-  // Probe first: an unreadable or corrupt file is refused before anything is stored.
+/** Probes a file without writing anything: an unreadable or corrupt file is refused here. */
+export async function inspectMediaFile(filePath: string): Promise<InspectedMediaFile> {
+  const path = resolve(filePath);
   const probe = await probeMedia(path);
   const identity = await fileIdentity(path);
-  const kind = mediaKindOf(path, probe);
-  const name = mediaNameOf(path);
+  return { path, name: mediaNameOf(path), identity, kind: mediaKindOf(path, probe), probe };
+}
 
+/**
+ * Stores an inspected file (synchronously, so it can join a caller's transaction), or
+ * returns the existing item for the same path. A name already known from an imported
+ * label file without media gets this file attached, so labels imported first and the
+ * video added later meet on the same segments.
+ */
+export function storeMediaFile(store: ProjectStore, file: InspectedMediaFile): Media {
+  const existing = store.findMediaByPath(file.path);
+  if (existing) return existing;
+  const { path, name, identity, kind, probe } = file;
   const sameName = store.findMediaByName(name);
   if (sameName && sameName.path === null) {
     return store.updateMediaFile(sameName.id, { path, identity, kind, probe });
   }
   return store.addMedia({ name: sameName ? uniqueName(store, name) : name, path, identity, kind, probe });
+}
+
+/** Adds a file (see storeMediaFile), or returns the existing item for the same path. */
+export async function addMediaFile(store: ProjectStore, filePath: string): Promise<Media> {
+  const existing = store.findMediaByPath(resolve(filePath));
+  if (existing) return existing;
+  return storeMediaFile(store, await inspectMediaFile(filePath));
 }
 
 function uniqueName(store: ProjectStore, name: string): string {

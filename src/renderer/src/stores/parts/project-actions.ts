@@ -83,7 +83,9 @@ export function createProjectActions(api: ContractClient, status: Status, librar
 
   async function exportTo(format: ExportFormat, path: string): Promise<void> {
     await guard(async () => {
-      const report = await api.invoke('io:export', { format, path: path.trim() });
+      // ELAN and Praat files hold one media item: the one in the workspace.
+      const one = (format === 'eaf' || format === 'textgrid') && mediaId.value !== null ? { mediaIds: [mediaId.value] } : {};
+      const report = await api.invoke('io:export', { format, path: path.trim(), ...one });
       notice.value =
         t('exported', { rows: report.rows, file: report.file }) +
         (report.skippedConflicts ? ' ' + t('exportedConflicts', { n: report.skippedConflicts }) : '');
