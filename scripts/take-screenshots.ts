@@ -3,6 +3,9 @@
 //                                      predictions come from the analysis engine, not built yet)
 //   docs/screenshot-mvsa.png            an MVSA post (image + text) with text/image labels
 //   docs/screenshot-models.png          the Models page: packs, an added (tiny, test-built) Whisper
+//   docs/screenshot-prediction-mosi.png the MOSI clip analysed by the default pack: the prediction
+//                                      panel with calibrated probabilities, contributions and their
+//                                      baseline, the out-of-range flags and the text's language
 // Run: npx tsx scripts/take-screenshots.ts   (needs /usr/bin/chromium and ../shared/data)
 
 import { resolve } from 'node:path';
@@ -40,6 +43,41 @@ async function mosiShot(): Promise<void> {
     await page.getByTestId('transcript-item').nth(1).click();
     await page.evaluate(() => new Promise((r) => setTimeout(r, 800)));
     await page.screenshot({ path: resolve(DOCS, 'screenshot-workspace-mosi.png') });
+  } finally {
+    await ws.close();
+  }
+}
+
+/** The default pack's prediction of the MOSI clip's middle segment, from a real analysis job. */
+async function predictionShot(): Promise<void> {
+  const ws = await startWorkspace({ openProject: true });
+  try {
+    const media = await ws.handlers['media:add']({ path: MOSI_CLIP });
+    const store = ProjectStore.open(ws.projectPath);
+    for (const [start, end, text] of [
+      [0.25, 2.4, 'and sucker punch is a failure'],
+      [2.6, 4.9, 'but like a really ambitious weird'],
+      [5.1, 7.3, 'the interesting idiosyncratic failure'],
+    ] as const) {
+      store.createSegment({ mediaId: media.id, start, end, text, source: 'manual' });
+    }
+    store.close();
+    const job = await ws.handlers['analysis:start']({ mediaId: media.id });
+    for (;;) {
+      const [status] = await ws.handlers['analysis:status']({ jobId: job.jobId });
+      if (status.state === 'done') break;
+      if (status.state !== 'running' && status.state !== 'queued') throw new Error(`analysis ${status.state}: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const page = await ws.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(() => localStorage.setItem('sentiscope.annotator', 'alice'));
+    await page.goto(ws.server.url);
+    await page.getByTestId('media-item').first().click();
+    await page.locator('[data-testid=waveform] canvas').first().waitFor({ timeout: 20_000 });
+    await page.getByTestId('transcript-item').nth(0).click();
+    await page.getByTestId('prediction-baseline').waitFor();
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 800)));
+    await page.screenshot({ path: resolve(DOCS, 'screenshot-prediction-mosi.png') });
   } finally {
     await ws.close();
   }
@@ -86,7 +124,8 @@ async function modelsShot(): Promise<void> {
   }
 }
 
-await mosiShot();
-await mvsaShot();
-await modelsShot();
-console.log('wrote docs/screenshot-workspace-mosi.png, docs/screenshot-mvsa.png and docs/screenshot-models.png');
+// SHOTS=prediction (comma-separated) takes only those.
+const SHOTS: Record<string, () => Promise<void>> = { mosi: mosiShot, prediction: predictionShot, mvsa: mvsaShot, models: modelsShot };
+const wanted = process.env.SHOTS ? process.env.SHOTS.split(',') : Object.keys(SHOTS);
+for (const name of wanted) await SHOTS[name]();
+console.log(`wrote the screenshots: ${wanted.join(', ')}`);

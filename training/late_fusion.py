@@ -767,6 +767,8 @@ def main():
     parser.add_argument('--seed', type=int, default=13)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--skip-cv', action='store_true')
+    parser.add_argument('--cv-from', default='', help='take the speech CV figures from an earlier run\'s metrics.json '
+                        '(same audio recipe, seed and --cv-epochs) instead of recomputing them')
     parser.add_argument('--zh-holdout-domain', default='', help='cross-domain check: train zh without this domain, '
                         'evaluate on all of it (the pack is not written)')
     args = parser.parse_args()
@@ -805,7 +807,13 @@ def main():
     calibration['ece_before'] = {k: v['ece'] for k, v in uncalibrated.items() if 'ece' in v}
     calibration['ood_rate_dev'] = ood_rates(model, dev)
     print('calibration:', json.dumps(calibration, indent=2), flush=True)
-    if 'emodb' in sets and not args.skip_cv:
+    if args.cv_from:
+        # The speech figures are of the audio branch alone (no text): a run with the same audio
+        # recipe, seed and CV epochs gives the same models, so they may come from that run's metrics.
+        with open(args.cv_from, encoding='utf-8') as f:
+            earlier = json.load(f)['metrics']
+        metrics.update({k: v for k, v in earlier.items() if 'leave-speakers-out' in k or k.startswith('train-')})
+    elif 'emodb' in sets and not args.skip_cv:
         print('Speech: speaker-independent and cross-corpus evaluation (audio branch)...', flush=True)
         metrics.update(speech_cv(sets, args))
     print(json.dumps(metrics, indent=2), flush=True)

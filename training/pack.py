@@ -289,6 +289,9 @@ def write_parity_fixture(model, sets, vocab_index, args, path):
     if 'mosi' in sets:
         i = next(i for i, r in enumerate(sets['mosi'].rows) if r['split'] == 'dev')
         case('mosi dev text', *row('mosi', i))
+    if 'zh' in sets:
+        i = next(i for i, r in enumerate(sets['zh'].rows) if r['split'] == 'dev')
+        case('zh dev text (Chinese encoder)', *row('zh', i))
     if 'mvsa' in sets:
         fs = sets['mvsa']
         i = next(i for i, r in enumerate(fs.rows) if r['split'] == 'dev' and fs.presence[i][2] > 0 and fs.presence[i][0] > 0)

@@ -15,7 +15,7 @@ const PACK = resolve('resources/models/late-fusion-v1');
 interface ParityCase {
   name: string;
   inputs: { token_ids: number[]; lexicon: number[]; audio_statistics: number[]; visual_statistics: number[]; presence: number[] };
-  expected: { score: number[]; logits: number[]; modality_weights: number[] };
+  expected: { score: number[]; logits: number[]; ood: number[] };
 }
 const fixture = JSON.parse(readFileSync(join(PACK, 'parity', 'fixture.json'), 'utf8')) as {
   maxTokens: number;
@@ -37,6 +37,14 @@ describe('late-fusion-v1 pack', () => {
     expect(pack.manifest.modalities).toEqual([...MODALITIES]);
     expect(pack.vocabulary?.size).toBeGreaterThan(1000);
     expect(pack.manifest.inputs.text?.maxTokens).toBe(fixture.maxTokens);
+    expect(pack.manifest.fusion.outputs.ood).toBe('ood');
+  });
+
+  it('flags what is unlike its training data: a recording pushed far out, and text of unknown words', () => {
+    const flags = Object.fromEntries(fixture.cases.map((c) => [c.name, c.expected.ood]));
+    expect(flags['audio outside the training range'][1]).toBe(1);
+    expect(flags['unknown tokens'][0]).toBe(1);
+    expect(flags['mosi dev text']).toEqual([0, 0, 0]);
   });
 
   it('matches PyTorch on every fixture row within 1e-4', async () => {
@@ -56,11 +64,11 @@ describe('late-fusion-v1 pack', () => {
       expect(out.logits.dims, c.name).toEqual([1, 3]);
       expect(maxAbsDiff(out.score.data as Float32Array, c.expected.score), `${c.name} score`).toBeLessThanOrEqual(fixture.tolerance);
       expect(maxAbsDiff(out.logits.data as Float32Array, c.expected.logits), `${c.name} logits`).toBeLessThanOrEqual(fixture.tolerance);
-      const weights = out.modality_weights.data as Float32Array;
-      expect(maxAbsDiff(weights, c.expected.modality_weights), `${c.name} weights`).toBeLessThanOrEqual(fixture.tolerance);
-      // Absent modalities carry no weight: the presence mask really masks.
+      const ood = out.ood.data as Float32Array;
+      expect(Array.from(ood), `${c.name} out-of-range flags`).toEqual(c.expected.ood);
+      // Absent modalities are never flagged: the presence mask really masks.
       c.inputs.presence.forEach((p, k) => {
-        if (p === 0) expect(weights[k], `${c.name} weight of absent ${MODALITIES[k]}`).toBe(0);
+        if (p === 0) expect(ood[k], `${c.name} flag of absent ${MODALITIES[k]}`).toBe(0);
       });
     }
   });
