@@ -3,6 +3,7 @@
 
 import { mergeCsvShards } from './merge-csv';
 import { mergeFeatureShards } from './merge-features';
+import { mergeProjectShards } from './merge-projects';
 import { readShardSet } from './shard-set';
 
 export interface MergeReport {
@@ -23,6 +24,9 @@ export async function mergeShardOutputs(files: readonly string[], out: string): 
       break;
     case 'features':
       items = await mergeFeatureShards(shards, out);
+      break;
+    case 'project':
+      items = await mergeProjectShards(shards, out);
       break;
     default:
       throw new Error(`merge of ${manifest.output} shards is not built`);
