@@ -15,6 +15,16 @@ import { ProjectStore } from '../../core/store';
 import { UsageError, oneOfOption, parseCommandArgs, threadsOption, type Command } from '../command';
 import { resolveAsrOption } from '../asr-option';
 import { resolveModelOption } from '../model-option';
+import { SHARD_OPTIONS, SHARD_USAGE, shardOption } from '../shard-option';
+import {
+  type ShardManifest,
+  mediaListDigest,
+  newManifest,
+  readManifest,
+  sameShardRun,
+  writeManifest,
+} from '../../core/shards/shard-manifest';
+import { formatShard, shardItems } from '../../core/shards/shard-spec';
 
 export interface AnalyzeFilesOptions {
   files: string[];
@@ -103,7 +113,8 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
 export const analyzeCommand: Command = {
   name: 'analyze',
   usage:
-    'analyze VIDEO... [--transcript FILE]... [--project DB] [--out FILE.csv|FILE.json] [--model PACK] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N] [--segmentation auto|vad|transcript|existing] [--asr WHISPER_DIR [--language en|zh|...]]',
+    'analyze VIDEO... [--transcript FILE]... [--project DB] [--out FILE.csv|FILE.json] [--model PACK] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N] [--segmentation auto|vad|transcript|existing] [--asr WHISPER_DIR [--language en|zh|...]] ' +
+    SHARD_USAGE,
   summary: 'segment, predict and store sentiment with per-modality contributions for whole media files',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -116,6 +127,7 @@ export const analyzeCommand: Command = {
       segmentation: { type: 'string', default: 'auto' },
       asr: { type: 'string' },
       language: { type: 'string' },
+      ...SHARD_OPTIONS,
     });
     if (values.language !== undefined && values.asr === undefined)
       throw new UsageError('--language goes with --asr (the language Whisper transcribes)');
@@ -134,12 +146,42 @@ export const analyzeCommand: Command = {
       throw new UsageError(`--out must end in .csv or .json (got '${values.out}')`);
 
     const say = (line: string) => process.stderr.write(`sentiscope analyze: ${line}\n`);
+    // A shard analyses files i with i mod N = K (their place in the given list) into its own project.
+    const shard = shardOption(values);
+    let sidecar: ShardManifest | null = null;
+    let files = positionals;
+    let shardTranscripts = transcripts;
+    if (shard) {
+      if (!values.project) throw new UsageError('--shard goes with --project (each shard writes its own project file to merge)');
+      files = shardItems(positionals, shard);
+      shardTranscripts = transcripts.length ? shardItems(transcripts, shard) : [];
+      sidecar = newManifest({
+        command: 'analyze',
+        output: 'project',
+        input: `${positionals.length} media files`,
+        input_digest: await mediaListDigest(positionals),
+        input_items: positionals.length,
+        k: shard.index,
+        n: shard.count,
+        pack_id: values.model ?? 'default',
+        pack_version: values.segmentation,
+        items: files.length,
+        item_names: files.map((f) => resolve(f)),
+      });
+      const project = resolve(values.project);
+      const earlier = await readManifest(project);
+      if (earlier && !sameShardRun(earlier, sidecar))
+        throw new UsageError(`${project} is shard ${earlier.k}/${earlier.n} of another run: give a new --project for this shard`);
+      // A re-run resumes: the analysis skips segments the project already has predictions for.
+      await writeManifest(project, sidecar);
+      say(`shard ${formatShard(shard)}: ${files.length} of ${positionals.length} files`);
+    }
     const temporary = values.project ? null : await mkdtemp(join(tmpdir(), 'sentiscope-analyze-'));
     const projectPath = values.project ? resolve(values.project) : join(temporary!, 'analysis.sentiscope');
     try {
       const { jobs } = await analyzeFiles({
-        files: positionals,
-        transcripts,
+        files,
+        transcripts: shardTranscripts,
         projectPath,
         model: values.model,
         device,
@@ -166,6 +208,9 @@ export const analyzeCommand: Command = {
       }
       if (values.project) say(`stored in ${projectPath}`);
       const failed = jobs.filter((j) => j.state !== 'done');
+      if (sidecar && !failed.length) {
+        await writeManifest(projectPath, { ...sidecar, complete: true });
+      }
       if (failed.length) {
         const first = failed[0];
         throw new SentiscopeError(

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
-import { exportSegmentFeatures } from '../../core/analysis/features/feature-export';
+import { type FeatureProgress, exportSegmentFeatures } from '../../core/analysis/features/feature-export';
 import { readSegmentTable } from '../../core/analysis/features/segment-table';
 import { SegmentFeatureExtractor } from '../../core/analysis/features/segment-features';
+import { exportFeatureShard } from '../../core/analysis/features/feature-shard';
 import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
+import { formatShard } from '../../core/shards/shard-spec';
+import { SHARD_OPTIONS, SHARD_USAGE, shardOption } from '../shard-option';
 
 export const featuresCommand: Command = {
   name: 'features',
-  usage: 'features --in IN.csv --out DIR [--base DIR] [--jobs N] [--sequences]',
+  usage: `features --in IN.csv --out DIR [--base DIR] [--jobs N] [--sequences] ${SHARD_USAGE}`,
   summary: 'Per-segment text/audio/visual features as .npy + rows.csv, for training a model pack',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -16,12 +19,14 @@ export const featuresCommand: Command = {
       jobs: { type: 'string' },
       // Also the per-frame audio/visual sequences (ragged .npy + offsets) the seed architectures read.
       sequences: { type: 'boolean' },
+      ...SHARD_OPTIONS,
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const input = requireOption(values.in, '--in');
     const outDir = resolve(requireOption(values.out, '--out'));
     const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number >= 1 (got '${values.jobs}')`);
+    const shard = shardOption(values);
 
     // The whole table is checked before any extraction starts.
     const table = await readSegmentTable(input, { base: values.base, command: 'features' });
@@ -29,10 +34,10 @@ export const featuresCommand: Command = {
     const started = Date.now();
     let lastReport = 0;
     try {
-      const summary = await exportSegmentFeatures(table, extractor, outDir, {
+      const options = {
         jobs,
         sequences: values.sequences === true,
-        onProgress: ({ done, total, present }) => {
+        onProgress: ({ done, total, present }: FeatureProgress) => {
           const now = Date.now();
           if (done !== total && now - lastReport < 2000) return;
           lastReport = now;
@@ -41,7 +46,14 @@ export const featuresCommand: Command = {
             `features: ${done}/${total} rows, ${seconds} s (present: text ${present.text}, audio ${present.audio}, visual ${present.visual})\n`,
           );
         },
-      });
+      };
+      const summary = shard
+        ? await exportFeatureShard(table, extractor, outDir, shard, options)
+        : await exportSegmentFeatures(table, extractor, outDir, options);
+      if (!summary) {
+        process.stderr.write(`features: shard ${shard ? formatShard(shard) : ''} already finished in ${outDir}\n`);
+        return;
+      }
       process.stderr.write(`features: wrote ${summary.files.length} files to ${outDir}\n`);
       process.stdout.write(JSON.stringify({ out: outDir, rows: summary.rows, present: summary.present, absent: summary.absent }) + '\n');
     } finally {

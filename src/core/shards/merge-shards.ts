@@ -2,6 +2,8 @@
 // their kind needs.
 
 import { mergeCsvShards } from './merge-csv';
+import { mergeFeatureShards } from './merge-features';
+import { mergeProjectShards } from './merge-projects';
 import { readShardSet } from './shard-set';
 
 export interface MergeReport {
@@ -19,6 +21,12 @@ export async function mergeShardOutputs(files: readonly string[], out: string): 
   switch (manifest.output) {
     case 'csv':
       items = await mergeCsvShards(shards, out);
+      break;
+    case 'features':
+      items = await mergeFeatureShards(shards, out);
+      break;
+    case 'project':
+      items = await mergeProjectShards(shards, out);
       break;
     default:
       throw new Error(`merge of ${manifest.output} shards is not built`);

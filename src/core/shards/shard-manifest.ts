@@ -8,6 +8,9 @@
 //   "sha256:...", "input_items": items in the whole input, "k": K, "n": N, "pack_id",
 //   "pack_version", "items": items in this shard, "item_names": [...] (analyze: the media
 //   files, in input order), "complete": true once every item is written }
+// Features has no pack: pack_id "sentiscope-features", pack_version "1" or "1+sequences".
+// Analyze: pack_id is the --model given ("default" without one), pack_version the
+// segmentation mode, so shards with other settings are not merged.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
