@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, sym
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getCatalogModel, modelRoots } from '../../src/core/models';
+import { createContractHandlers } from '../../src/core/services/contract-handlers';
 import { MOSI_WAV, makeTempDir, removeTempDir } from '../helpers/generate-media';
 import { catalogEntryFor, sha256, startLoopbackHub, tinyWhisperRepoFiles, type LoopbackHub } from '../helpers/loopback-hub';
 import { SENTISCOPE_BIN, runSentiscope } from '../helpers/sentiscope-cli';
@@ -237,5 +238,47 @@ describe.skipIf(unavailable !== null)('sentiscope models get', () => {
     await expect(got).rejects.toThrow(/was cancelled; nothing was installed/);
     expect(existsSync(installed())).toBe(false);
     expect(existsSync(join(partialDir(), 'config.json'))).toBe(true);
+  }, 60_000);
+
+  it("the contract: 'models:catalog' marks what is installed, 'models:get' runs as a polled download that can be cancelled", async () => {
+    const saved = process.env.SENTISCOPE_CATALOG;
+    process.env.SENTISCOPE_CATALOG = join(tmp, 'catalog.json');
+    const handlers = createContractHandlers({ shell: 'browser', version: '0.1.0', dataDir, hubEndpoint: hub.url });
+    const finish = async (jobId: string) => {
+      for (;;) {
+        const [s] = await handlers['models:downloadStatus']({ jobId });
+        if (s.state !== 'running') return s;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+    };
+    try {
+      expect((await handlers['models:catalog'](undefined)).map((m) => [m.id, m.installed])).toEqual([
+        [ID, false],
+        ['gone-revision', false],
+        ['lacks-a-file', false],
+      ]);
+      await expect(handlers['models:get']({ id: 'whisper-huge' })).rejects.toThrow(/not in the model catalog/);
+
+      hub.slow.add(DECODER);
+      const slow = await handlers['models:get']({ id: ID });
+      expect(slow).toMatchObject({ id: ID, source: 'catalog', indexUrl: hub.url, state: 'running' });
+      while ((await handlers['models:downloadStatus']({ jobId: slow.jobId }))[0].progress.file !== DECODER) {
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+      await handlers['models:downloadCancel']({ jobId: slow.jobId });
+      expect((await finish(slow.jobId)).state).toBe('cancelled');
+      expect(existsSync(installed())).toBe(false);
+
+      hub.slow.clear();
+      const got = await handlers['models:get']({ id: ID });
+      const done = await finish(got.jobId);
+      expect(done.state, done.error?.message).toBe('done');
+      expect(done.installedAt).toBe(installed());
+      expect((await handlers['models:catalog'](undefined)).find((m) => m.id === ID)?.installed).toBe(true);
+    } finally {
+      handlers.close();
+      if (saved === undefined) delete process.env.SENTISCOPE_CATALOG;
+      else process.env.SENTISCOPE_CATALOG = saved;
+    }
   }, 60_000);
 });
