@@ -6,7 +6,7 @@
 // construction). Requests are validated here; responses come from our own code.
 
 import type { AnalysisJobStatus } from './analysis-job';
-import type { InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
+import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { Label, Media, MosiLabelValues, MvsaLabelValues, Prediction, Project, Segment, SegmentSource, Split } from './domain';
 import { array, bool, int, none, nullable, num, object, oneOf, optional, str, type Validator } from './validate';
 
@@ -284,6 +284,13 @@ export const contract = {
   'models:download': channel<ModelDownloadStatus>()(object({ indexUrl: str, id: str })),
   'models:downloadStatus': channel<ModelDownloadStatus[]>()(object({ jobId: optional(str) })),
   'models:downloadCancel': channel<ModelDownloadStatus>()(object({ jobId: str })),
+  /**
+   * The catalog of recommended models (src/shared/recommended-models.ts, or SENTISCOPE_CATALOG's
+   * file), each marked installed or not; 'models:get' fetches one from the Hub on the user's
+   * click only, as a download polled and cancelled like 'models:download'.
+   */
+  'models:catalog': channel<CatalogListing[]>()(none),
+  'models:get': channel<ModelDownloadStatus>()(object({ id: str })),
 
   'io:import': channel<ImportReport>()(
     object({

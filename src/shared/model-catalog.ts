@@ -3,6 +3,7 @@
 // status of a download the user started. Pure data (crosses IPC and HTTP).
 
 import type { SerializedError } from './errors';
+import type { CatalogModel } from './recommended-models';
 
 /** 'shipped': resources/models (comes with the app); 'added': the per-user models folder. */
 export type ModelRoot = 'shipped' | 'added';
@@ -97,10 +98,18 @@ export type ModelDownloadState = 'running' | 'done' | 'failed' | 'cancelled';
 export interface ModelDownloadStatus {
   jobId: string;
   id: string;
+  /** 'index': `models download` by a model index; 'catalog': `models get`, a catalog model from the Hub. */
+  source: 'index' | 'catalog';
+  /** The model index URL, or for a catalog model the Hub endpoint it comes from. */
   indexUrl: string;
   state: ModelDownloadState;
   progress: ModelDownloadProgress;
   /** The folder it was installed in, once done. */
   installedAt: string | null;
   error: SerializedError | null;
+}
+
+/** A catalog entry on the Models page's "Get" list: whether a model by its id is installed already. */
+export interface CatalogListing extends CatalogModel {
+  installed: boolean;
 }

@@ -108,8 +108,8 @@ describe('workspace: models page', () => {
     await page.getByTestId('open-models').click();
     await pack('tiny-late-fusion').waitFor();
     expect(await pack('tiny-late-fusion').getByTestId('use-pack').isChecked()).toBe(true);
-    // The provider the analysis used is now known.
-    expect(await page.getByTestId('models-provider').textContent()).toMatch(/last used: cpu.*tiny-late-fusion@0\.0\.1/);
+    // The provider the analysis used is now known (the listing the workspace loaded is refreshed on open).
+    await expect.poll(() => page.getByTestId('models-provider').textContent()).toMatch(/last used: cpu.*tiny-late-fusion@0\.0\.1/);
 
     // Removed: gone from the list and the folder, and Analyze is back on the default pack.
     await pack('tiny-late-fusion').getByTestId('remove-model').click();

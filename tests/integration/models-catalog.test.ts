@@ -2,6 +2,10 @@
 // reads it (at least two Whisper entries, one multilingual listing zh, each pinned to a
 // commit with its licence), and every entry names the files a Whisper folder needs.
 
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RECOMMENDED_MODELS, type CatalogModel } from '../../src/shared/recommended-models';
 import { runSentiscope } from '../helpers/sentiscope-cli';
@@ -35,6 +39,31 @@ describe('sentiscope models catalog', () => {
     for (const m of RECOMMENDED_MODELS) {
       expect(run.stdout).toContain(`speech-recognizer  ${m.id}  about`);
       expect(run.stdout).toContain(`from: ${m.repo} @ ${m.revision}`);
+    }
+  });
+
+  it('reads SENTISCOPE_CATALOG when set, and refuses a file that is not a catalog naming it and the entry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sentiscope-catalog-'));
+    try {
+      const file = join(dir, 'catalog.json');
+      const mirror = { ...RECOMMENDED_MODELS[0], id: 'mirrored-whisper' };
+      writeFileSync(file, JSON.stringify([mirror]));
+      const ok = await runSentiscope(['models', 'catalog', '--json'], { ...process.env, SENTISCOPE_CATALOG: file });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toEqual([mirror]);
+
+      writeFileSync(file, JSON.stringify([{ ...mirror, revision: 'main' }]));
+      const bad = await runSentiscope(['models', 'catalog'], { ...process.env, SENTISCOPE_CATALOG: file });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe(
+        `sentiscope models: ${file} (SENTISCOPE_CATALOG): entry 0: "revision" must be a commit (40 hex digits). Point SENTISCOPE_CATALOG at a JSON list shaped like \`sentiscope models catalog --json\` prints, or unset it for the built-in catalog.\n`,
+      );
+      writeFileSync(file, '{ not json');
+      const broken = await runSentiscope(['models', 'get', 'whisper-tiny'], { ...process.env, SENTISCOPE_CATALOG: file });
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toContain(`${file} (SENTISCOPE_CATALOG) is not a readable JSON file`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -80,6 +80,8 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'models:download': unused('models:download'),
     'models:downloadStatus': unused('models:downloadStatus'),
     'models:downloadCancel': unused('models:downloadCancel'),
+    'models:catalog': unused('models:catalog'),
+    'models:get': unused('models:get'),
     'io:import': unused('io:import'),
     'io:export': unused('io:export'),
   };

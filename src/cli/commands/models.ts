@@ -1,6 +1,15 @@
-import { addModelFolder, downloadModelFolder, listInstalledModels, removeModel, type AddedModel } from '../../core/models';
+import {
+  addModelFolder,
+  downloadModelFolder,
+  getCatalogModel,
+  hubEndpoint,
+  listInstalledModels,
+  recommendedModels,
+  removeModel,
+  type AddedModel,
+} from '../../core/models';
+import type { ModelDownloadProgress } from '../../shared/model-catalog';
 import type { InstalledModel } from '../../shared/model-catalog';
-import { RECOMMENDED_MODELS } from '../../shared/recommended-models';
 import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
 import { cliModelRoots } from '../model-option';
 
@@ -55,30 +64,62 @@ async function remove(args: string[]): Promise<void> {
   process.stdout.write(`removed ${positionals[0]} (${dir})\n`);
 }
 
+/** One stderr line per percent: "download ID: 42% (1234 of 5678 bytes) FILE". */
+function progressPrinter(id: string): (p: ModelDownloadProgress) => void {
+  let shown = -1;
+  return (p) => {
+    if (p.percent === shown) return;
+    shown = p.percent;
+    process.stderr.write(`download ${id}: ${p.percent}% (${p.bytes} of ${p.total} bytes)${p.file ? ` ${p.file}` : ''}\n`);
+  };
+}
+
 async function download(args: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(args, { index: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('give one model id: models download ID --index URL');
   const indexUrl = requireOption(values.index, '--index');
-  let shown = -1;
   const added = await downloadModelFolder({ indexUrl, id: positionals[0] }, cliModelRoots(), {
-    onProgress: (p) => {
-      if (p.percent === shown) return;
-      shown = p.percent;
-      process.stderr.write(`download ${positionals[0]}: ${p.percent}% (${p.bytes} of ${p.total} bytes)${p.file ? ` ${p.file}` : ''}\n`);
-    },
+    onProgress: progressPrinter(positionals[0]),
   });
   process.stdout.write(`downloaded ${describeAdded(added)} to ${added.dir}\n`);
+}
+
+/** Exit code of a get stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+const INTERRUPTED = 130;
+
+/** A catalog model from the Hub at its pinned revision; Ctrl-C keeps the part fetched for the next get to resume. */
+async function get(args: string[]): Promise<number | void> {
+  const { values, positionals } = parseCommandArgs(args, { hub: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('give one catalog id: models get ID [--hub URL] (see models catalog)');
+  const id = positionals[0];
+  const hub = hubEndpoint(values.hub);
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    const added = await getCatalogModel({ id, hub }, cliModelRoots(), { signal: abort.signal, onProgress: progressPrinter(id) });
+    process.stdout.write(`got ${describeAdded(added)} from ${hub} to ${added.dir}\n`);
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+    process.stderr.write(
+      `sentiscope models: get ${id} interrupted; nothing was installed, the part fetched is kept: run the same get to resume.\n`,
+    );
+    return INTERRUPTED;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+  }
 }
 
 /** The recommended models `models get` can fetch; listing them fetches nothing. */
 function catalog(args: string[]): void {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const models = recommendedModels();
   if (values.json) {
-    process.stdout.write(JSON.stringify(RECOMMENDED_MODELS, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(models, null, 2) + '\n');
     return;
   }
-  for (const m of RECOMMENDED_MODELS) {
+  for (const m of models) {
     const languages = m.multilingual
       ? `${m.languages.length} languages (${m.languages.slice(0, 4).join(', ')}, ...)`
       : m.languages.join(', ');
@@ -90,12 +131,14 @@ function catalog(args: string[]): void {
 
 export const modelsCommand: Command = {
   name: 'models',
-  usage: 'models [--json] | models catalog [--json] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
+  usage:
+    'models [--json] | models catalog [--json] | models get ID [--hub URL] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
   summary:
-    'the fusion packs, pretrained folders (Whisper, encoders) and component models installed (size, license, origin); add one from a folder, remove one, download one by id',
+    'the fusion packs, pretrained folders (Whisper, encoders) and component models installed (size, license, origin); the catalog of recommended models and getting one from the Hub; add one from a folder, remove one, download one by id',
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === 'catalog') return catalog(rest);
+    if (sub === 'get') return get(rest);
     if (sub === 'add') return add(rest);
     if (sub === 'remove') return remove(rest);
     if (sub === 'download') return download(rest);

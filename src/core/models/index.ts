@@ -57,3 +57,6 @@ export type { AddedModel } from './model-folders';
 export type { ModelRoots, RootedListing } from './user-models';
 export { MODEL_INDEX_FORMAT, MODEL_INDEX_FORMAT_VERSION, downloadModel, downloadModelFolder, fetchModelIndex } from './model-download';
 export type { DownloadOptions, ModelIndex, ModelIndexEntry, ModelIndexFile } from './model-download';
+export { DEFAULT_HUB, catalogEntry, getCatalogModel, hubEndpoint, hubFileListing, hubFileUrl } from './hub-download';
+export { CATALOG_ENV, recommendedModels } from './recommended-catalog';
+export type { ExpectedFile } from './verified-download';

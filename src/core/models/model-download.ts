@@ -13,16 +13,16 @@
 // instead of manifest.json is a pretrained folder: inspected and renamed into the
 // pretrained folder (installStagedPretrained).
 
-import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, normalize, sep } from 'node:path';
 import type { ModelDownloadProgress } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
 import type { AddedModel } from './model-folders';
 import type { ModelPack } from './pack-loader';
 import { installStagedPretrained } from './pretrained-models';
 import { installStagedPack, stagingFolder, type ModelRoots } from './user-models';
+import { fetchVerifiedFile, httpGet, httpUrl } from './verified-download';
 
 export const MODEL_INDEX_FORMAT = 'sentiscope-model-index';
 export const MODEL_INDEX_FORMAT_VERSION = 1;
@@ -53,19 +53,6 @@ export interface ModelIndex {
 export interface DownloadOptions {
   onProgress?: (progress: ModelDownloadProgress) => void;
   signal?: AbortSignal;
-}
-
-function httpUrl(spec: string, base?: string): URL {
-  let url: URL;
-  try {
-    url = new URL(spec, base);
-  } catch {
-    throw new SentiscopeError('bad-request', `"${spec}" is not a URL. Give the model index as an http:// or https:// address.`, spec);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SentiscopeError('bad-request', `${url.href}: only http:// and https:// downloads are supported.`, url.href);
-  }
-  return url;
 }
 
 /** A pack-relative path that stays inside the pack folder. */
@@ -103,42 +90,10 @@ function indexProblems(value: unknown): string[] {
   return problems;
 }
 
-async function get(url: URL, what: string, signal?: AbortSignal): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal, redirect: 'follow' });
-  } catch (err) {
-    if (signal?.aborted) throw cancelled(url.href);
-    throw new SentiscopeError(
-      'file-unreadable',
-      `Could not reach ${url.href} (${causeOf(err)}) while fetching ${what}. Check the address and the network.`,
-      url.href,
-    );
-  }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new SentiscopeError(
-      'file-unreadable',
-      `${url.href} answered HTTP ${res.status} ${res.statusText} for ${what}. Check the address.`,
-      url.href,
-    );
-  }
-  return res;
-}
-
-function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { message?: string; code?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
-}
-
-function cancelled(where: string): SentiscopeError {
-  return new SentiscopeError('bad-request', `The download from ${where} was cancelled; nothing was installed.`, where);
-}
-
 /** Fetches and checks a model index. */
 export async function fetchModelIndex(indexUrl: string, signal?: AbortSignal): Promise<ModelIndex> {
   const url = httpUrl(indexUrl);
-  const res = await get(url, 'the model index', signal);
+  const res = await httpGet(url, 'the model index', { signal });
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > MAX_INDEX_BYTES) {
     await res.body?.cancel().catch(() => undefined);
@@ -153,69 +108,6 @@ export async function fetchModelIndex(indexUrl: string, signal?: AbortSignal): P
   const problems = indexProblems(value);
   if (problems.length) throw new SentiscopeError('bad-model', `${url.href} is not a usable model index: ${problems.join('; ')}.`, url.href);
   return value as ModelIndex;
-}
-
-/** Streams one file to `dest`, counting bytes and hashing as it goes; checks size and sha256. */
-async function downloadFile(
-  file: ModelIndexFile,
-  indexUrl: string,
-  dest: string,
-  onBytes: (n: number) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  const url = httpUrl(file.url, indexUrl);
-  const res = await get(url, file.path, signal);
-  if (!res.body) throw new SentiscopeError('file-unreadable', `${url.href} sent no body for ${file.path}.`, url.href);
-  await mkdir(dirname(dest), { recursive: true });
-  const out = createWriteStream(dest);
-  const hash = createHash('sha256');
-  let received = 0;
-  try {
-    const reader = res.body.getReader();
-    for (;;) {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch (err) {
-        if (signal?.aborted) throw cancelled(url.href);
-        throw new SentiscopeError(
-          'file-unreadable',
-          `The download of ${file.path} from ${url.href} broke off after ${received} of ${file.bytes} bytes (${causeOf(err)}). Nothing was installed; try again.`,
-          url.href,
-        );
-      }
-      if (chunk.done) break;
-      received += chunk.value.byteLength;
-      if (received > file.bytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new SentiscopeError(
-          'bad-model',
-          `${url.href} sent more than the ${file.bytes} bytes the index gives for ${file.path}. Nothing was installed; check the model index.`,
-          url.href,
-        );
-      }
-      hash.update(chunk.value);
-      if (!out.write(chunk.value)) await new Promise<void>((ok) => out.once('drain', ok));
-      onBytes(chunk.value.byteLength);
-    }
-  } finally {
-    await new Promise<void>((ok, fail) => out.end((err?: Error | null) => (err ? fail(err) : ok())));
-  }
-  if (received !== file.bytes) {
-    throw new SentiscopeError(
-      'file-unreadable',
-      `The download of ${file.path} from ${url.href} ended after ${received} of ${file.bytes} bytes. Nothing was installed; try again.`,
-      url.href,
-    );
-  }
-  const digest = hash.digest('hex');
-  if (digest !== file.sha256.toLowerCase()) {
-    throw new SentiscopeError(
-      'bad-model',
-      `Checksum mismatch for ${file.path} from ${url.href}: sha256 is ${digest}, the index says ${file.sha256.toLowerCase()}. Nothing was installed; the file or the index is wrong.`,
-      url.href,
-    );
-  }
 }
 
 /**
@@ -278,11 +170,10 @@ async function downloadToStaging(request: { indexUrl: string; id: string }, root
       const dest = join(staging, normalize(file.path));
       if (!dest.startsWith(staging + sep))
         throw new SentiscopeError('bad-model', `${file.path} would land outside the pack folder.`, request.indexUrl);
-      await downloadFile(
-        file,
-        request.indexUrl,
-        dest,
-        (n) => {
+      const expected = { path: file.path, bytes: file.bytes, checksum: { kind: 'sha256' as const, value: file.sha256 } };
+      await fetchVerifiedFile(httpUrl(file.url, request.indexUrl), dest, expected, {
+        signal,
+        onBytes: (n) => {
           progress.bytes += n;
           const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
           if (percent !== progress.percent) {
@@ -290,8 +181,9 @@ async function downloadToStaging(request: { indexUrl: string; id: string }, root
             report();
           }
         },
-        signal,
-      );
+        listing: 'the model index',
+        retry: 'try again.',
+      });
     }
     progress.file = null;
     progress.percent = 100;

@@ -189,7 +189,7 @@ function clashError(id: string, existing: string, source: string): SentiscopeErr
 }
 
 /** One id space for packs and pretrained folders, so `models remove ID` is never ambiguous. */
-async function refuseTakenId(id: string, roots: ModelRoots, source: string): Promise<void> {
+export async function refuseTakenId(id: string, roots: ModelRoots, source: string): Promise<void> {
   if (!SAFE_ID.test(id)) {
     throw new SentiscopeError(
       'bad-request',

@@ -161,6 +161,16 @@ export async function stagingFolder(roots: ModelRoots, purpose: 'incoming' | 'do
 }
 
 /**
+ * The dot folder a resumable download fills, named by `key` so a later try finds what an
+ * interrupted one left (listings skip it, as they skip staging folders).
+ */
+export async function resumableFolder(roots: ModelRoots, key: string): Promise<string> {
+  const dir = join(requireAddedRoot(roots), `.partial-${key}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
  * Copies the pack in `source` (its folder, or its manifest.json) into the per-user models
  * folder under its manifest id. The pack is checked before anything is copied: a folder
  * that is not a loadable pack is refused with the reason (naming a missing file), and so is

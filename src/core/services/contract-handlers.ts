@@ -14,7 +14,7 @@ import { spectrogramWindow } from './spectrogram-window';
 import { importIntoProject } from './project-import';
 import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 import { AnalysisJobs } from './analysis-jobs';
-import { modelsOverview } from './model-catalog';
+import { catalogListing, modelsOverview } from './model-catalog';
 import { ModelDownloads } from './model-downloads';
 import { speechRecognizerSpec } from './speech-recognizer-choice';
 import { addModelFolder, listInstalledModels, modelRoots, packFolderFor, removeModel, type ModelRoots } from '../models';
@@ -29,6 +29,8 @@ export interface ContractHandlerOptions {
   dataDir: string;
   /** The shipped and per-user models folders (default: resources/models and <dataDir>/models). */
   modelRoots?: ModelRoots;
+  /** The Hub catalog models are got from (default: HF_ENDPOINT, else https://huggingface.co). */
+  hubEndpoint?: string;
   /** A project file to open at start, if any. */
   projectPath?: string;
   /** How analysis jobs are run off the serving thread (default a worker thread; Electron: a utilityProcess). */
@@ -53,7 +55,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
   const analysis = new AnalysisJobs(session, options.startAnalysisHost);
   // Read per call: SENTISCOPE_MODELS may be set after the handlers are made (tests).
   const roots = (): ModelRoots => options.modelRoots ?? modelRoots(options.dataDir);
-  const downloads = new ModelDownloads(roots);
+  const downloads = new ModelDownloads(roots, () => options.hubEndpoint);
 
   const mediaFile = (mediaId: number): string => {
     const media = session.require().getMedia(mediaId);
@@ -132,6 +134,8 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       'models:download': (request) => downloads.start(request),
       'models:downloadStatus': ({ jobId }) => downloads.status(jobId),
       'models:downloadCancel': ({ jobId }) => downloads.cancel(jobId),
+      'models:catalog': () => catalogListing(roots()),
+      'models:get': ({ id }) => downloads.get({ id }),
 
       'io:import': (request) => importIntoProject(session.require(), request),
       'io:export': (request) => exportFromProject(session.require(), request),

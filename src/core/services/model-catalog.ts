@@ -3,8 +3,8 @@
 // provider is only known once an inference session runs, so it comes from the last job.
 
 import type { AnalysisJobStatus } from '../../shared/analysis-job';
-import type { ModelsOverview } from '../../shared/model-catalog';
-import { listInstalledModels, pretrainedRoot, type ModelRoots } from '../models';
+import type { CatalogListing, ModelsOverview } from '../../shared/model-catalog';
+import { listInstalledModels, pretrainedRoot, recommendedModels, type ModelRoots } from '../models';
 
 export async function modelsOverview(roots: ModelRoots, jobs: AnalysisJobStatus[]): Promise<ModelsOverview> {
   const last = jobs.filter((j) => j.provider !== null).at(-1) ?? null;
@@ -17,4 +17,10 @@ export async function modelsOverview(roots: ModelRoots, jobs: AnalysisJobStatus[
       lastModel: last?.model ? `${last.model.id}@${last.model.version}` : null,
     },
   };
+}
+
+/** The catalog ('models:catalog'), each entry marked installed when a model by its id is. */
+export async function catalogListing(roots: ModelRoots): Promise<CatalogListing[]> {
+  const installed = new Set((await listInstalledModels(roots)).map((m) => m.id));
+  return recommendedModels().map((m) => ({ ...m, installed: installed.has(m.id) }));
 }

@@ -1,11 +1,20 @@
-// Model downloads the user started from the Models page ('models:download'): each runs in
-// the background of the serving process (network-bound, so no worker) and the page polls
-// 'models:downloadStatus' for its progress, as it does for analysis jobs.
+// Model downloads the user started from the Models page ('models:download' by a model index,
+// 'models:get' for a catalog model from the Hub): each runs in the background of the serving
+// process (network-bound, so no worker) and the page polls 'models:downloadStatus' for its
+// progress, as it does for analysis jobs; 'models:downloadCancel' aborts its signal.
 
 import { randomUUID } from 'node:crypto';
 import type { ModelDownloadStatus } from '../../shared/model-catalog';
 import { SentiscopeError, serializeError } from '../../shared/errors';
-import { downloadModelFolder, type ModelRoots } from '../models';
+import {
+  catalogEntry,
+  downloadModelFolder,
+  getCatalogModel,
+  hubEndpoint,
+  type AddedModel,
+  type DownloadOptions,
+  type ModelRoots,
+} from '../models';
 
 /** Finished downloads kept for the status channel; older ones are dropped. */
 const KEEP_FINISHED = 20;
@@ -13,16 +22,41 @@ const KEEP_FINISHED = 20;
 export class ModelDownloads {
   private readonly jobs = new Map<string, { status: ModelDownloadStatus; abort: AbortController }>();
 
-  constructor(private readonly roots: () => ModelRoots) {}
+  /**
+   * @param hub the Hub endpoint for catalog models; undefined: HF_ENDPOINT, else huggingface.co (read per get).
+   */
+  constructor(
+    private readonly roots: () => ModelRoots,
+    private readonly hub: () => string | undefined = () => undefined,
+  ) {}
 
+  /** A pack, or a Whisper / encoder folder: whatever the model index lists under the id. */
   start(request: { indexUrl: string; id: string }): ModelDownloadStatus {
-    const busy = [...this.jobs.values()].find((j) => j.status.state === 'running' && j.status.id === request.id);
-    if (busy) throw new SentiscopeError('bad-request', `"${request.id}" is already downloading (job ${busy.status.jobId}).`);
+    return this.run(request.id, 'index', request.indexUrl, (options) => downloadModelFolder(request, this.roots(), options));
+  }
+
+  /** A catalog model from the Hub at its pinned revision (a part left by a cancel is resumed by the next get). */
+  get(request: { id: string }): ModelDownloadStatus {
+    // An unknown id or a bad Hub address is refused at once, not as a failed job.
+    catalogEntry(request.id);
+    const hub = hubEndpoint(this.hub());
+    return this.run(request.id, 'catalog', hub, (options) => getCatalogModel({ id: request.id, hub }, this.roots(), options));
+  }
+
+  private run(
+    id: string,
+    source: ModelDownloadStatus['source'],
+    from: string,
+    task: (options: DownloadOptions) => Promise<AddedModel>,
+  ): ModelDownloadStatus {
+    const busy = [...this.jobs.values()].find((j) => j.status.state === 'running' && j.status.id === id);
+    if (busy) throw new SentiscopeError('bad-request', `"${id}" is already downloading (job ${busy.status.jobId}).`);
     const jobId = randomUUID();
     const status: ModelDownloadStatus = {
       jobId,
-      id: request.id,
-      indexUrl: request.indexUrl,
+      id,
+      source,
+      indexUrl: from,
       state: 'running',
       progress: { file: null, bytes: 0, total: 0, percent: 0 },
       installedAt: null,
@@ -30,8 +64,7 @@ export class ModelDownloads {
     };
     const abort = new AbortController();
     this.jobs.set(jobId, { status, abort });
-    // A pack, or a Whisper / encoder folder: whatever the index lists under the id.
-    downloadModelFolder(request, this.roots(), { signal: abort.signal, onProgress: (p) => (status.progress = p) })
+    task({ signal: abort.signal, onProgress: (p) => (status.progress = p) })
       .then(
         (added) => {
           status.state = 'done';

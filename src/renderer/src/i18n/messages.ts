@@ -211,6 +211,21 @@ export const en = {
   modelsFolders: 'Shipped: {shipped} · Added: {added}',
   modelsNoAddedFolder: 'none',
   modelsLoading: 'Loading…',
+  modelsCatalogTitle: 'Get a recommended model',
+  modelsCatalogNote:
+    'Fetched from the Hugging Face Hub (or the mirror the app is told to use) only when you press Get, at the revision listed; every file is checked against the size and checksum the Hub lists.',
+  catalogColLanguages: 'Languages',
+  catalogColGoodFor: 'Good for',
+  catalogColSpeed: 'Speed',
+  catalogLanguagesMany: '{n} languages ({first}, …)',
+  catalogSpeedRtf: '{rtf}× real time',
+  catalogSpeedNone: 'not measured',
+  catalogGet: 'Get',
+  catalogInstalled: 'installed',
+  catalogLoading: 'Loading the catalog…',
+  modelGot: 'Got {id}; Analyze now transcribes with it.',
+  asrMissing: 'No speech recognizer is installed, so Analyze cannot transcribe: speech without a transcript gets no text.',
+  asrMissingOffer: 'Get one from the catalog…',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -422,4 +437,19 @@ export const zh: Record<MessageKey, string> = {
   modelsFolders: '内置：{shipped} · 已添加：{added}',
   modelsNoAddedFolder: '无',
   modelsLoading: '加载中…',
+  modelsCatalogTitle: '获取推荐模型',
+  modelsCatalogNote:
+    '只有在您点击“获取”时才会从 Hugging Face Hub（或应用指定的镜像）下载所列版本；每个文件都会按 Hub 列出的大小和校验和核对。',
+  catalogColLanguages: '语言',
+  catalogColGoodFor: '适用于',
+  catalogColSpeed: '速度',
+  catalogLanguagesMany: '{n} 种语言（{first}，…）',
+  catalogSpeedRtf: '{rtf}× 实时',
+  catalogSpeedNone: '未测量',
+  catalogGet: '获取',
+  catalogInstalled: '已安装',
+  catalogLoading: '正在加载目录…',
+  modelGot: '已获取 {id}；“分析”现在会用它转写。',
+  asrMissing: '尚未安装语音识别模型，“分析”无法转写：没有文字稿的语音将没有文本。',
+  asrMissingOffer: '从目录获取…',
 };

@@ -34,3 +34,9 @@ export function scoreColor(score: number | null | undefined, alpha = 1): string 
 export function clampScore(score: number): number {
   return Math.max(-3, Math.min(3, Math.round(score * 10) / 10));
 }
+
+/** "12.3 MB", or "4.5 kB" under a megabyte (decimal units, as download sizes are given). */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e3).toFixed(1)} kB`;
+}

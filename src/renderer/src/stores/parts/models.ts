@@ -3,11 +3,14 @@
 // the pack Analyze uses (kept in localStorage; none = the installation's default pack) and
 // the speech recognizer that transcribes segments without text first, with its language
 // (kept in localStorage too; none = no transcription).
-// Nothing is downloaded unless the user gives an index URL and presses Download.
+// The catalog of recommended models ('models:catalog') and getting one from the Hub
+// ('models:get'), polled like a download; a speech recognizer got that way is chosen to
+// transcribe when analyzing (in English where it knows it), since that is why it was got.
+// Nothing is downloaded unless the user presses Get, or gives an index URL and presses Download.
 
-import { ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type { ContractClient } from '../../../../shared/contract';
-import type { ModelDownloadStatus, ModelsOverview } from '../../../../shared/model-catalog';
+import type { CatalogListing, ModelDownloadStatus, ModelsOverview } from '../../../../shared/model-catalog';
 import { t } from '../../i18n';
 import type { Status } from './status';
 
@@ -20,6 +23,11 @@ const POLL_MS = 250;
 export function createModels(api: ContractClient, status: Status) {
   const overview = shallowRef<ModelsOverview | null>(null);
   const download = shallowRef<ModelDownloadStatus | null>(null);
+  const catalog = shallowRef<CatalogListing[] | null>(null);
+  /** Whether a speech recognizer that loads is installed; null until the models are listed. */
+  const hasRecognizer = computed(() =>
+    overview.value === null ? null : overview.value.models.some((m) => m.kind === 'speech-recognizer' && !m.problem),
+  );
   /** The pack id Analyze passes; null = the default pack. */
   const analysisModel = ref<string | null>(globalThis.localStorage?.getItem(ANALYSIS_MODEL_KEY) || null);
   /** The speech recognizer id Analyze passes; null = no transcription. */
@@ -94,12 +102,8 @@ export function createModels(api: ContractClient, status: Status) {
     await loadModels();
   }
 
-  async function startDownload(url: string, id: string): Promise<void> {
-    if (!url.trim() || !id.trim() || download.value?.state === 'running') return;
-    indexUrl.value = url.trim();
-    globalThis.localStorage?.setItem(INDEX_URL_KEY, indexUrl.value);
-    const started = await status.guard(() => api.invoke('models:download', { indexUrl: indexUrl.value, id: id.trim() }));
-    if (!started) return;
+  /** Polls a started download until it ends; reports it and lists the models again. */
+  async function follow(started: ModelDownloadStatus): Promise<ModelDownloadStatus | null> {
     download.value = started;
     await status.guard(async () => {
       while (download.value?.state === 'running') {
@@ -111,6 +115,37 @@ export function createModels(api: ContractClient, status: Status) {
     if (done?.state === 'done') status.notice.value = t('modelDownloaded', { id: done.id });
     if (done?.state === 'failed') status.error.value = done.error?.message ?? t('modelDownloadFailed');
     await loadModels();
+    return done;
+  }
+
+  async function startDownload(url: string, id: string): Promise<void> {
+    if (!url.trim() || !id.trim() || download.value?.state === 'running') return;
+    indexUrl.value = url.trim();
+    globalThis.localStorage?.setItem(INDEX_URL_KEY, indexUrl.value);
+    const started = await status.guard(() => api.invoke('models:download', { indexUrl: indexUrl.value, id: id.trim() }));
+    if (started) await follow(started);
+  }
+
+  async function loadCatalog(): Promise<void> {
+    await status.guard(async () => {
+      catalog.value = await api.invoke('models:catalog', undefined);
+    });
+  }
+
+  /** Gets a catalog model from the Hub; a speech recognizer got is then the one Analyze transcribes with. */
+  async function getFromCatalog(id: string): Promise<void> {
+    if (download.value?.state === 'running') return;
+    const entry = catalog.value?.find((m) => m.id === id);
+    const started = await status.guard(() => api.invoke('models:get', { id }));
+    if (!started) return;
+    const done = await follow(started);
+    if (done?.state === 'done' && entry?.kind === 'speech-recognizer') {
+      const listed = overview.value?.models.find((m) => m.id === id && m.kind === 'speech-recognizer' && !m.problem);
+      const languages = listed?.pretrained?.languages ?? [];
+      if (listed) useForTranscription(id, languages.includes('en') ? 'en' : null);
+      status.notice.value = t('modelGot', { id });
+    }
+    await loadCatalog();
   }
 
   async function cancelDownload(): Promise<void> {
@@ -122,6 +157,8 @@ export function createModels(api: ContractClient, status: Status) {
   return {
     overview,
     download,
+    catalog,
+    hasRecognizer,
     analysisModel,
     asrModel,
     asrLanguage,
@@ -130,6 +167,8 @@ export function createModels(api: ContractClient, status: Status) {
     addModel,
     removeModel,
     startDownload,
+    loadCatalog,
+    getFromCatalog,
     cancelDownload,
     useForAnalysis,
     useForTranscription,
