@@ -84,6 +84,9 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = ['mosi', 'mvsa', 'segment
 export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt', 'transcript-csv'];
 /** srt and vtt write the transcript of one media item. */
 export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
+/** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */
+export type ExportAggregate = 'mean' | 'median';
+export const EXPORT_AGGREGATES: readonly ExportAggregate[] = ['mean', 'median'];
 
 export interface ImportReport {
   format: ImportFormat;
@@ -99,6 +102,10 @@ export interface ExportReport {
   rows: number;
   /** MVSA only: posts left out because text and image labels conflict. */
   skippedConflicts: number;
+  /** Segments left out for having fewer annotators than asked (--min-annotators). */
+  skippedFewAnnotators?: number;
+  /** MVSA only: posts left out, flagged, because a side has no majority among the annotators. */
+  noMajority?: string[];
 }
 
 const mosiValues: Validator<MosiLabelValues> = object({
@@ -285,6 +292,8 @@ export const contract = {
       path: str,
       mediaIds: optional(array(int)),
       annotator: optional(str),
+      aggregate: optional(oneOf(...EXPORT_AGGREGATES)),
+      minAnnotators: optional(int),
     }),
   ),
 };
