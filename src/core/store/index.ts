@@ -4,3 +4,4 @@ export type { MediaFile, NewMedia, NewSegment, SegmentPatch, MosiLabelInput, Mvs
 export { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 export { useSqliteNativeBinding } from './connection';
 export { addMediaFile, mediaKindOf, mediaNameOf } from './media-files';
+export { snapshotProject } from './project-snapshot';
