@@ -85,8 +85,8 @@ export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt',
 /** srt and vtt write the transcript of one media item. */
 export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt';
 /** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */
-export type ExportAggregate = 'mean' | 'median';
-export const EXPORT_AGGREGATES: readonly ExportAggregate[] = ['mean', 'median'];
+export type ExportAggregate = 'mean' | 'median' | 'adjudicated';
+export const EXPORT_AGGREGATES: readonly ExportAggregate[] = ['mean', 'median', 'adjudicated'];
 
 export interface ImportReport {
   format: ImportFormat;

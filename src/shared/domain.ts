@@ -123,6 +123,24 @@ export interface MvsaLabel extends LabelBase {
 }
 export type Label = MosiLabel | MvsaLabel;
 
+/** The adjudicator's final label of a segment, stored apart from every annotator's. */
+interface AdjudicationBase {
+  id: number;
+  segmentId: number;
+  adjudicator: string;
+  notes: string;
+  updatedAt: string;
+}
+export interface MosiAdjudication extends AdjudicationBase {
+  scheme: 'mosi';
+  values: MosiLabelValues;
+}
+export interface MvsaAdjudication extends AdjudicationBase {
+  scheme: 'mvsa';
+  values: MvsaLabelValues;
+}
+export type Adjudication = MosiAdjudication | MvsaAdjudication;
+
 export interface ClassProbabilities {
   negative: number;
   neutral: number;

@@ -215,16 +215,25 @@ describe('refusals', () => {
     ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ rows: 2, skippedFewAnnotators: 2 });
-    const refused: [string[], RegExp][] = [
-      [['--format', 'mosi', '--aggregate', 'mode'], /--aggregate must be one of mean, median \(got 'mode'\)/],
-      [['--format', 'mosi', '--min-annotators', '0'], /--min-annotators must be a whole number >= 1 \(got '0'\)/],
-      [['--format', 'mosi', '--min-annotators', 'two'], /--min-annotators must be a whole number >= 1 \(got 'two'\)/],
-      [['--format', 'mvsa', '--aggregate', 'mean'], /MVSA labels are aggregated by majority, not by mean/],
-      [['--format', 'segments', '--min-annotators', '2'], /apply to --format mosi or mvsa, not segments/],
+    const never = join(dir, 'never.csv');
+    const refused: [string[], number, RegExp][] = [
+      [['--format', 'mosi', '--aggregate', 'mode'], 2, /--aggregate must be one of mean, median, adjudicated \(got 'mode'\)/],
+      [['--format', 'mosi', '--min-annotators', '0'], 2, /--min-annotators must be a whole number >= 1 \(got '0'\)/],
+      [['--format', 'mosi', '--min-annotators', 'two'], 2, /--min-annotators must be a whole number >= 1 \(got 'two'\)/],
+      [
+        ['--format', 'mvsa', '--aggregate', 'mean'],
+        1,
+        /never\.csv: MVSA labels are categories: they are aggregated by majority, not by mean/,
+      ],
+      [
+        ['--format', 'segments', '--min-annotators', '2'],
+        1,
+        /never\.csv: --aggregate and --min-annotators apply to --format mosi or mvsa, not segments/,
+      ],
     ];
-    for (const [args, message] of refused) {
-      const run = await runSentiscope(['export', '--project', project, '--out', join(dir, 'never.csv'), ...args]);
-      expect(run.code).toBe(2);
+    for (const [args, code, message] of refused) {
+      const run = await runSentiscope(['export', '--project', project, '--out', never, ...args]);
+      expect(run.code).toBe(code);
       expect(run.stderr).toMatch(message);
     }
     expect(existsSync(join(dir, 'never.csv'))).toBe(false);

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { combineProjects } from '../../src/core/services/project-combine';
 import { projectAgreement } from '../../src/core/services/agreement';
-import { ProjectStore, addMediaFile } from '../../src/core/store';
+import { LATEST_VERSION, ProjectStore, addMediaFile } from '../../src/core/store';
 import { SentiscopeError } from '../../src/shared/errors';
 import { MOSI_CLIP, makeTempDir, removeTempDir } from '../helpers/generate-media';
 import { runSentiscope } from '../helpers/sentiscope-cli';
@@ -186,7 +186,7 @@ describe('project combine', () => {
     const cases: [string, RegExp][] = [
       [garbage, /is not a Sentiscope project/],
       [truncated, /damaged|could not be read|not a Sentiscope project/],
-      [older, /is project format 1, this Sentiscope combines format 2 only/],
+      [older, new RegExp(`is project format 1, this Sentiscope combines format ${LATEST_VERSION} only`)],
       [newer, /made by a newer Sentiscope/],
       [join(folder, 'missing.sentiscope'), /does not exist/],
     ];

@@ -8,7 +8,7 @@ const FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vt
 export const exportCommand: Command = {
   name: 'export',
   usage:
-    'export --project DB --format mosi|mvsa|segments|srt|vtt --out FILE [--media NAME] [--annotator NAME] [--aggregate mean|median] [--min-annotators K]',
+    'export --project DB --format mosi|mvsa|segments|srt|vtt --out FILE [--media NAME] [--annotator NAME] [--aggregate mean|median|adjudicated] [--min-annotators K]',
   summary: "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript",
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -25,12 +25,6 @@ export const exportCommand: Command = {
     const out = requireOption(values.out, '--out');
     const aggregate = values.aggregate === undefined ? undefined : oneOfOption(values.aggregate, '--aggregate', EXPORT_AGGREGATES);
     const minAnnotators = countOption(values['min-annotators'], '--min-annotators');
-    if ((aggregate !== undefined || minAnnotators !== undefined) && format !== 'mosi' && format !== 'mvsa') {
-      throw new UsageError(`--aggregate and --min-annotators apply to --format mosi or mvsa, not ${format}`);
-    }
-    if (format === 'mvsa' && aggregate !== undefined) {
-      throw new UsageError(`MVSA labels are aggregated by majority, not by ${aggregate}: leave --aggregate out`);
-    }
     const store = openProjectOption(values.project);
     try {
       const mediaIds = values.media === undefined ? undefined : [mediaNamed(store, values.media)];

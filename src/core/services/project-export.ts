@@ -6,7 +6,7 @@
 
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { ExportAggregate, ExportFormat, ExportReport } from '../../shared/contract';
-import type { Label, Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
+import type { Adjudication, Label, Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
 import { aggregateMosi, aggregateMvsa, mvsaPairOf, type MosiAggregate, type Provenance } from '../../shared/label-aggregation';
 import { formatScore } from '../../shared/schemes/mosi';
 import { MOSI_KNOWN_EXTRA_COLUMNS, MOSI_LABEL_COLUMNS, formatMosiLabelCsv, type MosiRow } from '../io/mosi-label-csv';
@@ -24,7 +24,10 @@ export interface ExportRequest {
   mediaIds?: number[];
   /** Only this annotator's labels; all annotators combined when absent. */
   annotator?: string;
-  /** mosi: mean (default) or median of the scores. mvsa always takes the majority. */
+  /**
+   * mosi: mean (default) or median of the scores; mvsa always takes the majority.
+   * adjudicated: the adjudicator's label where there is one, else the default.
+   */
   aggregate?: ExportAggregate;
   /** mosi/mvsa: leave out segments labelled by fewer annotators than this (default 1). */
   minAnnotators?: number;
@@ -35,6 +38,8 @@ interface LabelledSegment {
   segment: Segment;
   mosi: MosiLabel[];
   mvsa: MvsaLabel[];
+  /** The adjudicator's labels, read only for --aggregate adjudicated. */
+  adjudicated: Adjudication[];
 }
 
 function collect(store: ProjectStore, request: ExportRequest): LabelledSegment[] {
@@ -42,6 +47,7 @@ function collect(store: ProjectStore, request: ExportRequest): LabelledSegment[]
   const out: LabelledSegment[] = [];
   for (const item of media) {
     const labels = store.listLabels(item.id).filter((l) => !request.annotator || l.annotator === request.annotator);
+    const adjudicated = request.aggregate === 'adjudicated' ? store.listAdjudications(item.id) : [];
     for (const segment of store.listSegments(item.id)) {
       const own = labels.filter((l) => l.segmentId === segment.id);
       out.push({
@@ -49,6 +55,7 @@ function collect(store: ProjectStore, request: ExportRequest): LabelledSegment[]
         segment,
         mosi: own.filter((l): l is MosiLabel => l.scheme === 'mosi'),
         mvsa: own.filter((l): l is MvsaLabel => l.scheme === 'mvsa'),
+        adjudicated: adjudicated.filter((a) => a.segmentId === segment.id),
       });
     }
   }
@@ -102,8 +109,9 @@ function mosiRows(segments: LabelledSegment[], how: MosiAggregate, minAnnotators
     file,
   );
   const rows: MosiRow[] = [];
-  for (const { media, segment, mosi } of segments) {
-    const label = aggregateMosi(mosi, how);
+  for (const { media, segment, mosi, adjudicated } of segments) {
+    const final = adjudicated.find((a) => a.scheme === 'mosi');
+    const label = final?.scheme === 'mosi' ? { ...final.values, provenance: 'adjudicated' as const } : aggregateMosi(mosi, how);
     // MMSA training code needs a label on every row: unlabelled segments are left out.
     if (!label) continue;
     if (mosi.length < minAnnotators) {
@@ -142,8 +150,10 @@ function mvsaRows(segments: LabelledSegment[], outFile: string, minAnnotators: n
   const perMedia = new Map<number, number>();
   for (const { media } of segments) perMedia.set(media.id, (perMedia.get(media.id) ?? 0) + 1);
   const rows: MvsaRow[] = [];
-  for (const { media, segment, mvsa } of segments) {
-    const label = aggregateMvsa(mvsa);
+  for (const { media, segment, mvsa, adjudicated } of segments) {
+    const final = adjudicated.find((a) => a.scheme === 'mvsa');
+    const label =
+      final?.scheme === 'mvsa' ? { ...final.values, noMajority: false, provenance: 'adjudicated' as const } : aggregateMvsa(mvsa);
     if (!label) continue;
     if (mvsa.length < minAnnotators) {
       skipped.fewAnnotators++;
@@ -161,6 +171,7 @@ function mvsaRows(segments: LabelledSegment[], outFile: string, minAnnotators: n
       image: media.path ? relative(outFolder, media.path).split(sep).join('/') : '',
       textLabel: label.text,
       imageLabel: label.image,
+      // The adjudicator's sides, like an annotator's, go through the pair rule in formatMvsaCsv.
       pairLabel: label.pair,
       split: segment.split,
       extras: columns.team
