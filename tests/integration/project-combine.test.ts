@@ -154,7 +154,7 @@ describe('project combine', () => {
     const store = ProjectStore.open(team);
     try {
       const [t1] = store.listSegments(store.listMedia()[0].id);
-      expect(store.listLabelsForSegment(t1.id).map((l) => l.values.score)).toEqual([2]);
+      expect(store.listLabelsForSegment(t1.id).map((l) => l.values)).toEqual([mosi(2)]);
     } finally {
       store.close();
     }
