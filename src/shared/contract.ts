@@ -7,7 +7,20 @@
 
 import type { AnalysisJobStatus } from './analysis-job';
 import type { InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
-import type { Label, Media, MosiLabelValues, MvsaLabelValues, Prediction, Project, Segment, SegmentSource, Split } from './domain';
+import type { AgreementReport } from './agreement/report';
+import type {
+  Adjudication,
+  Label,
+  Media,
+  MosiLabelValues,
+  MvsaLabelValues,
+  Prediction,
+  Project,
+  ReviewItem,
+  Segment,
+  SegmentSource,
+  Split,
+} from './domain';
 import { array, bool, int, none, nullable, num, object, oneOf, optional, str, type Validator } from './validate';
 
 export interface ToolInfo {
@@ -244,6 +257,15 @@ export const contract = {
 
   /** Removes one human label (undo of a first label on a segment). */
   'labels:delete': channel<void>()(object({ labelId: int })),
+
+  /** Agreement between the project's annotators (refused with fewer than two, or no shared item). */
+  'agreement:report': channel<AgreementReport>()(object({ scheme: oneOf('mosi', 'mvsa') })),
+  /** Segments two or more annotators labelled, largest disagreement first. */
+  'adjudication:queue': channel<ReviewItem[]>()(object({ scheme: oneOf('mosi', 'mvsa') })),
+  /** The adjudicator's final label, stored apart from the annotators' labels. */
+  'adjudication:setMosi': channel<Adjudication>()(object({ segmentId: int, adjudicator: str, values: mosiValues, notes: optional(str) })),
+  'adjudication:setMvsa': channel<Adjudication>()(object({ segmentId: int, adjudicator: str, values: mvsaValues, notes: optional(str) })),
+  'adjudication:clear': channel<void>()(object({ segmentId: int, scheme: oneOf('mosi', 'mvsa') })),
 
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
 

@@ -141,6 +141,21 @@ export interface MvsaAdjudication extends AdjudicationBase {
 }
 export type Adjudication = MosiAdjudication | MvsaAdjudication;
 
+/** A segment of the adjudication review queue: every annotator's label and the final one. */
+export interface ReviewItem {
+  mediaId: number;
+  media: string;
+  segmentId: number;
+  clipId: string;
+  start: number;
+  end: number;
+  text: string;
+  /** MOSI: highest minus lowest score; MVSA: share of annotators not giving the commonest pair label. */
+  spread: number;
+  labels: Label[];
+  adjudication: Adjudication | null;
+}
+
 export interface ClassProbabilities {
   negative: number;
   neutral: number;

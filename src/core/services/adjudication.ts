@@ -2,26 +2,14 @@
 // with every annotator's label and the adjudicator's final one, which is stored as a role of
 // its own (never over an annotator's label). `export --aggregate adjudicated` reads it.
 
-import type { Adjudication, Label, MosiLabelValues, MvsaLabelValues } from '../../shared/domain';
+import type { Adjudication, Label, MosiLabelValues, MvsaLabelValues, ReviewItem } from '../../shared/domain';
+
+export type { ReviewItem };
 import { itemSpread } from '../../shared/agreement/report';
 import { mvsaPairOf } from '../../shared/label-aggregation';
 import type { ProjectStore } from '../store';
 
 export type AdjudicationScheme = 'mosi' | 'mvsa';
-
-export interface ReviewItem {
-  mediaId: number;
-  media: string;
-  segmentId: number;
-  clipId: string;
-  start: number;
-  end: number;
-  text: string;
-  /** MOSI: highest minus lowest score; MVSA: share of annotators not giving the commonest pair label. */
-  spread: number;
-  labels: Label[];
-  adjudication: Adjudication | null;
-}
 
 function spreadOf(labels: readonly Label[]): number {
   if (labels[0]?.scheme === 'mosi')
