@@ -36,10 +36,15 @@ export function oneOfOption<const T extends string>(value: string | undefined, f
   return v as T;
 }
 
+/** A whole number >= 1, or undefined when the flag is absent. */
+export function countOption(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1 (got '${value}')`);
+  return n;
+}
+
 /** --threads N: a whole number >= 1, or undefined when the flag is absent. */
 export function threadsOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1 (got '${value}')`);
-  return threads;
+  return countOption(value, '--threads');
 }

@@ -17,6 +17,7 @@ import { benchCommand } from './commands/bench';
 import { transcribeCommand } from './commands/transcribe';
 import { agreementCommand } from './commands/agreement';
 import { mergeCommand } from './commands/merge';
+import { projectCommand } from './commands/project';
 
 const COMMANDS: Command[] = [
   infoCommand,
@@ -32,6 +33,7 @@ const COMMANDS: Command[] = [
   transcribeCommand,
   mergeCommand,
   agreementCommand,
+  projectCommand,
   benchCommand,
 ];
 

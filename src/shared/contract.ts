@@ -7,7 +7,20 @@
 
 import type { AnalysisJobStatus } from './analysis-job';
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
-import type { Label, Media, MosiLabelValues, MvsaLabelValues, Prediction, Project, Segment, SegmentSource, Split } from './domain';
+import type { AgreementReport } from './agreement/report';
+import type {
+  Adjudication,
+  Label,
+  Media,
+  MosiLabelValues,
+  MvsaLabelValues,
+  Prediction,
+  Project,
+  ReviewItem,
+  Segment,
+  SegmentSource,
+  Split,
+} from './domain';
 import { array, bool, int, none, nullable, num, object, oneOf, optional, str, type Validator } from './validate';
 
 export interface ToolInfo {
@@ -98,6 +111,9 @@ export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt',
 /** srt, vtt, eaf and textgrid write one media item. */
 export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat;
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid'];
+/** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */
+export type ExportAggregate = 'mean' | 'median' | 'adjudicated';
+export const EXPORT_AGGREGATES: readonly ExportAggregate[] = ['mean', 'median', 'adjudicated'];
 
 export interface ImportReport {
   format: ImportFormat;
@@ -115,6 +131,10 @@ export interface ExportReport {
   rows: number;
   /** MVSA only: posts left out because text and image labels conflict. */
   skippedConflicts: number;
+  /** Segments left out for having fewer annotators than asked (--min-annotators). */
+  skippedFewAnnotators?: number;
+  /** MVSA only: posts left out, flagged, because a side has no majority among the annotators. */
+  noMajority?: string[];
 }
 
 const mosiValues: Validator<MosiLabelValues> = object({
@@ -252,6 +272,15 @@ export const contract = {
   /** Removes one human label (undo of a first label on a segment). */
   'labels:delete': channel<void>()(object({ labelId: int })),
 
+  /** Agreement between the project's annotators (refused with fewer than two, or no shared item). */
+  'agreement:report': channel<AgreementReport>()(object({ scheme: oneOf('mosi', 'mvsa') })),
+  /** Segments two or more annotators labelled, largest disagreement first. */
+  'adjudication:queue': channel<ReviewItem[]>()(object({ scheme: oneOf('mosi', 'mvsa') })),
+  /** The adjudicator's final label, stored apart from the annotators' labels. */
+  'adjudication:setMosi': channel<Adjudication>()(object({ segmentId: int, adjudicator: str, values: mosiValues, notes: optional(str) })),
+  'adjudication:setMvsa': channel<Adjudication>()(object({ segmentId: int, adjudicator: str, values: mvsaValues, notes: optional(str) })),
+  'adjudication:clear': channel<void>()(object({ segmentId: int, scheme: oneOf('mosi', 'mvsa') })),
+
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
 
   /**
@@ -306,6 +335,8 @@ export const contract = {
       path: str,
       mediaIds: optional(array(int)),
       annotator: optional(str),
+      aggregate: optional(oneOf(...EXPORT_AGGREGATES)),
+      minAnnotators: optional(int),
     }),
   ),
 };

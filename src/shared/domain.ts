@@ -123,6 +123,39 @@ export interface MvsaLabel extends LabelBase {
 }
 export type Label = MosiLabel | MvsaLabel;
 
+/** The adjudicator's final label of a segment, stored apart from every annotator's. */
+interface AdjudicationBase {
+  id: number;
+  segmentId: number;
+  adjudicator: string;
+  notes: string;
+  updatedAt: string;
+}
+export interface MosiAdjudication extends AdjudicationBase {
+  scheme: 'mosi';
+  values: MosiLabelValues;
+}
+export interface MvsaAdjudication extends AdjudicationBase {
+  scheme: 'mvsa';
+  values: MvsaLabelValues;
+}
+export type Adjudication = MosiAdjudication | MvsaAdjudication;
+
+/** A segment of the adjudication review queue: every annotator's label and the final one. */
+export interface ReviewItem {
+  mediaId: number;
+  media: string;
+  segmentId: number;
+  clipId: string;
+  start: number;
+  end: number;
+  text: string;
+  /** MOSI: highest minus lowest score; MVSA: share of annotators not giving the commonest pair label. */
+  spread: number;
+  labels: Label[];
+  adjudication: Adjudication | null;
+}
+
 export interface ClassProbabilities {
   negative: number;
   neutral: number;

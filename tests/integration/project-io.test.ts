@@ -106,8 +106,9 @@ describe('MOSI export with several annotators', () => {
       const out = join(dir, 'team.csv');
       expect(await exportFromProject(store, { format: 'mosi', path: out })).toMatchObject({ rows: 1 });
       expect(readFileSync(out, 'utf8')).toBe(
-        'video_id,clip_id,text,label,label_T,label_A,label_V,annotation,mode,start_s,end_s,annotators,questionable,notes\n' +
-          'vid,1,so good,1.5000,2.5000,,,Positive,train,1.000,2.500,ana;bo,true,sarcasm?\n',
+        'video_id,clip_id,text,label,label_T,label_A,label_V,annotation,mode,start_s,end_s,annotators,questionable,notes,' +
+          'n_annotators,label_ana,label_bo,provenance\n' +
+          'vid,1,so good,1.5000,2.5000,,,Positive,train,1.000,2.500,ana;bo,true,sarcasm?,2,2.0000,1.0000,aggregated\n',
       );
 
       await exportFromProject(store, { format: 'mosi', path: out, annotator: 'ana' });

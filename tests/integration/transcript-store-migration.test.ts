@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitSegment, mergeSegments } from '../../src/core/services/segment-edits';
 import { ProjectStore } from '../../src/core/store';
-import { MIGRATIONS, migrate } from '../../src/core/store/migrations';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/core/store/migrations';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sentiscope-transcript-migration-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -54,7 +54,7 @@ describe('project format 2: segment.aligned', () => {
     }
 
     const after = new Database(file, { readonly: true });
-    expect(after.pragma('user_version', { simple: true })).toBe(2);
+    expect(after.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     expect(columnsOf(after, 'segment')).toContain('aligned');
     // The column refuses anything but 0/1, like the other flags.
     after.close();

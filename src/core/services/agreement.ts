@@ -7,7 +7,7 @@ import { SentiscopeError } from '../../shared/errors';
 import { agreementReport, type AgreementItem, type AgreementReport, type FieldSpec } from '../../shared/agreement/report';
 import type { BootstrapOptions } from '../../shared/agreement/bootstrap';
 import { scoreToPolarity } from '../../shared/schemes/mosi';
-import { mergeMvsa } from '../../shared/schemes/mvsa';
+import { mvsaPairOf } from '../../shared/label-aggregation';
 import type { ProjectStore } from '../store';
 
 export type AgreementScheme = 'mosi' | 'mvsa';
@@ -52,13 +52,6 @@ function mosiValues(label: MosiLabel): Record<string, number | string | null> {
     visual,
     visual_class3: sign(visual),
   };
-}
-
-/** An annotator's pair label: the merge of their sides; a side conflict is no label. */
-export function mvsaPairOf(label: MvsaLabel): string | null {
-  const { text, image, pair } = label.values;
-  if (text === null && image === null) return pair;
-  return mergeMvsa(text, image).label;
 }
 
 function mvsaValues(label: MvsaLabel): Record<string, number | string | null> {

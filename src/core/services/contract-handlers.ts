@@ -8,6 +8,8 @@ import { getWaveformPeaks, resolveMediaTools } from '../media';
 import { addMediaFile } from '../store';
 import { ProjectSession } from './project-session';
 import { exportFromProject } from './project-export';
+import { projectAgreement } from './agreement';
+import { adjudicate, clearAdjudication, reviewQueue } from './adjudication';
 import { noFileDialog } from './file-dialogs';
 import { packWaveformPeaks } from './packed-floats';
 import { spectrogramWindow } from './spectrogram-window';
@@ -107,6 +109,12 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       'labels:setMosi': (request) => session.require().setMosiLabel(request),
       'labels:setMvsa': (request) => session.require().setMvsaLabel(request),
       'labels:delete': ({ labelId }) => session.require().deleteLabel(labelId),
+
+      'agreement:report': ({ scheme }) => projectAgreement(session.require(), { scheme }),
+      'adjudication:queue': ({ scheme }) => reviewQueue(session.require(), { scheme }),
+      'adjudication:setMosi': (request) => adjudicate(session.require(), { ...request, scheme: 'mosi' }),
+      'adjudication:setMvsa': (request) => adjudicate(session.require(), { ...request, scheme: 'mvsa' }),
+      'adjudication:clear': (request) => clearAdjudication(session.require(), request),
 
       'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
 

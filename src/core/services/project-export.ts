@@ -1,12 +1,16 @@
 // Exporting a project's human labels (never predictions) as the CSV formats
-// MMSA-style training code reads. Several annotators on one segment are combined:
-// MOSI scores by their mean, MVSA labels by the most recently updated label.
+// MMSA-style training code reads. Several annotators on one segment are aggregated
+// (label-aggregation.ts): MOSI scores by their mean or median, MVSA by the per-side
+// majority then the pair rule. With more than one annotator the rows also carry who
+// labelled them, each one's label and how the exported label came about.
 
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { ExportFormat, ExportReport } from '../../shared/contract';
-import type { Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
-import { formatMosiLabelCsv, type MosiRow } from '../io/mosi-label-csv';
-import { formatMvsaCsv, type MvsaRow } from '../io/mvsa-csv';
+import type { ExportAggregate, ExportFormat, ExportReport } from '../../shared/contract';
+import type { Adjudication, Label, Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
+import { aggregateMosi, aggregateMvsa, mvsaPairOf, type MosiAggregate, type Provenance } from '../../shared/label-aggregation';
+import { formatScore } from '../../shared/schemes/mosi';
+import { MOSI_KNOWN_EXTRA_COLUMNS, MOSI_LABEL_COLUMNS, formatMosiLabelCsv, type MosiRow } from '../io/mosi-label-csv';
+import { MVSA_COLUMNS, formatMvsaCsv, type MvsaRow } from '../io/mvsa-csv';
 import { formatSegmentsCsv, type SegmentRow } from '../io/segments-csv';
 import { formatTranscript } from '../io/transcripts';
 import { SentiscopeError } from '../../shared/errors';
@@ -21,6 +25,13 @@ export interface ExportRequest {
   mediaIds?: number[];
   /** Only this annotator's labels; all annotators combined when absent. */
   annotator?: string;
+  /**
+   * mosi: mean (default) or median of the scores; mvsa always takes the majority.
+   * adjudicated: the adjudicator's label where there is one, else the default.
+   */
+  aggregate?: ExportAggregate;
+  /** mosi/mvsa: leave out segments labelled by fewer annotators than this (default 1). */
+  minAnnotators?: number;
 }
 
 interface LabelledSegment {
@@ -28,6 +39,8 @@ interface LabelledSegment {
   segment: Segment;
   mosi: MosiLabel[];
   mvsa: MvsaLabel[];
+  /** The adjudicator's labels, read only for --aggregate adjudicated. */
+  adjudicated: Adjudication[];
 }
 
 function collect(store: ProjectStore, request: ExportRequest): LabelledSegment[] {
@@ -35,6 +48,7 @@ function collect(store: ProjectStore, request: ExportRequest): LabelledSegment[]
   const out: LabelledSegment[] = [];
   for (const item of media) {
     const labels = store.listLabels(item.id).filter((l) => !request.annotator || l.annotator === request.annotator);
+    const adjudicated = request.aggregate === 'adjudicated' ? store.listAdjudications(item.id) : [];
     for (const segment of store.listSegments(item.id)) {
       const own = labels.filter((l) => l.segmentId === segment.id);
       out.push({
@@ -42,15 +56,11 @@ function collect(store: ProjectStore, request: ExportRequest): LabelledSegment[]
         segment,
         mosi: own.filter((l): l is MosiLabel => l.scheme === 'mosi'),
         mvsa: own.filter((l): l is MvsaLabel => l.scheme === 'mvsa'),
+        adjudicated: adjudicated.filter((a) => a.segmentId === segment.id),
       });
     }
   }
   return out;
-}
-
-function mean(values: (number | null)[]): number | null {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length ? present.reduce((a, b) => a + b, 0) / present.length : null;
 }
 
 /** Segments imported without times are stored at 0–0; they are written without times. */
@@ -58,36 +68,58 @@ function segmentTimes(segment: Segment): { start: number | null; end: number | n
   return segment.start === 0 && segment.end === 0 ? { start: null, end: null } : segment;
 }
 
-interface CombinedMosi {
-  score: number;
-  text: number | null;
-  audio: number | null;
-  visual: number | null;
-  annotators: string;
-  questionable: boolean;
-  notes: string | null;
+/** Who labelled what across the exported rows: per-annotator columns appear only with two or more. */
+class TeamColumns {
+  readonly names: string[];
+  constructor(labels: readonly Label[][], clashes: ReadonlySet<string>, file: string) {
+    this.names = [...new Set(labels.flat().map((l) => l.annotator))].sort();
+    for (const name of this.names) {
+      if (clashes.has(`label_${name}`)) {
+        throw new SentiscopeError(
+          'bad-request',
+          `${file}: annotator "${name}" would give a column label_${name}, which the format already has; export with --annotator, or relabel under another name.`,
+          file,
+        );
+      }
+    }
+  }
+  get team(): boolean {
+    return this.names.length > 1;
+  }
+  extras(labels: readonly Label[], provenance: Provenance, value: (label: Label) => string): Record<string, string> {
+    if (!this.team) return {};
+    const out: Record<string, string> = { n_annotators: String(labels.length) };
+    for (const name of this.names) {
+      const own = labels.find((l) => l.annotator === name);
+      out[`label_${name}`] = own ? value(own) : '';
+    }
+    out.provenance = provenance;
+    return out;
+  }
 }
 
-function combineMosi(labels: MosiLabel[]): CombinedMosi | null {
-  if (!labels.length) return null;
-  const notes = labels.map((l) => l.notes).filter((n) => n !== '');
-  return {
-    score: mean(labels.map((l) => l.values.score))!,
-    text: mean(labels.map((l) => l.values.text)),
-    audio: mean(labels.map((l) => l.values.audio)),
-    visual: mean(labels.map((l) => l.values.visual)),
-    annotators: labels.map((l) => l.annotator).join(';'),
-    questionable: labels.some((l) => l.questionable),
-    notes: notes.length ? notes.join(' | ') : null,
-  };
+interface Skipped {
+  fewAnnotators: number;
+  noMajority: string[];
 }
 
-function mosiRows(segments: LabelledSegment[]): MosiRow[] {
+function mosiRows(segments: LabelledSegment[], how: MosiAggregate, minAnnotators: number, file: string, skipped: Skipped): MosiRow[] {
+  const columns = new TeamColumns(
+    segments.map((s) => s.mosi),
+    new Set<string>([...MOSI_LABEL_COLUMNS, ...MOSI_KNOWN_EXTRA_COLUMNS]),
+    file,
+  );
   const rows: MosiRow[] = [];
-  for (const { media, segment, mosi } of segments) {
-    const label = combineMosi(mosi);
+  for (const { media, segment, mosi, adjudicated } of segments) {
+    const final = adjudicated.find((a) => a.scheme === 'mosi');
+    const label = final?.scheme === 'mosi' ? { ...final.values, provenance: 'adjudicated' as const } : aggregateMosi(mosi, how);
     // MMSA training code needs a label on every row: unlabelled segments are left out.
     if (!label) continue;
+    if (mosi.length < minAnnotators) {
+      skipped.fewAnnotators++;
+      continue;
+    }
+    const notes = mosi.map((l) => l.notes).filter((n) => n !== '');
     rows.push({
       videoId: media.name,
       clipId: segment.clipId,
@@ -99,34 +131,56 @@ function mosiRows(segments: LabelledSegment[]): MosiRow[] {
       annotation: null,
       mode: segment.split,
       ...segmentTimes(segment),
-      annotator: label.annotators,
+      annotator: mosi.map((l) => l.annotator).join(';'),
       // The column appears only when some segment is flagged.
-      questionable: label.questionable ? true : null,
-      notes: label.notes,
-      extras: {},
+      questionable: mosi.some((l) => l.questionable) ? true : null,
+      notes: notes.length ? notes.join(' | ') : null,
+      extras: columns.extras(mosi, label.provenance, (l) => formatScore((l as MosiLabel).values.score)),
     });
   }
   return rows;
 }
 
-function mvsaRows(segments: LabelledSegment[], outFile: string): MvsaRow[] {
+function mvsaRows(segments: LabelledSegment[], outFile: string, minAnnotators: number, skipped: Skipped): MvsaRow[] {
+  const columns = new TeamColumns(
+    segments.map((s) => s.mvsa),
+    new Set<string>([...MVSA_COLUMNS, 'split', 'annotators', 'n_annotators', 'provenance']),
+    outFile,
+  );
   const outFolder = dirname(outFile);
   const perMedia = new Map<number, number>();
   for (const { media } of segments) perMedia.set(media.id, (perMedia.get(media.id) ?? 0) + 1);
   const rows: MvsaRow[] = [];
-  for (const { media, segment, mvsa } of segments) {
-    const latest = [...mvsa].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-    if (!latest) continue;
+  for (const { media, segment, mvsa, adjudicated } of segments) {
+    const final = adjudicated.find((a) => a.scheme === 'mvsa');
+    const label =
+      final?.scheme === 'mvsa' ? { ...final.values, noMajority: false, provenance: 'adjudicated' as const } : aggregateMvsa(mvsa);
+    if (!label) continue;
+    if (mvsa.length < minAnnotators) {
+      skipped.fewAnnotators++;
+      continue;
+    }
+    // A post is one media item with one segment; more segments get their clip id appended.
+    const id = perMedia.get(media.id)! > 1 ? `${media.name}_${segment.clipId}` : media.name;
+    if (label.noMajority) {
+      skipped.noMajority.push(id);
+      continue;
+    }
     rows.push({
-      // A post is one media item with one segment; more segments get their clip id appended.
-      id: perMedia.get(media.id)! > 1 ? `${media.name}_${segment.clipId}` : media.name,
+      id,
       text: segment.text,
       image: media.path ? relative(outFolder, media.path).split(sep).join('/') : '',
-      textLabel: latest.values.text,
-      imageLabel: latest.values.image,
-      pairLabel: latest.values.pair,
+      textLabel: label.text,
+      imageLabel: label.image,
+      // The adjudicator's sides, like an annotator's, go through the pair rule in formatMvsaCsv.
+      pairLabel: label.pair,
       split: segment.split,
-      extras: {},
+      extras: columns.team
+        ? {
+            annotators: mvsa.map((l) => l.annotator).join(';'),
+            ...columns.extras(mvsa, label.provenance, (l) => mvsaPairOf(l as MvsaLabel) ?? ''),
+          }
+        : {},
     });
   }
   return rows;
@@ -134,7 +188,7 @@ function mvsaRows(segments: LabelledSegment[], outFile: string): MvsaRow[] {
 
 function segmentRows(segments: LabelledSegment[]): SegmentRow[] {
   return segments.map(({ media, segment, mosi }) => {
-    const label = combineMosi(mosi);
+    const label = aggregateMosi(mosi, 'mean');
     return {
       media: media.name,
       clipId: segment.clipId,
@@ -144,27 +198,45 @@ function segmentRows(segments: LabelledSegment[]): SegmentRow[] {
       source: segment.source,
       split: segment.split,
       label: label?.score ?? null,
-      annotator: label?.annotators ?? null,
+      annotator: label ? mosi.map((l) => l.annotator).join(';') : null,
       extras: {},
     };
   });
 }
 
+/** Refuses an aggregate or minimum the format has no use for, before anything is written. */
+function aggregationOf(request: ExportRequest, file: string): { how: MosiAggregate; minAnnotators: number } {
+  const { format, aggregate, minAnnotators = 1 } = request;
+  const refuse = (message: string) => new SentiscopeError('bad-request', `${file}: ${message}`, file);
+  if (aggregate !== undefined || request.minAnnotators !== undefined) {
+    if (format !== 'mosi' && format !== 'mvsa')
+      throw refuse(`--aggregate and --min-annotators apply to --format mosi or mvsa, not ${format}.`);
+  }
+  if (format === 'mvsa' && (aggregate === 'mean' || aggregate === 'median')) {
+    throw refuse(`MVSA labels are categories: they are aggregated by majority, not by ${aggregate}; leave --aggregate out.`);
+  }
+  if (!Number.isInteger(minAnnotators) || minAnnotators < 1)
+    throw refuse(`--min-annotators must be a whole number >= 1 (got ${minAnnotators}).`);
+  return { how: aggregate === 'median' ? 'median' : 'mean', minAnnotators };
+}
+
 export async function exportFromProject(store: ProjectStore, request: ExportRequest): Promise<ExportReport> {
   const file = resolve(request.path);
+  const { how, minAnnotators } = aggregationOf(request, file);
   const segments = collect(store, request);
+  const skipped: Skipped = { fewAnnotators: 0, noMajority: [] };
   let text: string;
   let rows: number;
   let skippedConflicts = 0;
   switch (request.format) {
     case 'mosi': {
-      const mosi = mosiRows(segments);
+      const mosi = mosiRows(segments, how, minAnnotators, file, skipped);
       text = formatMosiLabelCsv(mosi);
       rows = mosi.length;
       break;
     }
     case 'mvsa': {
-      const result = formatMvsaCsv(mvsaRows(segments, file));
+      const result = formatMvsaCsv(mvsaRows(segments, file, minAnnotators, skipped));
       ({ text, rows, skippedConflicts } = result);
       break;
     }
@@ -190,5 +262,8 @@ export async function exportFromProject(store: ProjectStore, request: ExportRequ
       break;
   }
   await writeTextFileAtomic(file, text);
-  return { format: request.format, file, rows, skippedConflicts };
+  const report: ExportReport = { format: request.format, file, rows, skippedConflicts };
+  if (skipped.fewAnnotators) report.skippedFewAnnotators = skipped.fewAnnotators;
+  if (skipped.noMajority.length) report.noMajority = skipped.noMajority;
+  return report;
 }

@@ -74,6 +74,25 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/** Opens an existing file for reading only: nothing is created or written, not even a journal. */
+export function openDatabaseReadOnly(file: string): Db {
+  if (!fs.existsSync(file)) throw new SentiscopeError('file-unreadable', `${file} does not exist; check the path`, file);
+  if (fs.statSync(file).isDirectory()) throw notAProject(file, 'it is a folder');
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding });
+    try {
+      db.pragma('schema_version', { simple: true });
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  } catch (err) {
+    if (sqliteCode(err) === 'SQLITE_NOTADB' || sqliteCode(err) === 'SQLITE_CORRUPT') throw notAProject(file, 'not a SQLite database');
+    throw new SentiscopeError('file-unreadable', `Cannot read ${file} (${messageOf(err)}); check the file's permissions`, file);
+  }
+}
+
 /**
  * Sets the connection's pragmas. journal_mode is stored in the file, so this runs only
  * after the file was accepted as ours (see checkProjectFile in migrations.ts).

@@ -28,6 +28,36 @@ export type MvsaLabelInput = LabelInput<MvsaLabelValues>;
 const MOSI_MIN = -3;
 const MOSI_MAX = 3;
 
+function checkMosiValue(ctx: StoreContext, name: string, v: number | null, required: boolean): void {
+  if (v === null && !required) return;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < MOSI_MIN || v > MOSI_MAX) {
+    throw ctx.badInput(`MOSI ${name} must be a number from ${MOSI_MIN} to ${MOSI_MAX} (got ${v})`);
+  }
+}
+
+function checkPolarity(ctx: StoreContext, name: string, v: Polarity | null): void {
+  if (v !== null && !POLARITIES.includes(v)) {
+    throw ctx.badInput(`MVSA ${name} label must be one of ${POLARITIES.join(', ')} or empty (got ${v})`);
+  }
+}
+
+/** The value columns of a MOSI label (or adjudication), checked. */
+export function mosiColumns(ctx: StoreContext, v: MosiLabelValues): Record<string, number | null> {
+  checkMosiValue(ctx, 'score', v.score, true);
+  checkMosiValue(ctx, 'text score', v.text ?? null, false);
+  checkMosiValue(ctx, 'audio score', v.audio ?? null, false);
+  checkMosiValue(ctx, 'visual score', v.visual ?? null, false);
+  return { mosiScore: v.score, mosiText: v.text ?? null, mosiAudio: v.audio ?? null, mosiVisual: v.visual ?? null };
+}
+
+/** The value columns of an MVSA label (or adjudication), checked. */
+export function mvsaColumns(ctx: StoreContext, v: MvsaLabelValues): Record<string, Polarity | null> {
+  checkPolarity(ctx, 'text', v.text ?? null);
+  checkPolarity(ctx, 'image', v.image ?? null);
+  checkPolarity(ctx, 'pair', v.pair ?? null);
+  return { mvsaText: v.text ?? null, mvsaImage: v.image ?? null, mvsaPair: v.pair ?? null };
+}
+
 const UPSERT = `
   INSERT INTO label (segment_id, annotator, scheme, mosi_score, mosi_text, mosi_audio, mosi_visual,
                      mvsa_text, mvsa_image, mvsa_pair, notes, questionable, updated_at)
@@ -49,19 +79,6 @@ export class LabelRepo {
     const annotator = typeof input.annotator === 'string' ? input.annotator.trim() : '';
     if (annotator === '') throw this.ctx.badInput('A label needs an annotator name');
     return annotator;
-  }
-
-  private checkMosiValue(name: string, v: number | null, required: boolean): void {
-    if (v === null && !required) return;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < MOSI_MIN || v > MOSI_MAX) {
-      throw this.ctx.badInput(`MOSI ${name} must be a number from ${MOSI_MIN} to ${MOSI_MAX} (got ${v})`);
-    }
-  }
-
-  private checkPolarity(name: string, v: Polarity | null): void {
-    if (v !== null && !POLARITIES.includes(v)) {
-      throw this.ctx.badInput(`MVSA ${name} label must be one of ${POLARITIES.join(', ')} or empty (got ${v})`);
-    }
   }
 
   private upsert(
@@ -94,30 +111,11 @@ export class LabelRepo {
   }
 
   setMosi(input: MosiLabelInput, requireSegment: (id: number) => void): MosiLabel {
-    const v = input.values;
-    this.checkMosiValue('score', v.score, true);
-    this.checkMosiValue('text score', v.text ?? null, false);
-    this.checkMosiValue('audio score', v.audio ?? null, false);
-    this.checkMosiValue('visual score', v.visual ?? null, false);
-    return this.upsert(
-      input,
-      'mosi',
-      { mosiScore: v.score, mosiText: v.text ?? null, mosiAudio: v.audio ?? null, mosiVisual: v.visual ?? null },
-      requireSegment,
-    ) as MosiLabel;
+    return this.upsert(input, 'mosi', mosiColumns(this.ctx, input.values), requireSegment) as MosiLabel;
   }
 
   setMvsa(input: MvsaLabelInput, requireSegment: (id: number) => void): MvsaLabel {
-    const v = input.values;
-    this.checkPolarity('text', v.text ?? null);
-    this.checkPolarity('image', v.image ?? null);
-    this.checkPolarity('pair', v.pair ?? null);
-    return this.upsert(
-      input,
-      'mvsa',
-      { mvsaText: v.text ?? null, mvsaImage: v.image ?? null, mvsaPair: v.pair ?? null },
-      requireSegment,
-    ) as MvsaLabel;
+    return this.upsert(input, 'mvsa', mvsaColumns(this.ctx, input.values), requireSegment) as MvsaLabel;
   }
 
   get(id: number): Label {

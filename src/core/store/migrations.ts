@@ -114,10 +114,38 @@ ALTER TABLE prediction ADD COLUMN ood_visual INTEGER CHECK (ood_visual IN (0, 1)
 ALTER TABLE prediction ADD COLUMN language TEXT;
 `;
 
+// The adjudicator's final label, a role of its own: one per segment and scheme, beside
+// (never in place of) the annotators' labels, with the same value columns and checks.
+const ADJUDICATION = `
+CREATE TABLE adjudication (
+  id            INTEGER PRIMARY KEY,
+  segment_id    INTEGER NOT NULL REFERENCES segment (id) ON DELETE CASCADE,
+  adjudicator   TEXT NOT NULL CHECK (adjudicator <> ''),
+  scheme        TEXT NOT NULL CHECK (scheme IN ('mosi', 'mvsa')),
+  mosi_score    REAL CHECK (mosi_score BETWEEN -3 AND 3),
+  mosi_text     REAL CHECK (mosi_text BETWEEN -3 AND 3),
+  mosi_audio    REAL CHECK (mosi_audio BETWEEN -3 AND 3),
+  mosi_visual   REAL CHECK (mosi_visual BETWEEN -3 AND 3),
+  mvsa_text     TEXT CHECK (mvsa_text IN ('negative', 'neutral', 'positive')),
+  mvsa_image    TEXT CHECK (mvsa_image IN ('negative', 'neutral', 'positive')),
+  mvsa_pair     TEXT CHECK (mvsa_pair IN ('negative', 'neutral', 'positive')),
+  notes         TEXT NOT NULL DEFAULT '',
+  updated_at    TEXT NOT NULL,
+  UNIQUE (segment_id, scheme),
+  CHECK (
+    (scheme = 'mosi' AND mosi_score IS NOT NULL AND mvsa_text IS NULL AND mvsa_image IS NULL
+        AND mvsa_pair IS NULL)
+    OR (scheme = 'mvsa' AND mosi_score IS NULL AND mosi_text IS NULL
+        AND mosi_audio IS NULL AND mosi_visual IS NULL)
+  )
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'segment alignment flag', sql: SEGMENT_ALIGNED },
   { version: 3, name: 'prediction baseline, out-of-range flags and language', sql: PREDICTION_CONTEXT },
+  { version: 4, name: 'adjudicated labels', sql: ADJUDICATION },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,7 +4,19 @@
 // Bulk writers wrap many edits in store.transaction() so one bad row undoes them all.
 
 import path from 'node:path';
-import type { Label, Media, MosiLabel, MvsaLabel, Prediction, Project, Segment } from '../../shared/domain';
+import type {
+  Adjudication,
+  Label,
+  Media,
+  MosiAdjudication,
+  MosiLabel,
+  MvsaAdjudication,
+  MvsaLabel,
+  Prediction,
+  Project,
+  Segment,
+} from '../../shared/domain';
+import { AdjudicationRepo, type MosiAdjudicationInput, type MvsaAdjudicationInput } from './adjudication-repo';
 import { configureConnection, openDatabase, type Db } from './connection';
 import { LabelRepo, type MosiLabelInput, type MvsaLabelInput } from './label-repo';
 import { MediaRepo, type MediaFile, type NewMedia } from './media-repo';
@@ -14,7 +26,17 @@ import { toProject, type ProjectRow } from './row-mappers';
 import { SegmentRepo, type NewSegment, type SegmentPatch } from './segment-repo';
 import { StoreContext } from './store-context';
 
-export type { MediaFile, NewMedia, NewSegment, SegmentPatch, MosiLabelInput, MvsaLabelInput, NewPrediction };
+export type {
+  MediaFile,
+  NewMedia,
+  NewSegment,
+  SegmentPatch,
+  MosiLabelInput,
+  MvsaLabelInput,
+  NewPrediction,
+  MosiAdjudicationInput,
+  MvsaAdjudicationInput,
+};
 
 export interface OpenOptions {
   /** Name for a new project; defaults to the file's base name. Ignored for existing projects. */
@@ -27,6 +49,7 @@ export class ProjectStore {
   private readonly segments: SegmentRepo;
   private readonly labels: LabelRepo;
   private readonly predictions: PredictionRepo;
+  private readonly adjudications: AdjudicationRepo;
   private readonly projectRow: Project;
 
   private constructor(
@@ -40,6 +63,7 @@ export class ProjectStore {
     this.segments = new SegmentRepo(this.ctx);
     this.labels = new LabelRepo(this.ctx);
     this.predictions = new PredictionRepo(this.ctx);
+    this.adjudications = new AdjudicationRepo(this.ctx);
   }
 
   /** Opens the project file, creating it (and its folder) when it does not exist. */
@@ -154,6 +178,27 @@ export class ProjectStore {
   }
   deleteLabel(id: number): void {
     this.labels.delete(id);
+  }
+
+  // Adjudicated labels (the adjudicator's final label, apart from every annotator's)
+
+  setMosiAdjudication(input: MosiAdjudicationInput): MosiAdjudication {
+    return this.adjudications.setMosi(input, (id) => this.segments.require(id));
+  }
+  setMvsaAdjudication(input: MvsaAdjudicationInput): MvsaAdjudication {
+    return this.adjudications.setMvsa(input, (id) => this.segments.require(id));
+  }
+  getAdjudication(segmentId: number, scheme: 'mosi' | 'mvsa'): Adjudication | null {
+    this.segments.require(segmentId);
+    return this.adjudications.get(segmentId, scheme);
+  }
+  listAdjudications(mediaId: number): Adjudication[] {
+    this.media.require(mediaId);
+    return this.adjudications.listForMedia(mediaId);
+  }
+  /** True when there was one to remove. */
+  deleteAdjudication(segmentId: number, scheme: 'mosi' | 'mvsa'): boolean {
+    return this.adjudications.delete(segmentId, scheme);
   }
 
   // Predictions (model)

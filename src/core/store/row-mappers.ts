@@ -2,6 +2,7 @@
 // knows column names on the way out of the database.
 
 import type {
+  Adjudication,
   Label,
   Media,
   MediaKind,
@@ -60,6 +61,10 @@ export interface LabelRow {
   notes: string;
   questionable: number;
   updated_at: string;
+}
+
+export interface AdjudicationRow extends Omit<LabelRow, 'annotator' | 'questionable'> {
+  adjudicator: string;
 }
 
 export interface PredictionRow {
@@ -150,6 +155,12 @@ export function toLabel(row: LabelRow): Label {
     };
   }
   return { ...base, scheme: 'mvsa', values: { text: row.mvsa_text, image: row.mvsa_image, pair: row.mvsa_pair } };
+}
+
+export function toAdjudication(row: AdjudicationRow): Adjudication {
+  // The same value columns as a label: read them through toLabel, then name the role.
+  const { id, segmentId, scheme, values, notes, updatedAt } = toLabel({ ...row, annotator: row.adjudicator, questionable: 0 });
+  return { id, segmentId, adjudicator: row.adjudicator, scheme, values, notes, updatedAt } as Adjudication;
 }
 
 export function toPrediction(row: PredictionRow): Prediction {

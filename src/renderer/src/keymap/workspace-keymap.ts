@@ -48,6 +48,7 @@ export function createWorkspaceKeymap(): Keymap {
       handler: () => {
         if (ui.helpOpen) ui.helpOpen = false;
         else if (ui.modelsOpen) ui.modelsOpen = false;
+        else if (ui.agreementOpen) ui.agreementOpen = false;
         else (document.activeElement as HTMLElement | null)?.blur?.();
       },
     },

@@ -1,5 +1,5 @@
 // What the workspace tells the user and who is working: the error and notice banners, the
-// busy count, the annotator's name (kept in localStorage), the help and Models overlays, the segment
+// busy count, the annotator's name (kept in localStorage), the help, Models and Agreement overlays, the segment
 // whose text is being edited, and the shell the page runs in (from app:info).
 
 import { ref } from 'vue';
@@ -21,6 +21,7 @@ export function createStatus() {
   const busy = ref(0);
   const helpOpen = ref(false);
   const modelsOpen = ref(false);
+  const agreementOpen = ref(false);
   /** Set by the transcript panel: which segment's text is being edited. */
   const editingId = ref<number | null>(null);
   /** 'electron' shows the native file dialogs; browser mode types paths. */
@@ -53,7 +54,7 @@ export function createStatus() {
     globalThis.localStorage?.setItem(ANNOTATOR_KEY, name.trim());
   }
 
-  return { annotator, error, notice, busy, helpOpen, modelsOpen, editingId, shell, guard, requireAnnotator, setAnnotator };
+  return { annotator, error, notice, busy, helpOpen, modelsOpen, agreementOpen, editingId, shell, guard, requireAnnotator, setAnnotator };
 }
 
 export type Status = ReturnType<typeof createStatus>;

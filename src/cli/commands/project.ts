@@ -1,0 +1,30 @@
+import { combineProjects } from '../../core/services/project-combine';
+import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
+
+async function combine(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { into: { type: 'string' } });
+  const into = requireOption(values.into, '--into');
+  if (!positionals.length)
+    throw new UsageError("name the annotators' projects: project combine --into TEAM.sentiscope A.sentiscope B.sentiscope ...");
+  const report = combineProjects({ into, sources: positionals });
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (report.conflicts.length) {
+    // Combined all the same; the lead decides each conflict, so say so where a script sees it.
+    process.stderr.write(
+      `${report.conflicts.length} conflict${report.conflicts.length > 1 ? 's' : ''} (the same annotator with two labels): ` +
+        `${into} kept its label for each; see "conflicts"\n`,
+    );
+  }
+  return 0;
+}
+
+export const projectCommand: Command = {
+  name: 'project',
+  usage: 'project combine --into TEAM.sentiscope A.sentiscope B.sentiscope ...',
+  summary: "bring annotators' copies of a project into one: media by content, segments by clip id or overlap, every label kept",
+  async run(args) {
+    const [sub, ...rest] = args;
+    if (sub === 'combine') return combine(rest);
+    throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'name a subcommand: combine');
+  },
+};

@@ -1,0 +1,73 @@
+// The Agreement page's state: the report of one scheme (agreement:report), the review queue
+// of segments largest disagreement first (adjudication:queue), the row in hand, and the
+// adjudicator's final labels with their own undo (a final label replaced or set is put back).
+
+import { computed, ref, shallowRef } from 'vue';
+import type { ContractClient } from '../../../../shared/contract';
+import type { AgreementReport } from '../../../../shared/agreement/report';
+import type { Adjudication, MosiLabelValues, MvsaLabelValues, ReviewItem } from '../../../../shared/domain';
+import { messageOf, type Status } from './status';
+
+export type AgreementScheme = 'mosi' | 'mvsa';
+
+export function createAgreement(api: ContractClient, status: Status) {
+  const scheme = ref<AgreementScheme>('mosi');
+  const report = shallowRef<AgreementReport | null>(null);
+  /** Why there is no report (fewer than two annotators, no shared item), as the core says it. */
+  const refusal = ref<string | null>(null);
+  const queue = shallowRef<ReviewItem[]>([]);
+  const cursor = ref(0);
+  const current = computed(() => queue.value[cursor.value] ?? null);
+  /** What each final label replaced, newest last: undo puts it back. */
+  const undoStack: { segmentId: number; scheme: AgreementScheme; before: Adjudication | null }[] = [];
+
+  async function load(next: AgreementScheme = scheme.value): Promise<void> {
+    scheme.value = next;
+    try {
+      report.value = await api.invoke('agreement:report', { scheme: next });
+      refusal.value = null;
+    } catch (err) {
+      report.value = null;
+      refusal.value = messageOf(err);
+    }
+    await status.guard(async () => {
+      queue.value = await api.invoke('adjudication:queue', { scheme: next });
+      cursor.value = Math.min(cursor.value, Math.max(0, queue.value.length - 1));
+    });
+  }
+
+  function move(step: 1 | -1): void {
+    cursor.value = Math.max(0, Math.min(queue.value.length - 1, cursor.value + step));
+  }
+
+  async function write(segmentId: number, values: MosiLabelValues | MvsaLabelValues | null, adjudicator: string): Promise<void> {
+    if (values === null) await api.invoke('adjudication:clear', { segmentId, scheme: scheme.value });
+    else if (scheme.value === 'mosi')
+      await api.invoke('adjudication:setMosi', { segmentId, adjudicator, values: values as MosiLabelValues });
+    else await api.invoke('adjudication:setMvsa', { segmentId, adjudicator, values: values as MvsaLabelValues });
+  }
+
+  /** Sets the row in hand's final label (null clears it), remembering what it replaces. */
+  async function setFinal(values: MosiLabelValues | MvsaLabelValues | null): Promise<void> {
+    const item = current.value;
+    const adjudicator = status.requireAnnotator();
+    if (!item || !adjudicator) return;
+    await status.guard(async () => {
+      await write(item.segmentId, values, adjudicator);
+      undoStack.push({ segmentId: item.segmentId, scheme: scheme.value, before: item.adjudication });
+      await load();
+    });
+  }
+
+  async function undo(): Promise<void> {
+    const last = undoStack.pop();
+    if (!last) return;
+    await status.guard(async () => {
+      scheme.value = last.scheme;
+      await write(last.segmentId, last.before?.values ?? null, last.before?.adjudicator ?? status.annotator.value.trim());
+      await load();
+    });
+  }
+
+  return { scheme, report, refusal, queue, cursor, current, load, move, setFinal, undo };
+}
