@@ -17,6 +17,7 @@ import { benchCommand } from './commands/bench';
 import { transcribeCommand } from './commands/transcribe';
 import { agreementCommand } from './commands/agreement';
 import { mergeCommand } from './commands/merge';
+import { refitCommand } from './commands/refit';
 
 const COMMANDS: Command[] = [
   infoCommand,
@@ -28,6 +29,7 @@ const COMMANDS: Command[] = [
   featuresCommand,
   predictCommand,
   modelsCommand,
+  refitCommand,
   analyzeCommand,
   transcribeCommand,
   mergeCommand,
