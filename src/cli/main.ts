@@ -18,6 +18,7 @@ import { transcribeCommand } from './commands/transcribe';
 import { agreementCommand } from './commands/agreement';
 import { mergeCommand } from './commands/merge';
 import { refitCommand } from './commands/refit';
+import { queueCommand } from './commands/queue';
 
 const COMMANDS: Command[] = [
   infoCommand,
@@ -30,6 +31,7 @@ const COMMANDS: Command[] = [
   predictCommand,
   modelsCommand,
   refitCommand,
+  queueCommand,
   analyzeCommand,
   transcribeCommand,
   mergeCommand,

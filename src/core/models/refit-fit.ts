@@ -5,7 +5,7 @@
 // held-out logits. Plain accelerated gradient descent from zeros: deterministic, and the
 // seed only decides which rows fall in which fold.
 
-import { accuracy, macroF1, perClassStats } from '../../shared/metrics/classification';
+import { type ClassLabel, accuracy, macroF1, perClassStats } from '../../shared/metrics/classification';
 import { type MosiMetrics, mosiMetrics } from '../../shared/metrics/mosi';
 import { MODALITIES, type Modality } from './manifest';
 import { type RefitHead, REFIT_FEATURES, REFIT_HEAD_FORMAT, applyHeadLogits, headOffsets } from './refit-head';
@@ -266,13 +266,13 @@ export interface ClassMetrics {
 }
 
 /** Mean recall over the classes that occur in `yTrue`. */
-export function balancedAccuracy(yTrue: readonly number[], yPred: readonly number[]): number {
+export function balancedAccuracy<T extends ClassLabel>(yTrue: readonly T[], yPred: readonly T[]): number {
   const present = new Set(yTrue);
-  const stats = perClassStats(yTrue, yPred).filter((s) => present.has(s.label as number));
+  const stats = perClassStats(yTrue, yPred).filter((s) => present.has(s.label as T));
   return stats.reduce((sum, s) => sum + s.recall, 0) / stats.length;
 }
 
-export function classMetrics(yTrue: readonly number[], yPred: readonly number[]): ClassMetrics {
+export function classMetrics<T extends ClassLabel>(yTrue: readonly T[], yPred: readonly T[]): ClassMetrics {
   return { accuracy: accuracy(yTrue, yPred), balanced_accuracy: balancedAccuracy(yTrue, yPred), macro_f1: macroF1(yTrue, yPred) };
 }
 
