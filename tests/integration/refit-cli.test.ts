@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv';
+import { FusionRunner } from '../../src/core/models/fusion-runner';
+import { PackFeatureReader } from '../../src/core/models/pack-features';
 import { loadModelPack } from '../../src/core/models/pack-loader';
+import { predictWithContributions } from '../../src/core/models/shapley';
 import { makeTempDir, removeTempDir } from '../helpers/generate-media';
 import { runSentiscope } from '../helpers/sentiscope-cli';
 
@@ -116,6 +119,22 @@ describe.skipIf(!existsSync(RAVDESS))('sentiscope refit', () => {
     expect(probabilities(join(dir, 'refit.csv'))).toHaveLength(26);
     expect(byDefault.code, byDefault.stderr).toBe(0);
     expect(probabilities(join(dir, 'refit.csv'))).not.toEqual(probabilities(join(dir, 'default.csv')));
+
+    // The head sits inside FusionRunner.run: Shapley's base + contributions is still the score.
+    const pack = await loadModelPack(installed);
+    expect(pack.refit?.source).toEqual(report.source);
+    const runner = await FusionRunner.create(pack, { threads: 1 });
+    const reader = await PackFeatureReader.open(runner);
+    try {
+      const [, audio, text] = ravdessRows([5])[0].split(',');
+      const features = await reader.read(reader.sourceFor({ audio: { path: audio }, text, visual: null }));
+      const prediction = await predictWithContributions(runner, features);
+      const sum = Object.values(prediction.contributions).reduce<number>((a, c) => a + (c ?? 0), 0);
+      expect(prediction.present).toContain('audio');
+      expect(prediction.base + sum).toBeCloseTo(prediction.score, 5);
+    } finally {
+      await reader.close();
+    }
 
     // A head that does not fit the pack is refused naming its file.
     const headFile = join(installed, 'refit.json');
