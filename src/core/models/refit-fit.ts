@@ -25,7 +25,7 @@ export interface RefitRow {
 
 export const L2_GRID = [0.0003, 0.003, 0.03] as const;
 const TEMPERATURES = Array.from({ length: 28 }, (_, i) => 0.5 + i * 0.25);
-const STEPS = 250;
+const STEPS = 150;
 
 /** mulberry32: a small seeded generator, so folds are the same for a seed on every machine. */
 export function seededRandom(seed: number): () => number {
