@@ -3,7 +3,8 @@
 // do not explain are not "learnt", and a seed gives the same head.
 
 import { describe, expect, it } from 'vitest';
-import { type RefitRow, crossValidate, fitRefitHead, groupFolds, seededRandom } from '../../src/core/models/refit-fit';
+import { seededRandom } from '../../src/shared/agreement/bootstrap';
+import { type RefitRow, crossValidate, fitRefitHead, groupFolds } from '../../src/core/models/refit-fit';
 
 const source = { id: 'src', version: '1' };
 

@@ -5,6 +5,7 @@
 // held-out logits. Plain accelerated gradient descent from zeros: deterministic, and the
 // seed only decides which rows fall in which fold.
 
+import { seededRandom } from '../../shared/agreement/bootstrap';
 import { type ClassLabel, accuracy, macroF1, perClassStats } from '../../shared/metrics/classification';
 import { type MosiMetrics, mosiMetrics } from '../../shared/metrics/mosi';
 import { MODALITIES, type Modality } from './manifest';
@@ -26,18 +27,6 @@ export interface RefitRow {
 export const L2_GRID = [0.0003, 0.003, 0.03] as const;
 const TEMPERATURES = Array.from({ length: 28 }, (_, i) => 0.5 + i * 0.25);
 const STEPS = 150;
-
-/** mulberry32: a small seeded generator, so folds are the same for a seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fold of each row: whole groups, shuffled by the seed, dealt round-robin. */
 export function groupFolds(groups: readonly string[], folds: number, seed: number): number[] {
