@@ -18,6 +18,8 @@ import { transcribeCommand } from './commands/transcribe';
 import { agreementCommand } from './commands/agreement';
 import { mergeCommand } from './commands/merge';
 import { projectCommand } from './commands/project';
+import { refitCommand } from './commands/refit';
+import { queueCommand } from './commands/queue';
 
 const COMMANDS: Command[] = [
   infoCommand,
@@ -29,6 +31,8 @@ const COMMANDS: Command[] = [
   featuresCommand,
   predictCommand,
   modelsCommand,
+  refitCommand,
+  queueCommand,
   analyzeCommand,
   transcribeCommand,
   mergeCommand,

@@ -10,8 +10,8 @@ export type ModelRoot = 'shipped' | 'added';
 
 /** How an added pack or pretrained folder got there, as recorded when it was added. */
 export interface ModelOrigin {
-  from: 'folder' | 'download';
-  /** The folder it was copied from, or the model index URL it was downloaded by. */
+  from: 'folder' | 'download' | 'refit';
+  /** The folder it was copied from, the model index URL it was downloaded by, or the labels file it was refit on. */
   location: string;
   /** ISO 8601. */
   addedAt: string;

@@ -24,16 +24,10 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatCsvCell } from '../../shared/csv';
 import { SentiscopeError } from '../../shared/errors';
-import type { EncoderFeatureExtractor } from '../analysis/features/encoder-features';
 import { readSegmentTable } from '../analysis/features/segment-table';
-import {
-  type SegmentExtractOptions,
-  SegmentFeatureExtractor,
-  type SegmentFeatures,
-  type SegmentSource,
-} from '../analysis/features/segment-features';
 import type { Device, ExecutionProvider, ProviderFallback } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
+import { PackFeatureReader } from './pack-features';
 import { MODALITIES, type Modality } from './manifest';
 import { type ModelPack, resolveModelPack } from './pack-loader';
 import { type SegmentPrediction, predictWithContributions } from './shapley';
@@ -115,41 +109,6 @@ export function predictionCells(prediction: SegmentPrediction, classes: readonly
   ];
 }
 
-// Errors that mean the machine, not the row, is broken: stop the batch.
-const FATAL = new Set(['tool-missing', 'internal']);
-
-/**
- * Features of one row. Should extraction throw for one modality (an unexpected decoder
- * failure), that modality alone is absent, with the error as its reason.
- */
-async function extractRow(
-  extractor: SegmentFeatureExtractor,
-  source: SegmentSource,
-  options: SegmentExtractOptions,
-): Promise<SegmentFeatures> {
-  try {
-    return await extractor.extract(source, options);
-  } catch (err) {
-    if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
-  }
-  const parts = await Promise.all(
-    MODALITIES.map(async (m) => {
-      try {
-        return await extractor.extract({ [m]: source[m] }, options);
-      } catch (err) {
-        if (!(err instanceof SentiscopeError) || FATAL.has(err.code)) throw err;
-        return { text: null, audio: null, visual: null, absent: { [m]: err.message } } as SegmentFeatures;
-      }
-    }),
-  );
-  return {
-    text: parts[0].text,
-    audio: parts[1].audio,
-    visual: parts[2].visual,
-    absent: Object.fromEntries(MODALITIES.flatMap((m, i) => (parts[i].absent[m] ? [[m, parts[i].absent[m]!]] : []))),
-  };
-}
-
 export async function predictCsv(options: BatchPredictOptions): Promise<BatchPredictReport> {
   const note = options.onNote ?? (() => {});
   const output = resolve(options.output);
@@ -211,21 +170,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
 
   const unused = input.modalities.filter((m) => !manifest.modalities.includes(m));
   if (unused.length) note(`model ${manifest.id} does not read ${unused.join(' or ')}; those columns are ignored`);
-  const extractor = await SegmentFeatureExtractor.create({
-    textRecipe: manifest.inputs.text?.recipe,
-    textLanguages: manifest.inputs.text?.languages,
-    acousticRecipe: manifest.inputs.audio?.recipe,
-    visualRecipe: manifest.inputs.visual?.recipe,
-  });
-
-  // Frames only for a pack that reads them ([Note: absent frames] in fusion-runner.ts).
-  const extractOptions: SegmentExtractOptions = { frames: runner.framesOf.length > 0 };
-  // Encoder plug-ins (and @huggingface/transformers) load only for a pack that names one.
-  let encoders: EncoderFeatureExtractor | null = null;
-  if (pack.encoders.length) {
-    const { EncoderFeatureExtractor } = await import('../analysis/features/encoder-features');
-    encoders = await EncoderFeatureExtractor.open(pack.encoders, { device: options.device, threads: options.threads });
-  }
+  const reader = await PackFeatureReader.open(runner, { device: options.device, threads: options.threads });
 
   await mkdir(dirname(output), { recursive: true });
   // A shard appends to its partial file (kept when interrupted); a whole run writes a temporary.
@@ -245,16 +190,8 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
     if (!shard) await write(header);
     for (const row of rows.slice(resumed)) {
       // Only what the pack reads is extracted: a text-only pack never decodes video.
-      const source: SegmentSource = {
-        text: manifest.modalities.includes('text') ? row.source.text : null,
-        audio: manifest.modalities.includes('audio') ? row.source.audio : null,
-        visual: manifest.modalities.includes('visual') ? row.source.visual : null,
-      };
-      // A modality read only through its encoder skips the built-in extractors.
-      const extracted = { ...source };
-      for (const m of MODALITIES) if (!runner.extractedOf.includes(m)) extracted[m] = null;
-      let features = await extractRow(extractor, extracted, extractOptions);
-      if (encoders) features = await encoders.addTo(features, source, runner.extractedOf);
+      const source = reader.sourceFor(row.source);
+      const features = await reader.read(source);
       const taking = runner.presentModalities(features);
       const missing = MODALITIES.filter((m) => source[m] != null && !taking.includes(m));
       if (missing.length) {
@@ -286,8 +223,7 @@ export async function predictCsv(options: BatchPredictOptions): Promise<BatchPre
     }
     throw err;
   } finally {
-    extractor.close();
-    await encoders?.close();
+    await reader.close();
   }
   if (noted > 20) note(`... and ${noted - 20} more rows with an absent modality`);
   return {

@@ -31,6 +31,7 @@ import { type Device, type ExecutionProvider, type ProviderFallback, describePro
 import { FEATURE_KINDS, encoderModalities, extractedModalities, frameModalities } from './feature-columns';
 import { MODALITIES, type Modality, type TensorFeature, type TensorSpec } from './manifest';
 import type { ModelPack } from './pack-loader';
+import { applyHeadLogits, headOffsets, refitVector } from './refit-head';
 
 export interface FusionOutput {
   /** The score head, clamped to the manifest's scoreRange. */
@@ -158,13 +159,27 @@ export class FusionRunner {
       );
     }
     const [low, high] = output.scoreRange;
-    const raw = scoreData[0];
+    let raw = scoreData[0];
     if (!Number.isFinite(raw) || !Array.from(logits).every(Number.isFinite)) {
       throw new SentiscopeError('internal', `${this.pack.fusionFile} produced a non-finite output.`, this.pack.fusionFile);
     }
+    let finalLogits: ArrayLike<number> = logits;
+    const head = this.pack.refit;
+    if (head) {
+      // Only taking-part modalities feed the head, so a masked one adds no offset.
+      const vectors = Object.fromEntries(
+        [...present].flatMap((m) => {
+          const v = refitVector(features, m);
+          return v ? [[m, v]] : [];
+        }),
+      );
+      const offsets = headOffsets(head, vectors);
+      raw += offsets.score;
+      finalLogits = applyHeadLogits(head, logits, offsets);
+    }
     const result: FusionOutput = {
       score: Math.min(high, Math.max(low, raw)),
-      probabilities: softmax(logits) as [number, number, number],
+      probabilities: softmax(finalLogits) as [number, number, number],
     };
     if (outputs.ood) {
       const flags = results[outputs.ood].data as Float32Array;

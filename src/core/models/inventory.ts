@@ -40,9 +40,9 @@ export function describePretrained(s: PretrainedSummary): string {
 
 function describeOrigin(origin: InstalledModel['origin']): string | null {
   if (!origin) return null;
-  return origin.from === 'download'
-    ? `downloaded from ${origin.location} on ${origin.addedAt}`
-    : `added from ${origin.location} on ${origin.addedAt}`;
+  if (origin.from === 'download') return `downloaded from ${origin.location} on ${origin.addedAt}`;
+  if (origin.from === 'refit') return `refit on the labels in ${origin.location} on ${origin.addedAt}`;
+  return `added from ${origin.location} on ${origin.addedAt}`;
 }
 
 async function fusionPacks(roots: ModelRoots): Promise<InstalledModel[]> {

@@ -139,6 +139,8 @@ export interface ModelPackManifest {
     /** The command that produced this pack, from the repository root. */
     command: string;
   };
+  /** A refit pack (`sentiscope refit`): the head file it adds on top of its source pack's outputs. */
+  refit?: { file: string; source: { id: string; version: string } };
   /** split -> metric -> value, MMSA conventions (e.g. { "mosi-dev": { "acc2_non0": 0.71 } }). */
   metrics: Record<string, Record<string, number>>;
   license: string;

@@ -22,6 +22,7 @@ import {
   type TensorSpec,
 } from './manifest';
 import { type PackEncoder, encoderEntryProblems, resolvePackEncoders } from './pack-encoders';
+import { type RefitHead, loadRefitHead } from './refit-head';
 
 export interface ModelPack {
   manifest: ModelPackManifest;
@@ -33,6 +34,8 @@ export interface ModelPack {
   vocabulary: Map<string, number> | null;
   /** The encoder plug-ins the pack reads through, folders checked; empty for most packs. */
   encoders: PackEncoder[];
+  /** The head `sentiscope refit` learnt on top of the fusion model; null for other packs. */
+  refit: RefitHead | null;
 }
 
 export interface ModelPackListing {
@@ -345,7 +348,8 @@ export async function loadModelPack(dir: string): Promise<ModelPack> {
     vocabulary = await readVocabulary(requireFile(folder, manifest.inputs.text.vocabulary, 'vocabulary', manifestFile));
   }
   const encoders = resolvePackEncoders(manifest, folder, manifestFile);
-  return { manifest, dir: folder, fusionFile, vocabulary, encoders };
+  const refit = manifest.refit ? await loadRefitHead(requireFile(folder, manifest.refit.file, 'refit head', manifestFile), manifest) : null;
+  return { manifest, dir: folder, fusionFile, vocabulary, encoders, refit };
 }
 
 /** The folder's manifest format, or null when it has no readable manifest.json. */

@@ -1,0 +1,287 @@
+// `sentiscope refit --in LABELS.csv`: learns a refit head (refit-head.ts) from the user's
+// labels on top of a frozen pack and installs the result as a user pack. The labels are
+// checked whole first, every row's features are computed exactly as `predict` computes
+// them (PackFeatureReader), the head is cross-validated against the source pack, and
+// nothing is installed when it does not beat the source on the held-out folds (unless
+// forced). The new pack is the source's files, a derived manifest, refit.json and a
+// model card, staged and checked like any added pack (installStagedPack).
+
+import { cp, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { SentiscopeError } from '../../shared/errors';
+import { readSegmentTable } from '../analysis/features/segment-table';
+import { FileProblems } from '../io/file-problems';
+import { PREDICTION_COLUMNS } from './batch-predict';
+import type { Device } from './execution-providers';
+import { FusionRunner } from './fusion-runner';
+import type { Modality, ModelPackManifest } from './manifest';
+import { PackFeatureReader } from './pack-features';
+import { type ModelPack, resolveModelPack } from './pack-loader';
+import { type CrossValidation, type RefitRow, crossValidate, fitRefitHead } from './refit-fit';
+import { refitVector } from './refit-head';
+import { ORIGIN_FILE, type ModelRoots, SAFE_ID, installStagedPack, listRootedPacks, stagingFolder } from './user-models';
+
+export const CLASS_NAMES = ['negative', 'neutral', 'positive'] as const;
+export const REFIT_HEAD_FILE = 'refit.json';
+
+export interface RefitOptions {
+  input: string;
+  base?: string;
+  /** Source pack: an id or folder as predict takes it; default the default pack. */
+  model?: string;
+  id: string;
+  folds?: number;
+  seed?: number;
+  force?: boolean;
+  device?: Device;
+  threads?: number;
+  roots: ModelRoots;
+  /** The command line, for the manifest's training.command. */
+  command?: string;
+  onNote?: (line: string) => void;
+}
+
+export interface RefitReport {
+  id: string;
+  installed: boolean;
+  /** Why it was not installed; null when it was. */
+  refused: string | null;
+  dir: string | null;
+  source: { id: string; version: string };
+  labels: 'class' | 'score';
+  rows: number;
+  groups: number;
+  classCounts: Record<string, number>;
+  folds: number;
+  seed: number;
+  lambda: number;
+  temperature: number;
+  modalities: Modality[];
+  crossValidation: CrossValidation;
+  seconds: number;
+}
+
+interface LabelledRow {
+  line: number;
+  label: number;
+  target: number | null;
+  group: string;
+}
+
+/** The label of every row, checked whole: refused naming the file and line. */
+function readLabels(table: Awaited<ReturnType<typeof readSegmentTable>>): { rows: LabelledRow[]; scores: boolean } {
+  const problems = new FileProblems(table.file, 'bad-file', 'Nothing was refit; fix these rows and run refit again.');
+  const col = (name: string) => table.carriedColumns.indexOf(name);
+  const labelAt = col('label');
+  const classAt = col('label_class');
+  const groupAt = col('group');
+  if (labelAt < 0 && classAt < 0) {
+    problems.add(1, 'the header needs a "label" column (score -3..+3) or a "label_class" column (negative, neutral, positive)');
+    problems.throwIfAny();
+  }
+  const scores = labelAt >= 0;
+  const rows = table.rows.map((row) => {
+    const group = groupAt >= 0 && row.carried[groupAt].trim() ? row.carried[groupAt].trim() : `row ${row.line}`;
+    if (scores) {
+      const cell = row.carried[labelAt].trim();
+      const value = Number(cell);
+      if (cell === '' || !Number.isFinite(value) || value < -3 || value > 3) {
+        problems.add(row.line, `label "${cell}" is not a score from -3 to +3`);
+        return { line: row.line, label: 1, target: 0, group };
+      }
+      // MOSI's convention: < 0 negative, 0 neutral, > 0 positive.
+      return { line: row.line, label: value < 0 ? 0 : value > 0 ? 2 : 1, target: value, group };
+    }
+    const cell = row.carried[classAt].trim().toLowerCase();
+    const label = (CLASS_NAMES as readonly string[]).indexOf(cell);
+    if (label < 0) problems.add(row.line, `label_class "${row.carried[classAt]}" is not negative, neutral or positive`);
+    return { line: row.line, label: Math.max(0, label), target: null, group };
+  });
+  problems.throwIfAny();
+  return { rows, scores };
+}
+
+async function refuseTakenId(id: string, roots: ModelRoots, file: string): Promise<void> {
+  if (!SAFE_ID.test(id)) {
+    throw new SentiscopeError('bad-request', `--id "${id}" cannot name a folder: use letters, digits, ".", "-" and "_".`, file);
+  }
+  const taken = (await listRootedPacks(roots)).find((l) => l.id === id || basename(l.dir) === id);
+  if (taken) {
+    throw new SentiscopeError(
+      'bad-request',
+      `A model with id "${id}" is already installed (${taken.dir}). Pick another --id, or remove it first.`,
+      taken.dir,
+    );
+  }
+}
+
+export async function refitFromCsv(options: RefitOptions): Promise<RefitReport> {
+  const started = Date.now();
+  const note = options.onNote ?? (() => {});
+  const folds = options.folds ?? 5;
+  const seed = options.seed ?? 13;
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new SentiscopeError('bad-request', `--folds ${folds}: give a whole number of at least 2.`, null);
+  await refuseTakenId(options.id, options.roots, options.input);
+  const table = await readSegmentTable(options.input, { base: options.base, reserved: PREDICTION_COLUMNS, command: 'refit' });
+  const labelled = readLabels(table);
+  const groups = new Set(labelled.rows.map((r) => r.group)).size;
+  const usedFolds = Math.min(folds, groups);
+  const classes = new Set(labelled.rows.map((r) => r.label));
+  if (usedFolds < 2 || classes.size < 2) {
+    throw new SentiscopeError(
+      'bad-file',
+      `${table.file}: ${labelled.rows.length} rows in ${groups} group(s) with ${classes.size} class(es) cannot be cross-validated: give rows of at least 2 groups and 2 classes.`,
+      table.file,
+    );
+  }
+
+  const pack = await resolveModelPack(options.model);
+  const source = { id: pack.manifest.id, version: pack.manifest.version };
+  if (pack.refit) {
+    throw new SentiscopeError(
+      'bad-request',
+      `${pack.manifest.id} is itself a refit of ${pack.manifest.refit!.source.id}: refit from ${pack.manifest.refit!.source.id} (--from) with all the labels instead.`,
+      pack.dir,
+    );
+  }
+  const runner = await FusionRunner.create(pack, { device: options.device, threads: options.threads });
+  const reader = await PackFeatureReader.open(runner, { device: options.device, threads: options.threads });
+  const rows: RefitRow[] = [];
+  try {
+    for (const [i, row] of table.rows.entries()) {
+      const features = await reader.read(reader.sourceFor(row.source));
+      const out = await runner.run(features);
+      const vectors: Partial<Record<Modality, Float32Array>> = {};
+      for (const m of runner.presentModalities(features)) {
+        const v = refitVector(features, m);
+        if (v) vectors[m] = v;
+      }
+      // log p is the pack's logits up to a constant, which softmax ignores.
+      const logits = out.probabilities.map((p) => Math.log(Math.max(p, 1e-12))) as [number, number, number];
+      const label = labelled.rows[i];
+      rows.push({ logits, score: out.score, vectors, label: label.label, target: label.target, group: label.group });
+      if ((i + 1) % 20 === 0 || i + 1 === table.rows.length) note(`features ${i + 1}/${table.rows.length}`);
+    }
+  } finally {
+    await reader.close();
+  }
+
+  const scores = labelled.scores;
+  const crossValidation = crossValidate(rows, { folds: usedFolds, scores, seed, source });
+  const { head, lambda } = fitRefitHead(rows, { scores, seed, source });
+  const classCounts = Object.fromEntries(CLASS_NAMES.map((c, k) => [c, rows.filter((r) => r.label === k).length]));
+  const report: RefitReport = {
+    id: options.id,
+    installed: false,
+    refused: null,
+    dir: null,
+    source,
+    labels: scores ? 'score' : 'class',
+    rows: rows.length,
+    groups,
+    classCounts,
+    folds: usedFolds,
+    seed,
+    lambda,
+    temperature: head.temperature,
+    modalities: Object.keys(head.modalities) as Modality[],
+    crossValidation,
+    seconds: 0,
+  };
+  const { decision } = crossValidation;
+  if (!decision.better && !options.force) {
+    report.refused =
+      `the refit is not better than ${source.id} on the held-out folds (${decision.metric} ${decision.before.toFixed(4)} before, ${decision.after.toFixed(4)} after): ` +
+      'nothing was installed. Give more or cleaner labels, or --force to install it anyway.';
+    report.seconds = (Date.now() - started) / 1000;
+    return report;
+  }
+
+  const staging = await stagingFolder(options.roots, 'incoming');
+  try {
+    await cp(pack.dir, staging, { recursive: true, force: true, filter: (src) => basename(src) !== ORIGIN_FILE });
+    const when = new Date().toISOString();
+    const manifest = derivedManifest(pack, options, report, table.file, when);
+    await writeFile(join(staging, REFIT_HEAD_FILE), JSON.stringify(head) + '\n');
+    await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await writeFile(join(staging, 'MODEL_CARD.md'), modelCard(manifest, report, table.file, when));
+  } catch (err) {
+    const { rm } = await import('node:fs/promises');
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  const installed = await installStagedPack(
+    staging,
+    options.roots,
+    { from: 'refit', location: table.file, addedAt: new Date().toISOString() },
+    options.id,
+  );
+  report.installed = true;
+  report.dir = installed.dir;
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
+}
+
+function derivedManifest(pack: ModelPack, options: RefitOptions, report: RefitReport, file: string, when: string): ModelPackManifest {
+  const m = pack.manifest;
+  const { overall, decision } = report.crossValidation;
+  return {
+    ...m,
+    id: options.id,
+    version: '1.0.0',
+    name: `${m.name}, refit on ${basename(file)}`,
+    default: false,
+    description: `${m.id}@${m.version} frozen, with a refit head (${REFIT_HEAD_FILE}) learnt by \`sentiscope refit\` from ${report.rows} labelled rows on ${when.slice(0, 10)}. See MODEL_CARD.md.`,
+    refit: { file: REFIT_HEAD_FILE, source: report.source },
+    training: {
+      data: [{ name: basename(file), splits: ['user'], rows: report.rows, modalities: report.modalities, source: file }],
+      command: options.command ?? `sentiscope refit --in ${file} --id ${options.id}`,
+    },
+    metrics: {
+      ...m.metrics,
+      'refit-cv-before': overall.before as unknown as Record<string, number>,
+      'refit-cv-after': overall.after as unknown as Record<string, number>,
+    },
+    derivedFrom: [
+      ...m.derivedFrom,
+      {
+        name: `${m.id}@${m.version} (refit source, ${decision.metric} ${decision.before.toFixed(4)} -> ${decision.after.toFixed(4)})`,
+        license: m.license,
+        source: 'sentiscope refit',
+      },
+    ],
+  };
+}
+
+function modelCard(manifest: ModelPackManifest, report: RefitReport, file: string, when: string): string {
+  const fmt = (metrics: object) =>
+    Object.entries(metrics)
+      .map(([k, v]) => `${k} ${Number(v).toFixed(4)}`)
+      .join(', ');
+  const folds = report.crossValidation.folds.map((f) => `| ${f.fold} | ${f.rows} | ${f.groups} | ${fmt(f.before)} | ${fmt(f.after)} |`);
+  return [
+    `# ${manifest.id}`,
+    '',
+    `A refit of **${report.source.id}@${report.source.version}** (kept frozen) by \`sentiscope refit\` on ${when}.`,
+    `A linear head per modality (${report.modalities.join(', ')}) on its standardized feature vector adds offsets to the source's`,
+    `logits${report.labels === 'score' ? ' and score' : ''}; L2 strength ${report.lambda} (inner cross-validation), temperature ${report.temperature.toFixed(2)}.`,
+    '',
+    '## Data it saw',
+    '',
+    `- File: ${file}`,
+    `- Labels: ${report.labels === 'score' ? 'scores -3..+3 (label)' : 'classes (label_class)'}; ${report.rows} rows in ${report.groups} groups`,
+    `- Per class: ${CLASS_NAMES.map((c) => `${c} ${report.classCounts[c]}`).join(', ')}`,
+    `- Command: \`${manifest.training.command}\``,
+    '',
+    `## Cross-validation (${report.folds} folds grouped by \`group\`, seed ${report.seed})`,
+    '',
+    '| fold | rows | groups | before | after |',
+    '| --- | --- | --- | --- | --- |',
+    ...folds,
+    `| all | ${report.rows} | ${report.groups} | ${fmt(report.crossValidation.overall.before)} | ${fmt(report.crossValidation.overall.after)} |`,
+    '',
+    'The labels come from one user: the numbers say how the head does on held-out groups of that data, not elsewhere.',
+    '',
+  ].join('\n');
+}
