@@ -28,8 +28,17 @@ function handlersServing(appInfo: AppInfo): ContractHandlers {
   const unused = (channel: ChannelName) => () => {
     throw new SentiscopeError('internal', `${channel} is not used by the shell test`);
   };
-  // The workspace also asks which project is open when it starts: none here.
-  const handlers: Partial<ContractHandlers> = { 'app:info': () => appInfo, 'project:current': () => null };
+  // The workspace also asks which project is open when it starts (none here) and which models
+  // are installed (none: it then offers the catalog).
+  const handlers: Partial<ContractHandlers> = {
+    'app:info': () => appInfo,
+    'project:current': () => null,
+    'models:list': () => ({
+      models: [],
+      roots: { shipped: '', added: null, pretrained: null },
+      provider: { device: 'auto', lastUsed: null, lastModel: null },
+    }),
+  };
   return new Proxy(handlers, {
     get: (target, name) => (target as Record<string | symbol, unknown>)[name] ?? unused(name as ChannelName),
   }) as ContractHandlers;
