@@ -30,6 +30,9 @@ describe('tokenize', () => {
     expect(tokenize('so happy :) #NotHappy soooo', 1)).toEqual(['so', 'happy', 'nothappy', 'soooo']);
     expect(tokenize("I DIDN'T like it 😍", 1)).toEqual(['i', 'didnt', 'like', 'it', '😍']);
     expect(() => tokenize('x', 3)).toThrow(/version 3/);
+    // Version 1 lowercased before removing URLs: an upper-case scheme is a URL in both versions.
+    expect(tokenize('see HTTP://T.CO/AbC now', 1)).toEqual(['see', 'now']);
+    expect(tokenize('see HTTP://T.CO/AbC now')).toEqual(['see', 'now']);
   });
 
   it('is idempotent on its own output', () => {

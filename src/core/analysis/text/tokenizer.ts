@@ -40,7 +40,8 @@ export const TOKENIZER_NAME = 'sentiscope-words';
 export const TOKENIZER_VERSION = 2;
 export const TOKENIZER_VERSIONS: readonly number[] = [1, 2];
 
-const URL = /(?:https?:\/\/|www\.)\S+/gu;
+// Case-insensitive: version 1 lowercased before removing URLs, and still removes "HTTP://...".
+const URL = /(?:https?:\/\/|www\.)\S+/giu;
 const MENTION = /@[\p{L}\p{N}_]+/gu;
 const INNER_APOSTROPHE = /(?<=\p{L})['\u2019\u2018\u02BC`\u00B4](?=\p{L})/gu;
 const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|\p{Extended_Pictographic}|[\p{L}\p{M}\p{N}]+/gu;
