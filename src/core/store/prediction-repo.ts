@@ -2,7 +2,7 @@
 // human labels (label-repo.ts). Rows are only added: a re-run adds a newer prediction.
 
 import type { Prediction } from '../../shared/domain';
-import { toPrediction, type PredictionRow } from './row-mappers';
+import { flagBit, toPrediction, type PredictionRow } from './row-mappers';
 import type { StoreContext } from './store-context';
 
 /** A prediction before the store gives it an id and a time. */
@@ -55,9 +55,9 @@ export class PredictionRepo {
           c.audio ?? null,
           c.visual ?? null,
           input.base ?? null,
-          bit(input.outOfRange?.text),
-          bit(input.outOfRange?.audio),
-          bit(input.outOfRange?.visual),
+          flagBit(input.outOfRange?.text),
+          flagBit(input.outOfRange?.audio),
+          flagBit(input.outOfRange?.visual),
           input.language ?? null,
           this.ctx.now(),
         ) as PredictionRow;
@@ -88,8 +88,4 @@ export class PredictionRepo {
     const rows = this.ctx.stmt(`SELECT * FROM prediction WHERE segment_id = ? ORDER BY id DESC`).all(segmentId) as PredictionRow[];
     return rows.map(toPrediction);
   }
-}
-
-function bit(flag: boolean | null | undefined): number | null {
-  return flag == null ? null : flag ? 1 : 0;
 }

@@ -182,3 +182,8 @@ export function toPrediction(row: PredictionRow): Prediction {
 function flag(value: number | null): boolean | null {
   return value === null ? null : value === 1;
 }
+
+/** A flag as the store's 0/1 column (NULL: not judged). */
+export function flagBit(flag: boolean | null | undefined): number | null {
+  return flag == null ? null : flag ? 1 : 0;
+}

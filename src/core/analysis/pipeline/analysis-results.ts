@@ -5,6 +5,7 @@ import { fixedDecimals } from '../../../shared/fixed-decimals';
 import { formatCsv } from '../../../shared/csv';
 import { POLARITIES } from '../../../shared/domain';
 import type { ProjectStore } from '../../store';
+import { flagBit } from '../../store/row-mappers';
 import { PREDICTION_COLUMNS } from '../../models/batch-predict';
 
 export const ANALYSIS_COLUMNS = [
@@ -68,9 +69,9 @@ export function analysisRows(store: ProjectStore, mediaId: number, model: { id: 
         contrib_audio: p.contributions.audio,
         contrib_visual: p.contributions.visual,
         language: p.language,
-        ood_text: bit(p.outOfRange.text),
-        ood_audio: bit(p.outOfRange.audio),
-        ood_visual: bit(p.outOfRange.visual),
+        ood_text: flagBit(p.outOfRange.text),
+        ood_audio: flagBit(p.outOfRange.audio),
+        ood_visual: flagBit(p.outOfRange.visual),
       },
     ];
   });
@@ -87,8 +88,4 @@ export function formatAnalysisCsv(rows: readonly AnalysisRow[]): string {
     }),
   );
   return formatCsv(ANALYSIS_COLUMNS, cells);
-}
-
-function bit(flag: boolean | null): number | null {
-  return flag === null ? null : flag ? 1 : 0;
 }
