@@ -2,7 +2,7 @@
 // of its own so that no annotator's label is ever overwritten by it.
 
 import type { Adjudication, MosiAdjudication, MosiLabelValues, MvsaAdjudication, MvsaLabelValues } from '../../shared/domain';
-import { mosiColumns, mvsaColumns } from './label-repo';
+import { mosiColumns, mvsaColumns, requiredName, type ValueColumns } from './label-values';
 import { toAdjudication, type AdjudicationRow } from './row-mappers';
 import type { StoreContext } from './store-context';
 
@@ -33,27 +33,14 @@ const UPSERT = `
 export class AdjudicationRepo {
   constructor(private readonly ctx: StoreContext) {}
 
-  private upsert(
-    input: AdjudicationInput<unknown>,
-    scheme: 'mosi' | 'mvsa',
-    columns: Record<string, unknown>,
-    requireSegment: (id: number) => void,
-  ) {
-    const adjudicator = typeof input.adjudicator === 'string' ? input.adjudicator.trim() : '';
-    if (adjudicator === '') throw this.ctx.badInput('An adjudicated label needs the adjudicator name');
+  private upsert(input: AdjudicationInput<unknown>, scheme: 'mosi' | 'mvsa', columns: ValueColumns, requireSegment: (id: number) => void) {
+    const adjudicator = requiredName(this.ctx, input.adjudicator, 'An adjudicated label needs the adjudicator name');
     return this.ctx.transaction(() => {
       requireSegment(input.segmentId);
       const row = this.ctx.stmt(UPSERT).get({
         segmentId: input.segmentId,
         adjudicator,
         scheme,
-        mosiScore: null,
-        mosiText: null,
-        mosiAudio: null,
-        mosiVisual: null,
-        mvsaText: null,
-        mvsaImage: null,
-        mvsaPair: null,
         ...columns,
         notes: input.notes ?? null,
         updatedAt: this.ctx.now(),

@@ -1,15 +1,8 @@
 // Label rows: human annotations, one per segment, annotator and scheme (an upsert key).
 // Predictions are stored elsewhere (prediction-repo.ts) and never touched from here.
 
-import {
-  POLARITIES,
-  type Label,
-  type MosiLabel,
-  type MosiLabelValues,
-  type MvsaLabel,
-  type MvsaLabelValues,
-  type Polarity,
-} from '../../shared/domain';
+import type { Label, MosiLabel, MosiLabelValues, MvsaLabel, MvsaLabelValues } from '../../shared/domain';
+import { mosiColumns, mvsaColumns, requiredName, type ValueColumns } from './label-values';
 import { toLabel, type LabelRow } from './row-mappers';
 import type { StoreContext } from './store-context';
 
@@ -24,39 +17,6 @@ interface LabelInput<V> {
 }
 export type MosiLabelInput = LabelInput<MosiLabelValues>;
 export type MvsaLabelInput = LabelInput<MvsaLabelValues>;
-
-const MOSI_MIN = -3;
-const MOSI_MAX = 3;
-
-function checkMosiValue(ctx: StoreContext, name: string, v: number | null, required: boolean): void {
-  if (v === null && !required) return;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < MOSI_MIN || v > MOSI_MAX) {
-    throw ctx.badInput(`MOSI ${name} must be a number from ${MOSI_MIN} to ${MOSI_MAX} (got ${v})`);
-  }
-}
-
-function checkPolarity(ctx: StoreContext, name: string, v: Polarity | null): void {
-  if (v !== null && !POLARITIES.includes(v)) {
-    throw ctx.badInput(`MVSA ${name} label must be one of ${POLARITIES.join(', ')} or empty (got ${v})`);
-  }
-}
-
-/** The value columns of a MOSI label (or adjudication), checked. */
-export function mosiColumns(ctx: StoreContext, v: MosiLabelValues): Record<string, number | null> {
-  checkMosiValue(ctx, 'score', v.score, true);
-  checkMosiValue(ctx, 'text score', v.text ?? null, false);
-  checkMosiValue(ctx, 'audio score', v.audio ?? null, false);
-  checkMosiValue(ctx, 'visual score', v.visual ?? null, false);
-  return { mosiScore: v.score, mosiText: v.text ?? null, mosiAudio: v.audio ?? null, mosiVisual: v.visual ?? null };
-}
-
-/** The value columns of an MVSA label (or adjudication), checked. */
-export function mvsaColumns(ctx: StoreContext, v: MvsaLabelValues): Record<string, Polarity | null> {
-  checkPolarity(ctx, 'text', v.text ?? null);
-  checkPolarity(ctx, 'image', v.image ?? null);
-  checkPolarity(ctx, 'pair', v.pair ?? null);
-  return { mvsaText: v.text ?? null, mvsaImage: v.image ?? null, mvsaPair: v.pair ?? null };
-}
 
 const UPSERT = `
   INSERT INTO label (segment_id, annotator, scheme, mosi_score, mosi_text, mosi_audio, mosi_visual,
@@ -75,32 +35,14 @@ const UPSERT = `
 export class LabelRepo {
   constructor(private readonly ctx: StoreContext) {}
 
-  private annotatorOf(input: LabelInput<unknown>): string {
-    const annotator = typeof input.annotator === 'string' ? input.annotator.trim() : '';
-    if (annotator === '') throw this.ctx.badInput('A label needs an annotator name');
-    return annotator;
-  }
-
-  private upsert(
-    input: LabelInput<unknown>,
-    scheme: 'mosi' | 'mvsa',
-    columns: Record<string, number | string | null>,
-    requireSegment: (id: number) => void,
-  ): Label {
-    const annotator = this.annotatorOf(input);
+  private upsert(input: LabelInput<unknown>, scheme: 'mosi' | 'mvsa', columns: ValueColumns, requireSegment: (id: number) => void): Label {
+    const annotator = requiredName(this.ctx, input.annotator, 'A label needs an annotator name');
     return this.ctx.transaction(() => {
       requireSegment(input.segmentId);
       const row = this.ctx.stmt(UPSERT).get({
         segmentId: input.segmentId,
         annotator,
         scheme,
-        mosiScore: null,
-        mosiText: null,
-        mosiAudio: null,
-        mosiVisual: null,
-        mvsaText: null,
-        mvsaImage: null,
-        mvsaPair: null,
         ...columns,
         notes: input.notes ?? null,
         questionable: input.questionable === undefined ? null : input.questionable ? 1 : 0,
