@@ -2,7 +2,7 @@
 // as the published corpora do: CMU-MOSI the mean score (or, asked for, the median);
 // MVSA-Multiple per side the label at least two annotators agree on, then the pair rule.
 
-import type { MosiLabel, MvsaLabel, Polarity } from './domain';
+import type { MosiLabel, MosiLabelValues, MvsaLabel, MvsaLabelValues, Polarity } from './domain';
 import { mergeMvsa } from './schemes/mvsa';
 
 export type MosiAggregate = 'mean' | 'median';
@@ -109,4 +109,43 @@ export function aggregateMvsa(labels: readonly MvsaLabel[]): AggregatedMvsa | nu
   if (noMajority) return { text, image, pair: null, conflict: false, noMajority, provenance: 'aggregated' };
   const merged = mergeMvsa(text, image);
   return { text, image, pair: merged.label, conflict: merged.conflict, noMajority: false, provenance: 'aggregated' };
+}
+
+/**
+ * The adjudicator's decision taken field by field: each MOSI score the adjudicator set
+ * replaces the aggregate of that field, and the others stay aggregated.
+ */
+export function adjudicatedMosi(labels: readonly MosiLabel[], how: MosiAggregate, final: MosiLabelValues): AggregatedMosi {
+  const rest = aggregateMosi(labels, how);
+  return {
+    score: final.score,
+    text: final.text ?? rest?.text ?? null,
+    audio: final.audio ?? rest?.audio ?? null,
+    visual: final.visual ?? rest?.visual ?? null,
+    provenance: 'adjudicated',
+  };
+}
+
+/**
+ * The adjudicator's decision taken side by side: a side the adjudicator decided replaces
+ * the annotators' majority on that side only; an undecided side keeps the majority (and,
+ * without one, the post stays flagged). Then the pair rule, as for annotators.
+ */
+export function adjudicatedMvsa(labels: readonly MvsaLabel[], final: MvsaLabelValues): AggregatedMvsa {
+  const rest = aggregateMvsa(labels);
+  const decided = final.text !== null || final.image !== null || final.pair !== null;
+  const provenance: Provenance = decided ? 'adjudicated' : (rest?.provenance ?? 'adjudicated');
+  const texts = labels.map((l) => l.values.text);
+  const images = labels.map((l) => l.values.image);
+  const text = final.text ?? rest?.text ?? null;
+  const image = final.image ?? rest?.image ?? null;
+  if (text === null && image === null && !texts.some((v) => v !== null) && !images.some((v) => v !== null)) {
+    // Pair-only labels: the adjudicator's pair, else the annotators' majority.
+    const pair = final.pair ?? rest?.pair ?? null;
+    return { text: null, image: null, pair, conflict: false, noMajority: pair === null, provenance };
+  }
+  const noMajority = (text === null && texts.some((v) => v !== null)) || (image === null && images.some((v) => v !== null));
+  if (noMajority) return { text, image, pair: null, conflict: false, noMajority, provenance };
+  const merged = mergeMvsa(text, image);
+  return { text, image, pair: merged.label, conflict: merged.conflict, noMajority: false, provenance };
 }

@@ -165,15 +165,71 @@ describe('adjudication', () => {
         rows: 1,
         noMajority: ['split'],
       });
+      // The adjudicator decides the text side only (the annotators split on it); the image
+      // side keeps the annotators' majority (both neutral), and the pair rule follows.
       adjudicate(store, {
         segmentId: queue[0].segmentId,
         scheme: 'mvsa',
         adjudicator: 'lead',
-        values: { text: 'negative', image: 'neutral', pair: null },
+        values: { text: 'negative', image: null, pair: null },
       });
+      expect(store.getAdjudication(queue[0].segmentId, 'mvsa')?.values).toEqual({ text: 'negative', image: null, pair: null });
       expect(await exportFromProject(store, { format: 'mvsa', path: out, aggregate: 'adjudicated' })).toMatchObject({ rows: 2 });
       expect(readFileSync(out, 'utf8').split('\n')[2]).toBe(
         'split,split,split.png,negative,neutral,negative,ana;bo,2,positive,negative,adjudicated',
+      );
+
+      // Deciding the image side against the majority replaces that side only.
+      adjudicate(store, {
+        segmentId: queue[0].segmentId,
+        scheme: 'mvsa',
+        adjudicator: 'lead',
+        values: { text: 'negative', image: 'negative', pair: null },
+      });
+      await exportFromProject(store, { format: 'mvsa', path: out, aggregate: 'adjudicated' });
+      expect(readFileSync(out, 'utf8').split('\n')[2]).toBe(
+        'split,split,split.png,negative,negative,negative,ana;bo,2,positive,negative,adjudicated',
+      );
+
+      // A decision of nothing is refused by segment; the stored one stays.
+      expect(() =>
+        adjudicate(store, {
+          segmentId: queue[0].segmentId,
+          scheme: 'mvsa',
+          adjudicator: 'lead',
+          values: { text: null, image: null, pair: null },
+        }),
+      ).toThrow(new RegExp(`segment ${queue[0].segmentId} decides no field`));
+      expect(store.getAdjudication(queue[0].segmentId, 'mvsa')?.values).toMatchObject({ image: 'negative' });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('MVSA: a side nobody decided and without majority keeps the post flagged', async () => {
+    const folder = join(dir, 'mvsa-open');
+    mkdirSync(folder, { recursive: true });
+    const store = ProjectStore.open(join(dir, 'mvsa-open.sentiscope'));
+    try {
+      const media = store.addMedia({ name: 'torn', path: await generatePngImage(folder, { name: 'torn.png' }), kind: 'image' });
+      const s = store.createSegment({ mediaId: media.id, start: 0, end: 0, source: 'import', text: 'torn' });
+      store.setMvsaLabel({ segmentId: s.id, annotator: 'ana', values: { text: 'positive', image: 'positive', pair: null } });
+      store.setMvsaLabel({ segmentId: s.id, annotator: 'bo', values: { text: 'negative', image: 'neutral', pair: null } });
+      adjudicate(store, { segmentId: s.id, scheme: 'mvsa', adjudicator: 'lead', values: { text: 'positive', image: null, pair: null } });
+      const out = join(folder, 'posts.csv');
+      expect(await exportFromProject(store, { format: 'mvsa', path: out, aggregate: 'adjudicated' })).toMatchObject({
+        rows: 0,
+        noMajority: ['torn'],
+      });
+      adjudicate(store, {
+        segmentId: s.id,
+        scheme: 'mvsa',
+        adjudicator: 'lead',
+        values: { text: 'positive', image: 'neutral', pair: null },
+      });
+      expect(await exportFromProject(store, { format: 'mvsa', path: out, aggregate: 'adjudicated' })).toMatchObject({ rows: 1 });
+      expect(readFileSync(out, 'utf8').split('\n')[1]).toBe(
+        'torn,torn,torn.png,positive,neutral,positive,ana;bo,2,positive,negative,adjudicated',
       );
     } finally {
       store.close();

@@ -7,6 +7,7 @@ import type { Adjudication, Label, MosiLabelValues, MvsaLabelValues, ReviewItem 
 export type { ReviewItem };
 import { itemSpread } from '../../shared/agreement/report';
 import { mvsaPairOf } from '../../shared/label-aggregation';
+import { SentiscopeError } from '../../shared/errors';
 import type { ProjectStore } from '../store';
 
 export type AdjudicationScheme = 'mosi' | 'mvsa';
@@ -55,9 +56,22 @@ export type AdjudicateRequest =
   | { segmentId: number; adjudicator: string; scheme: 'mosi'; values: MosiLabelValues; notes?: string }
   | { segmentId: number; adjudicator: string; scheme: 'mvsa'; values: MvsaLabelValues; notes?: string };
 
-/** Sets (or replaces) the segment's adjudicated label; annotators' labels are left as they are. */
+/**
+ * Sets (or replaces) the segment's adjudicated label; annotators' labels are left as they are.
+ * MVSA is decided per field: a side left null is not decided, and export keeps the
+ * annotators' majority there. A decision of no field at all is refused (clear it instead).
+ */
 export function adjudicate(store: ProjectStore, request: AdjudicateRequest): Adjudication {
-  return request.scheme === 'mosi' ? store.setMosiAdjudication(request) : store.setMvsaAdjudication(request);
+  if (request.scheme === 'mosi') return store.setMosiAdjudication(request);
+  const { text, image, pair } = request.values;
+  if (text === null && image === null && pair === null) {
+    throw new SentiscopeError(
+      'bad-request',
+      `An MVSA adjudication of segment ${request.segmentId} decides no field: set text, image or pair, or clear it.`,
+      store.path,
+    );
+  }
+  return store.setMvsaAdjudication(request);
 }
 
 /** Removes the adjudicated label (undo of a first adjudication). */

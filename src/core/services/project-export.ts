@@ -7,7 +7,15 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { ExportAggregate, ExportFormat, ExportReport } from '../../shared/contract';
 import type { Adjudication, Label, Media, MosiLabel, MvsaLabel, Segment } from '../../shared/domain';
-import { aggregateMosi, aggregateMvsa, mvsaPairOf, type MosiAggregate, type Provenance } from '../../shared/label-aggregation';
+import {
+  adjudicatedMosi,
+  adjudicatedMvsa,
+  aggregateMosi,
+  aggregateMvsa,
+  mvsaPairOf,
+  type MosiAggregate,
+  type Provenance,
+} from '../../shared/label-aggregation';
 import { formatScore } from '../../shared/schemes/mosi';
 import { MOSI_KNOWN_EXTRA_COLUMNS, MOSI_LABEL_COLUMNS, formatMosiLabelCsv, type MosiRow } from '../io/mosi-label-csv';
 import { MVSA_COLUMNS, formatMvsaCsv, type MvsaRow } from '../io/mvsa-csv';
@@ -112,7 +120,8 @@ function mosiRows(segments: LabelledSegment[], how: MosiAggregate, minAnnotators
   const rows: MosiRow[] = [];
   for (const { media, segment, mosi, adjudicated } of segments) {
     const final = adjudicated.find((a) => a.scheme === 'mosi');
-    const label = final?.scheme === 'mosi' ? { ...final.values, provenance: 'adjudicated' as const } : aggregateMosi(mosi, how);
+    // The adjudicator's decision is taken field by field; the fields left to the annotators stay aggregated.
+    const label = final?.scheme === 'mosi' ? adjudicatedMosi(mosi, how, final.values) : aggregateMosi(mosi, how);
     // MMSA training code needs a label on every row: unlabelled segments are left out.
     if (!label) continue;
     if (mosi.length < minAnnotators) {
@@ -153,8 +162,8 @@ function mvsaRows(segments: LabelledSegment[], outFile: string, minAnnotators: n
   const rows: MvsaRow[] = [];
   for (const { media, segment, mvsa, adjudicated } of segments) {
     const final = adjudicated.find((a) => a.scheme === 'mvsa');
-    const label =
-      final?.scheme === 'mvsa' ? { ...final.values, noMajority: false, provenance: 'adjudicated' as const } : aggregateMvsa(mvsa);
+    // A side the adjudicator decided replaces that side's majority only (label-aggregation.ts).
+    const label = final?.scheme === 'mvsa' ? adjudicatedMvsa(mvsa, final.values) : aggregateMvsa(mvsa);
     if (!label) continue;
     if (mvsa.length < minAnnotators) {
       skipped.fewAnnotators++;
@@ -172,7 +181,7 @@ function mvsaRows(segments: LabelledSegment[], outFile: string, minAnnotators: n
       image: media.path ? relative(outFolder, media.path).split(sep).join('/') : '',
       textLabel: label.text,
       imageLabel: label.image,
-      // The adjudicator's sides, like an annotator's, go through the pair rule in formatMvsaCsv.
+      // The sides, adjudicated or not, go through the pair rule in formatMvsaCsv.
       pairLabel: label.pair,
       split: segment.split,
       extras: columns.team

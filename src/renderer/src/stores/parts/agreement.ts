@@ -1,11 +1,12 @@
 // The Agreement page's state: the report of one scheme (agreement:report), the review queue
 // of segments largest disagreement first (adjudication:queue), the row in hand, and the
-// adjudicator's final labels with their own undo (a final label replaced or set is put back).
+// adjudicator's final labels (MVSA side by side) with their own undo (a final label replaced
+// or set is put back).
 
 import { computed, ref, shallowRef } from 'vue';
 import type { ContractClient } from '../../../../shared/contract';
 import type { AgreementReport } from '../../../../shared/agreement/report';
-import type { Adjudication, MosiLabelValues, MvsaLabelValues, ReviewItem } from '../../../../shared/domain';
+import type { Adjudication, MosiLabelValues, MvsaLabelValues, Polarity, ReviewItem } from '../../../../shared/domain';
 import { messageOf, type Status } from './status';
 
 export type AgreementScheme = 'mosi' | 'mvsa';
@@ -59,6 +60,16 @@ export function createAgreement(api: ContractClient, status: Status) {
     });
   }
 
+  /**
+   * MVSA: decides one side of the row in hand, keeping the side already decided (the
+   * adjudicator decides field by field, as an annotator labels).
+   */
+  async function setFinalSide(side: 'text' | 'image', polarity: Polarity): Promise<void> {
+    const held = current.value?.adjudication;
+    const before: MvsaLabelValues = held?.scheme === 'mvsa' ? held.values : { text: null, image: null, pair: null };
+    await setFinal({ ...before, [side]: polarity, pair: null });
+  }
+
   async function undo(): Promise<void> {
     const last = undoStack.pop();
     if (!last) return;
@@ -69,5 +80,5 @@ export function createAgreement(api: ContractClient, status: Status) {
     });
   }
 
-  return { scheme, report, refusal, queue, cursor, current, load, move, setFinal, undo };
+  return { scheme, report, refusal, queue, cursor, current, load, move, setFinal, setFinalSide, undo };
 }
