@@ -137,6 +137,35 @@ export interface ExportReport {
   noMajority?: string[];
 }
 
+/** The same annotator with two different labels on one segment, found while combining. */
+export interface CombineConflict {
+  media: string;
+  clipId: string;
+  annotator: string;
+  scheme: Label['scheme'];
+  /** The label the team project keeps. */
+  kept: Label['values'];
+  /** The label of `file` that was not taken. */
+  other: Label['values'];
+  file: string;
+}
+
+/** What combining annotators' projects into a team project did (`project combine`, 'project:combine'). */
+export interface CombineReport {
+  into: string;
+  sources: string[];
+  /** Source media items that met one the team project already had (by file identity, else name). */
+  mediaMatched: number;
+  mediaAdded: number;
+  segmentsAdded: number;
+  labelsAdded: number;
+  /** Labels the team project already had, the same. */
+  labelsSame: number;
+  conflicts: CombineConflict[];
+  /** False when nothing was new: the team file was left untouched. */
+  changed: boolean;
+}
+
 const mosiValues: Validator<MosiLabelValues> = object({
   score: num,
   text: nullable(num),
@@ -220,6 +249,11 @@ export const contract = {
 
   'project:open': channel<OpenProject>()(object({ path: str })),
   'project:current': channel<OpenProject | null>()(none),
+  /**
+   * Combines annotators' project files into the open project (the team's), as
+   * `sentiscope project combine` does; the project is closed for it and opened again.
+   */
+  'project:combine': channel<CombineReport>()(object({ sources: array(str) })),
 
   'media:add': channel<Media>()(object({ path: str })),
   'media:list': channel<Media[]>()(none),

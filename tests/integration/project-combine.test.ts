@@ -6,7 +6,10 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContractHandlers } from '../../src/core/services/contract-handlers';
 import { combineProjects } from '../../src/core/services/project-combine';
+import type { CombineReport, OpenProject } from '../../src/shared/contract';
+import type { Label, Segment } from '../../src/shared/domain';
 import { projectAgreement } from '../../src/core/services/agreement';
 import { LATEST_VERSION, ProjectStore, addMediaFile } from '../../src/core/store';
 import { SentiscopeError } from '../../src/shared/errors';
@@ -91,7 +94,8 @@ describe('project combine', () => {
     const team = join(folder, 'team.sentiscope');
     const report = combineProjects({ into: team, sources: [a, b] });
     // Media by content (Bo's path differs); bo-2 by overlap (IoU 0.96); clip 3 at 4.5–6 is IoU 0.6, so new; 6–7 new.
-    expect(report).toMatchObject({ mediaAdded: 1, labelsAdded: 5, labelsSame: 0, conflicts: [], changed: true });
+    // Ana's media item is added, Bo's meets it by content.
+    expect(report).toMatchObject({ mediaMatched: 1, mediaAdded: 1, labelsAdded: 5, labelsSame: 0, conflicts: [], changed: true });
     const store = ProjectStore.open(team);
     try {
       expect(snapshotOf(store)).toEqual([
@@ -128,7 +132,15 @@ describe('project combine', () => {
 
     const bytes = readFileSync(team);
     const again = combineProjects({ into: team, sources: [a, b] });
-    expect(again).toMatchObject({ mediaAdded: 0, segmentsAdded: 0, labelsAdded: 0, labelsSame: 5, conflicts: [], changed: false });
+    expect(again).toMatchObject({
+      mediaMatched: 2,
+      mediaAdded: 0,
+      segmentsAdded: 0,
+      labelsAdded: 0,
+      labelsSame: 5,
+      conflicts: [],
+      changed: false,
+    });
     expect(readFileSync(team).equals(bytes)).toBe(true);
     expect(readdirSync(folder).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -201,6 +213,37 @@ describe('project combine', () => {
     expect(check.pragma('user_version', { simple: true })).toBe(1);
     check.close();
     expect(readdirSync(folder).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it("'project:combine' combines into the open project, which stays open, and refuses a bad source by name", async () => {
+    const folder = join(dir, 'channel');
+    mkdirSync(folder, { recursive: true });
+    const { a, b } = await annotatorsCopies(folder);
+    const team = join(folder, 'team.sentiscope');
+    copyFileSync(join(folder, 'base.sentiscope'), team);
+    const handlers = createContractHandlers({ shell: 'browser', version: '0.0.0-test', dataDir: join(folder, 'data'), projectPath: team });
+    try {
+      // The open project holds a write: its log is not empty until the session lets go of it.
+      const [segment] = (await handlers['segments:list']({ mediaId: 1 })) as Segment[];
+      await handlers['labels:setMosi']({ segmentId: segment.id, annotator: 'cy', values: mosi(0) });
+      const report = (await handlers['project:combine']({ sources: [a, b] })) as CombineReport;
+      expect(report).toMatchObject({ into: team, mediaMatched: 2, mediaAdded: 0, labelsAdded: 5, conflicts: [], changed: true });
+      const labels = (await handlers['labels:list']({ mediaId: 1 })) as Label[];
+      expect([...new Set(labels.map((l) => l.annotator))].sort()).toEqual(['ana', 'bo', 'cy']);
+
+      const garbage = join(folder, 'garbage.sentiscope');
+      writeFileSync(garbage, 'x'.repeat(5000));
+      const refused = await Promise.resolve()
+        .then(() => handlers['project:combine']({ sources: [garbage] }))
+        .catch((err: unknown) => err as SentiscopeError);
+      expect(refused).toBeInstanceOf(SentiscopeError);
+      expect((refused as SentiscopeError).file).toBe(garbage);
+      // Still open, with everything it had.
+      expect(((await handlers['labels:list']({ mediaId: 1 })) as Label[]).length).toBe(labels.length);
+      expect(((await handlers['project:current'](undefined)) as OpenProject).path).toBe(team);
+    } finally {
+      handlers.close();
+    }
   });
 
   it('the CLI combines and names a refused file', async () => {

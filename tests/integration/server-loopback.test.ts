@@ -70,6 +70,7 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'labels:list': unused('labels:list'),
     'labels:setMosi': unused('labels:setMosi'),
     'labels:setMvsa': unused('labels:setMvsa'),
+    'project:combine': unused('project:combine'),
     'agreement:report': unused('agreement:report'),
     'adjudication:queue': unused('adjudication:queue'),
     'adjudication:setMosi': unused('adjudication:setMosi'),

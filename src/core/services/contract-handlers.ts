@@ -86,6 +86,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
       'project:open': ({ path }) => session.open(path),
       'project:current': () => session.current(),
+      'project:combine': ({ sources }) => session.combineInto(sources),
 
       'media:add': ({ path }) => addMediaFile(session.require(), path),
       'media:list': () => session.require().listMedia(),

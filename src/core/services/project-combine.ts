@@ -8,6 +8,7 @@
 
 import fs from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { CombineConflict, CombineReport } from '../../shared/contract';
 import type { Label, Media, Segment } from '../../shared/domain';
 import { SentiscopeError } from '../../shared/errors';
 import { sameSegment } from '../../shared/segment-overlap';
@@ -20,30 +21,7 @@ export interface CombineRequest {
   sources: string[];
 }
 
-export interface CombineConflict {
-  media: string;
-  clipId: string;
-  annotator: string;
-  scheme: Label['scheme'];
-  /** The label the team project keeps. */
-  kept: Label['values'];
-  /** The label of `file` that was not taken. */
-  other: Label['values'];
-  file: string;
-}
-
-export interface CombineReport {
-  into: string;
-  sources: string[];
-  mediaAdded: number;
-  segmentsAdded: number;
-  labelsAdded: number;
-  /** Labels the team project already had, the same. */
-  labelsSame: number;
-  conflicts: CombineConflict[];
-  /** False when nothing was new: the team file was left untouched. */
-  changed: boolean;
-}
+export type { CombineConflict, CombineReport };
 
 function sameLabel(a: Label, b: Label): boolean {
   return JSON.stringify(a.values) === JSON.stringify(b.values) && a.notes === b.notes && a.questionable === b.questionable;
@@ -54,6 +32,7 @@ const untimed = (s: Segment) => s.start === 0 && s.end === 0;
 
 class Combiner {
   readonly report: Omit<CombineReport, 'into' | 'sources' | 'changed'> = {
+    mediaMatched: 0,
     mediaAdded: 0,
     segmentsAdded: 0,
     labelsAdded: 0,
@@ -77,10 +56,14 @@ class Combiner {
   private matchMedia(media: Media): Media {
     const all = this.team.listMedia();
     const byIdentity = media.identity ? all.find((m) => m.identity === media.identity) : undefined;
-    if (byIdentity) return byIdentity;
+    if (byIdentity) {
+      this.report.mediaMatched++;
+      return byIdentity;
+    }
     const byName = all.find((m) => m.name === media.name);
     // A name known only from labels (no file on one side) is the same item; two different files are not.
     if (byName && (byName.identity === null || media.identity === null)) {
+      this.report.mediaMatched++;
       if (byName.path === null && media.path !== null) {
         return this.team.updateMediaFile(byName.id, { path: media.path, identity: media.identity, kind: media.kind, probe: media.probe });
       }

@@ -2,8 +2,9 @@
 
 import { resolve } from 'node:path';
 import { SentiscopeError } from '../../shared/errors';
-import type { OpenProject } from '../../shared/contract';
+import type { CombineReport, OpenProject } from '../../shared/contract';
 import { ProjectStore } from '../store';
+import { combineProjects } from './project-combine';
 
 export class ProjectSession {
   private store: ProjectStore | null = null;
@@ -25,6 +26,21 @@ export class ProjectSession {
       throw new SentiscopeError('no-project', 'No project is open: open or create a project file first.');
     }
     return this.store;
+  }
+
+  /**
+   * Combines annotators' projects into the open one. The combine writes a copy and renames
+   * it into place, which needs the file closed (its log checkpointed), so the project is
+   * closed for it and opened again, whatever the outcome.
+   */
+  combineInto(sources: string[]): CombineReport {
+    const path = this.require().path;
+    this.close();
+    try {
+      return combineProjects({ into: path, sources });
+    } finally {
+      this.open(path);
+    }
   }
 
   close(): void {
