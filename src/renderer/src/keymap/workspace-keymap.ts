@@ -49,6 +49,7 @@ export function createWorkspaceKeymap(): Keymap {
         if (ui.helpOpen) ui.helpOpen = false;
         else if (ui.modelsOpen) ui.modelsOpen = false;
         else if (ui.agreementOpen) ui.agreementOpen = false;
+        else if (ui.combineOpen) ui.combineOpen = false;
         else (document.activeElement as HTMLElement | null)?.blur?.();
       },
     },

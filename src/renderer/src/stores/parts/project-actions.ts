@@ -27,6 +27,7 @@ export function createProjectActions(api: ContractClient, status: Status, librar
     await guard(async () => {
       project.value = await api.invoke('project:current', undefined);
       if (!project.value) return;
+      status.annotatorFor(project.value.path);
       await refreshMedia();
       const last = Number(globalThis.localStorage?.getItem(LAST_MEDIA_KEY));
       if (mediaList.value.some((m) => m.id === last)) await selectMedia(last);
@@ -36,12 +37,27 @@ export function createProjectActions(api: ContractClient, status: Status, librar
   async function openProject(path: string): Promise<void> {
     await guard(async () => {
       project.value = await api.invoke('project:open', { path: path.trim() });
+      status.annotatorFor(project.value.path);
       mediaId.value = null;
       peaks.value = null;
       edits.clearHistory();
       await edits.switchTo(null, async () => annotations.reset());
       await refreshMedia();
     });
+  }
+
+  /**
+   * The open project's file was replaced under the workspace (a combine): the edit history
+   * no longer matches it, so it is cleared, and the media and the item in hand are read again.
+   */
+  async function reloadProject(): Promise<void> {
+    const keep = mediaId.value;
+    await guard(async () => {
+      project.value = await api.invoke('project:current', undefined);
+      edits.clearHistory();
+      await refreshMedia();
+    });
+    if (keep !== null && mediaList.value.some((m) => m.id === keep)) await selectMedia(keep);
   }
 
   async function addMedia(path: string): Promise<void> {
@@ -118,5 +134,5 @@ export function createProjectActions(api: ContractClient, status: Status, librar
     });
   }
 
-  return { init, openProject, addMedia, selectMedia, exportTo, importTranscript, browseOpen, browseSave };
+  return { init, openProject, reloadProject, addMedia, selectMedia, exportTo, importTranscript, browseOpen, browseSave };
 }

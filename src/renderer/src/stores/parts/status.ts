@@ -1,5 +1,5 @@
 // What the workspace tells the user and who is working: the error and notice banners, the
-// busy count, the annotator's name (kept in localStorage), the help, Models and Agreement overlays, the segment
+// busy count, the annotator's name (kept in localStorage), the help, Models, Agreement and Combine overlays, the segment
 // whose text is being edited, and the shell the page runs in (from app:info).
 
 import { ref } from 'vue';
@@ -8,6 +8,8 @@ import { SentiscopeError } from '../../../../shared/errors';
 import { t } from '../../i18n';
 
 const ANNOTATOR_KEY = 'sentiscope.annotator';
+/** The name last used in one project (one person may label as "ana" here and adjudicate as "lead" there). */
+const projectAnnotatorKey = (path: string) => `${ANNOTATOR_KEY}:${path}`;
 
 export function messageOf(err: unknown): string {
   if (err instanceof SentiscopeError) return err.message;
@@ -22,6 +24,7 @@ export function createStatus() {
   const helpOpen = ref(false);
   const modelsOpen = ref(false);
   const agreementOpen = ref(false);
+  const combineOpen = ref(false);
   /** Set by the transcript panel: which segment's text is being edited. */
   const editingId = ref<number | null>(null);
   /** 'electron' shows the native file dialogs; browser mode types paths. */
@@ -49,12 +52,38 @@ export function createStatus() {
     return name;
   }
 
+  /** The project whose annotator name setAnnotator remembers too; null before one is open. */
+  let annotatorProject: string | null = null;
+
   function setAnnotator(name: string): void {
     annotator.value = name;
     globalThis.localStorage?.setItem(ANNOTATOR_KEY, name.trim());
+    if (annotatorProject) globalThis.localStorage?.setItem(projectAnnotatorKey(annotatorProject), name.trim());
   }
 
-  return { annotator, error, notice, busy, helpOpen, modelsOpen, agreementOpen, editingId, shell, guard, requireAnnotator, setAnnotator };
+  /** A project was opened: label as the name last used in it, else keep the app's last name. */
+  function annotatorFor(path: string): void {
+    annotatorProject = path;
+    const remembered = globalThis.localStorage?.getItem(projectAnnotatorKey(path));
+    if (remembered) annotator.value = remembered;
+  }
+
+  return {
+    annotator,
+    error,
+    notice,
+    busy,
+    helpOpen,
+    modelsOpen,
+    agreementOpen,
+    combineOpen,
+    editingId,
+    shell,
+    guard,
+    requireAnnotator,
+    setAnnotator,
+    annotatorFor,
+  };
 }
 
 export type Status = ReturnType<typeof createStatus>;
