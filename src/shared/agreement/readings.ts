@@ -49,3 +49,30 @@ export function readStatistic(name: StatisticName, value: number | null): string
   if (name.startsWith('icc')) return iccReading(label, value);
   return kappaReading(label, value);
 }
+
+/** The scatter's line: how closely two annotators' scores go together (Cohen 1988: 0.1 / 0.3 / 0.5). */
+export function readScorePairs(p: { a: string; b: string; n: number; r: number | null; meanAbsDiff: number | null }): string {
+  if (p.n === 0) return `${p.a} and ${p.b} rated no item in common`;
+  const diff = p.meanAbsDiff === null ? '' : `; their scores differ by ${fixed(p.meanAbsDiff)} on average`;
+  if (p.r === null) return `${p.n} item(s) both rated: r not defined (too few, or one never varies)${diff}`;
+  const word = Math.abs(p.r) < 0.1 ? 'no' : Math.abs(p.r) < 0.3 ? 'weak' : Math.abs(p.r) < 0.5 ? 'moderate' : 'strong';
+  const sign = p.r < 0 ? ', the wrong way round' : '';
+  return `${p.n} items both rated: r ${fixed(p.r)}, ${word} correlation${sign} (Cohen: 0.1 / 0.3 / 0.5)${diff}`;
+}
+
+/**
+ * The disagreement histogram's line. Interval (scores): how many items are within half a
+ * point and how many 2 points or more apart; nominal (shares): how many are unanimous and
+ * how many have half or more of the annotators off the commonest label.
+ */
+export function readDisagreement(h: { edges: readonly number[]; counts: readonly number[] }, kind: 'interval' | 'nominal'): string {
+  const n = h.counts.reduce((s, c) => s + c, 0);
+  if (n === 0) return 'no item rated by two annotators';
+  const far = h.counts.reduce((s, c, i) => s + (h.edges[i] >= (kind === 'interval' ? 2 : 0.5) ? c : 0), 0);
+  const last = h.counts.reduce((top, c, i) => (c > 0 ? i : top), 0);
+  if (kind === 'interval') {
+    const widest = `${fixed(h.edges[last])}–${fixed(h.edges[last + 1])}`;
+    return `${n} items: ${h.counts[0]} within half a point, ${far} apart by 2 points or more (the widest ${widest})`;
+  }
+  return `${n} items: ${h.counts[0]} unanimous, ${far} with half or more of the annotators off the commonest label`;
+}

@@ -4,6 +4,7 @@
 // or set is put back).
 
 import { computed, ref, shallowRef } from 'vue';
+import { scorePairs } from '../../../../shared/agreement/score-pairs';
 import type { ContractClient } from '../../../../shared/contract';
 import type { AgreementReport } from '../../../../shared/agreement/report';
 import type { Adjudication, MosiLabelValues, MvsaLabelValues, Polarity, ReviewItem } from '../../../../shared/domain';
@@ -19,6 +20,17 @@ export function createAgreement(api: ContractClient, status: Status) {
   const queue = shallowRef<ReviewItem[]>([]);
   const cursor = ref(0);
   const current = computed(() => queue.value[cursor.value] ?? null);
+  /** The scatter's two annotators (MOSI); empty: the report's first two. */
+  const scatterA = ref('');
+  const scatterB = ref('');
+  /** One point per item both of them rated, from the queue (every segment two or more labelled). */
+  const scatter = computed(() => {
+    const names = report.value?.annotators ?? [];
+    if (scheme.value !== 'mosi' || names.length < 2) return null;
+    const a = names.includes(scatterA.value) ? scatterA.value : names[0];
+    const b = names.includes(scatterB.value) && scatterB.value !== a ? scatterB.value : (names.find((n) => n !== a) ?? names[1]);
+    return scorePairs(queue.value, a, b);
+  });
   /** What each final label replaced, newest last: undo puts it back. */
   const undoStack: { segmentId: number; scheme: AgreementScheme; before: Adjudication | null }[] = [];
 
@@ -80,5 +92,5 @@ export function createAgreement(api: ContractClient, status: Status) {
     });
   }
 
-  return { scheme, report, refusal, queue, cursor, current, load, move, setFinal, setFinalSide, undo };
+  return { scheme, report, refusal, queue, cursor, current, scatterA, scatterB, scatter, load, move, setFinal, setFinalSide, undo };
 }
