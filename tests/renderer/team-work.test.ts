@@ -105,6 +105,9 @@ describe('team work in the page', () => {
     expect(agreement.scatter.value).toMatchObject({ a: 'bo', b: 'ana' });
     await agreement.load('mvsa');
     expect(agreement.scatter.value).toBeNull();
+    // Bo's sides conflict (no pair label from him), but the sides themselves are compared.
+    expect(agreement.refusal.value).toBeNull();
+    expect(agreement.report.value?.fields.text).toMatchObject({ n_items: 1, n_pairable: 1 });
   });
 
   it('MVSA: decides the text side, then the image side, and undoes each', async () => {

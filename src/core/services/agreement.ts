@@ -96,7 +96,12 @@ export function projectAgreement(store: ProjectStore, request: AgreementRequest)
       store.path,
     );
   }
-  const main = request.scheme === 'mosi' ? report.fields.score : (report.fields.pair ?? report.fields.text ?? report.fields.image);
+  // MVSA: a post whose sides one annotator set positive against negative has no pair label
+  // from them, yet its sides can still be compared, so any field two annotators rated will do.
+  const main =
+    request.scheme === 'mosi'
+      ? report.fields.score
+      : [report.fields.pair, report.fields.text, report.fields.image].find((f) => f && f.n_pairable > 0);
   if (!main || main.n_pairable === 0) {
     throw new SentiscopeError(
       'bad-request',
