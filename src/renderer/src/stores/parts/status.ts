@@ -66,6 +66,8 @@ export function createStatus() {
     annotatorProject = path;
     const remembered = globalThis.localStorage?.getItem(projectAnnotatorKey(path));
     if (remembered) annotator.value = remembered;
+    // A first visit keeps the name in use, and remembers it for this project from now on.
+    else if (annotator.value.trim()) globalThis.localStorage?.setItem(projectAnnotatorKey(path), annotator.value.trim());
   }
 
   return {
