@@ -86,7 +86,14 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
       'project:open': ({ path }) => session.open(path),
       'project:current': () => session.current(),
-      'project:combine': ({ sources }) => session.combineInto(sources),
+      'project:combine': ({ sources }) => {
+        // An analysis writes the project from its own process: the file cannot be replaced under it.
+        if (analysis.status().some((job) => job.state === 'queued' || job.state === 'running')) {
+          const path = session.require().path;
+          throw new SentiscopeError('bad-request', `An analysis is running on ${path}: let it finish (or cancel it), then combine.`, path);
+        }
+        return session.combineInto(sources);
+      },
 
       'media:add': ({ path }) => addMediaFile(session.require(), path),
       'media:list': () => session.require().listMedia(),
