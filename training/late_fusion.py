@@ -64,6 +64,7 @@ SPEECH = ('emodb', 'ravdess')
 OOD_QUANTILE = 0.99
 PROXY_SCORE = {'negative': -1.5, 'neutral': 0.0, 'positive': 1.5}
 PROXY_SCORE_WEIGHT = 0.3
+THREE_WAY_BINARY = False  # --three-way-binary: the 3.0.0 loss, for comparison
 
 
 # ---------------------------------------------------------------- data
@@ -139,6 +140,8 @@ class Table:
         self.has_score = np.asarray(has_score, dtype=np.float32)
         self.dataset = dataset
         self.group = group
+        # Binary sets have no neutral gold label: their loss compares negative with positive only.
+        self.binary = np.asarray([d in BINARY for d in dataset], dtype=bool)
         # Acted speech is mostly negative (4 of 7 emotions): weight its classes to equal mass
         # per corpus, so the audio branch cannot win by always saying "negative".
         self.weight = np.ones(len(cls), dtype=np.float32)
@@ -162,6 +165,7 @@ class Table:
             'token_ids': torch.from_numpy(ids), 'lexicon': take(self.lexicon), 'audio': take(self.audio),
             'visual': take(self.visual), 'presence': take(self.presence), 'cls': take(self.cls),
             'score': take(self.score), 'has_score': take(self.has_score), 'weight': take(self.weight),
+            'binary': take(self.binary),
         }
 
 
@@ -462,7 +466,12 @@ def losses(model, b, modality_dropout, word_dropout, training):
     labelled = b['cls'] >= 0
     if labelled.any():
         w = b['weight'][labelled]
-        ce = (w * F.cross_entropy(logits[labelled], b['cls'][labelled], reduction='none')).sum() / w.sum()
+        # [Note: binary sets] SST-2 and the Chinese reviews say negative or positive, never
+        # "not neutral": a 3-way loss would teach every pack that nothing is neutral, which
+        # MELD and MOSI contradict. Their rows compare the negative and positive logits only.
+        binary = b['binary'][labelled] & (not THREE_WAY_BINARY)
+        neutral_out = torch.where(binary.unsqueeze(1), torch.tensor([0.0, -1e4, 0.0]), torch.zeros(3))
+        ce = (w * F.cross_entropy(logits[labelled] + neutral_out, b['cls'][labelled], reduction='none')).sum() / w.sum()
     else:
         ce = logits.sum() * 0
     weight = b['has_score'] + (1 - b['has_score']) * PROXY_SCORE_WEIGHT * labelled.to(torch.float32)
@@ -535,7 +544,9 @@ def class_metrics(table, probs, binary=False):
     correct = [t == p for t, p in zip(true, pred)]
     return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred),
             'balanced_acc': balanced_accuracy(true, pred), 'largest_class_share': largest_class_share(pred),
-            'ece': expected_calibration_error(confidence.tolist(), correct)}
+            'ece': expected_calibration_error(confidence.tolist(), correct),
+            'predicted_share': {c: pred.count(c) / max(1, len(pred)) for c in CLASSES},
+            'true_share': {c: true.count(c) / max(1, len(true)) for c in CLASSES}}
 
 
 def mosi_class_table(table):
@@ -767,17 +778,24 @@ def main():
     parser.add_argument('--seed', type=int, default=13)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--skip-cv', action='store_true')
+    parser.add_argument('--datasets', default='', help='comma-separated subset of the datasets (experiments; no pack is '
+                        'written unless all are used)')
     parser.add_argument('--cv-from', default='', help='take the speech CV figures from an earlier run\'s metrics.json '
                         '(same audio recipe, seed and --cv-epochs) instead of recomputing them')
     parser.add_argument('--zh-holdout-domain', default='', help='cross-domain check: train zh without this domain, '
                         'evaluate on all of it (the pack is not written)')
+    parser.add_argument('--three-way-binary', action='store_true', help='3-way loss on binary sets too (3.0.0)')
     args = parser.parse_args()
+    global THREE_WAY_BINARY
+    THREE_WAY_BINARY = args.three_way_binary
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
 
     sets = load_all(args.data)
+    if args.datasets:
+        sets = {n: fs for n, fs in sets.items() if n in args.datasets.split(',')}
     if args.zh_holdout_domain and 'zh' in sets:
         for r in sets['zh'].rows:
             r['split'] = 'dev' if r['group'] == args.zh_holdout_domain else ('train' if r['split'] == 'train' else 'unused')
@@ -818,7 +836,7 @@ def main():
         metrics.update(speech_cv(sets, args))
     print(json.dumps(metrics, indent=2), flush=True)
 
-    if args.zh_holdout_domain:
+    if args.zh_holdout_domain or args.datasets:
         return
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.runs, exist_ok=True)

@@ -30,7 +30,7 @@ COMMANDS = [
     '/usr/bin/python3 training/prepare_data.py',
     *[f'npx sentiscope features --in training/data/{d}/input.csv --out training/data/{d}/features --base ../shared/data'
       for d in ['mosi', 'sst2', 'meld', 'zh', 'mvsa', 'emodb', 'ravdess']],
-    '/usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1',
+    '/usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1 --epochs 8 --cv-epochs 6',
 ]
 
 
@@ -99,7 +99,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
         'format': 'sentiscope-model-pack',
         'formatVersion': 1,
         'id': 'late-fusion-v1',
-        'version': '3.0.0',
+        'version': '3.1.0',
         'name': 'Late fusion v1 (GloVe text encoder for English, character encoder for Chinese, lexicon, '
                 'recording-invariant acoustic statistics, expression valence)',
         'default': True,
@@ -176,7 +176,7 @@ def write_model_card(args, rows, metrics, vocabulary, dims, calibration):
         'pooling; the Chinese one reads characters: character uni-/bi-/trigrams) chosen by the share of Chinese',
         'characters, ++ 11 VADER/AFINN lexicon features -> MLP. Text in a language other than English or Chinese is',
         '"text absent" with the reason (`inputs.text.languages`), never read as English.',
-        f'Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into',
+        f'Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into',
         'recording-invariant features (log-mel shape with the utterance\'s own level and spectral tilt removed; spreads and',
         'peaks per bin; MFCC spreads without cepstral means; pitch relative to the file\'s own voiced mean) -> MLP.',
         'Visual: the expression net\'s 7 probabilities mapped to valence (happy +1; angry, disgust, fear, sad -1; neutral,',
@@ -194,7 +194,7 @@ def write_model_card(args, rows, metrics, vocabulary, dims, calibration):
     ]
     used = {
         'mosi': 'score (L1) + class of the score (CE); text only: MOSI media is not available',
-        'sst2': f'binary -> negative/positive class (CE) + proxy score ±1.5 (L1, weight 0.3); {rows.get("sst2", {}).get("train", 0)} rows',
+        'sst2': f'binary: CE over the negative and positive logits only (no neutral gold label) + proxy score ±1.5 (L1, weight 0.3); {rows.get("sst2", {}).get("train", 0)} rows',
         'zh': 'binary like SST-2; hotel and takeaway reviews, a seeded 10 % of each is dev',
         'meld': 'sentiment class (CE) + proxy score (L1, weight 0.3)',
         'mvsa': 'post label (CE) + proxy score (L1, weight 0.3)',
