@@ -417,8 +417,19 @@ class LateFusion(nn.Module):
         parts = [self.text.standardized(lexicon), self.audio.standardized(audio), self.visual.standardized(visual)]
         return torch.stack([(z * z).mean(dim=1) for z in parts], dim=1)
 
+    def trust(self, lexicon, audio, visual):
+        """[Note: out-of-range shrinkage] Per modality, min(1, threshold / distance) [B, 3]: a
+        branch whose inputs lie beyond the 99th percentile of the training rows speaks with less
+        weight the further out they are, so a flagged modality cannot make a confident answer on
+        its own (1 for every training row below the threshold, and during training)."""
+        d = self.distances(lexicon, audio, visual)
+        return torch.clamp(self.ood_threshold / d.clamp(min=1e-6), max=1.0)
+
+    def trusted_branches(self, token_ids, lexicon, audio, visual):
+        return self.branches(token_ids, lexicon, audio, visual) * self.trust(lexicon, audio, visual).unsqueeze(-1)
+
     def forward(self, token_ids, lexicon, audio, visual, presence):
-        outs = self.branches(token_ids, lexicon, audio, visual)
+        outs = self.trusted_branches(token_ids, lexicon, audio, visual)
         temperature = torch.exp(self.log_temperature)
         logits = self.prior[:3] + (presence.unsqueeze(-1) * outs[:, :, :3] / temperature.view(1, 3, 1)).sum(dim=1)
         raw = self.prior[3:4] + (presence * outs[:, :, 3]).sum(dim=1, keepdim=True)
@@ -607,7 +618,7 @@ def fit_calibration(model, dev):
     with torch.no_grad():
         for t in tables:
             b = t.batch(np.arange(len(t)))
-            outs = model.branches(b['token_ids'], b['lexicon'], b['audio'], b['visual'])[:, :, :3]
+            outs = model.trusted_branches(b['token_ids'], b['lexicon'], b['audio'], b['visual'])[:, :, :3]
             keep = b['cls'] >= 0
             cached.append((outs[keep], b['presence'][keep], b['cls'][keep]))
     log_t = torch.zeros(3, requires_grad=True)
@@ -784,6 +795,8 @@ def main():
                         '(same audio recipe, seed and --cv-epochs) instead of recomputing them')
     parser.add_argument('--zh-holdout-domain', default='', help='cross-domain check: train zh without this domain, '
                         'evaluate on all of it (the pack is not written)')
+    parser.add_argument('--from-state', default='', help='skip training: load this state dict (a run\'s '
+                        'late-fusion-v1.pt), then calibrate, evaluate and export as usual')
     parser.add_argument('--three-way-binary', action='store_true', help='3-way loss on binary sets too (3.0.0)')
     args = parser.parse_args()
     global THREE_WAY_BINARY
@@ -817,9 +830,18 @@ def main():
     if 'mosi' in dev:
         mosi_class_table(dev['mosi'])
     model = build_model(train, vocabulary, args)
-    train_model(model, train, args, dataset_weights)
+    if args.from_state:
+        # Re-calibrate and re-export a trained model (same data, vocabulary and arguments).
+        model.load_state_dict(torch.load(args.from_state))
+        model.ood_threshold.fill_(1e9)
+        model.log_temperature.zero_()
+        model.eval()
+    else:
+        train_model(model, train, args, dataset_weights)
     uncalibrated = evaluate(model, dev)
-    calibration = {'temperature': fit_calibration(model, dev), 'ood_threshold': fit_ood_thresholds(model, train),
+    # Thresholds first: calibration is fitted on the branch outputs as the graph shrinks them.
+    ood_threshold = fit_ood_thresholds(model, train)
+    calibration = {'temperature': fit_calibration(model, dev), 'ood_threshold': ood_threshold,
                    'unknown_token_threshold': fit_unknown_threshold(model, dev)}
     metrics = evaluate(model, dev)
     calibration['ece_before'] = {k: v['ece'] for k, v in uncalibrated.items() if 'ece' in v}
