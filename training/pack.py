@@ -111,7 +111,8 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
             'visual: a fixed mapping of the 7 expression probabilities to valence, weighted by the share of frames '
             'with a face, with fitted scales), added to a prior in logit and score space (per-modality temperatures '
             'fitted on dev); score = 3*tanh(prior + sum). Contributions are measured against the prior (no modality). '
-            'Normalisation, calibration and the out-of-range thresholds are inside the ONNX graph. '
+            'Normalisation, calibration and the out-of-range thresholds are inside the ONNX graph; a branch beyond its '
+            'threshold is shrunk by threshold/distance. '
             'A first, small pack: see MODEL_CARD.md for what it was trained on and how well it does.'
         ),
         'modalities': ['text', 'audio', 'visual'],
@@ -224,7 +225,9 @@ def write_model_card(args, rows, metrics, vocabulary, dims, calibration):
         'Per modality, the mean squared standardized distance of the branch\'s inputs (text: lexicon features; audio:',
         'the invariant features; visual: the 9 face statistics) from the training rows; above the 99th percentile of',
         f'the training rows it is flagged (`ood` output, 1/0; 0 where absent). Thresholds: text {o["text"]:.3f}, audio',
-        f'{o["audio"]:.3f}, visual {o["visual"]:.3f}. Share of dev rows flagged: ' +
+        f'{o["audio"]:.3f}, visual {o["visual"]:.3f}. A flagged branch is also shrunk inside the graph: its logits and score',
+        'are multiplied by threshold / distance (1 below the threshold), so a modality far from the training data cannot',
+        'carry a confident answer on its own. Share of dev rows flagged: ' +
         '; '.join(f'{n} ' + ', '.join(f'{m} {v:.3f}' for m, v in r.items()) for n, r in calibration['ood_rate_dev'].items()) + '.',
         'Text is also flagged when more than '
         f'{calibration["unknown_token_threshold"]:.0%} of its tokens are unknown to the vocabulary (the 99th percentile on dev, at least 50 %).',
