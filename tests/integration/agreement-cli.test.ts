@@ -39,7 +39,7 @@ describe('sentiscope agreement', () => {
     const again = await runSentiscope(['import', '--project', project, '--format', 'mosi', join(dir, 'ana.csv'), '--annotator', 'ana']);
     expect(again.code).toBe(0);
 
-    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mosi', '--json', '--bootstrap', '200']);
+    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mosi', '--bootstrap', '200']);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.annotators).toEqual(['ana', 'bo', 'cy']);
@@ -88,7 +88,7 @@ describe('sentiscope agreement', () => {
     expect(alone.stderr).toMatch(/mvsa\.sentiscope: MVSA labels are by only ana; agreement needs at least two annotators/);
 
     expect((await importAs('bo')).code).toBe(0);
-    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa', '--json']);
+    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa']);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     // The text labels agree everywhere; the image labels on one post of three.
