@@ -98,5 +98,14 @@ describe('sentiscope agreement', () => {
     expect(report.image.fleiss_kappa).toBeCloseTo(fleissKappa(image)!, 9);
     expect(report.image.cohen_kappa).toBeTypeOf('number');
     expect(report.pair).toMatchObject({ n_items: 3, n_complete: 3 });
+
+    // The readings behind --table; --json (JSON was opt-in before) still works with a warning.
+    const table = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa', '--table']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^MVSA agreement of ana, bo\ntext: 3 items, 3 rated by every annotator\n/);
+    const old = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa', '--json']);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toBe('sentiscope agreement: --json is deprecated; JSON is the default now (--table for the readings)\n');
+    expect(JSON.parse(old.stdout)).toEqual(report);
   });
 });
