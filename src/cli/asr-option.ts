@@ -1,4 +1,4 @@
-// What `transcribe --model SPEC` names: a Whisper folder by its path, or one added with
+// What `--asr SPEC` names (transcribe, analyze): a Whisper folder by its path, or one added with
 // `sentiscope models add DIR` by its id (found in the per-user pretrained folder, the same
 // roots `sentiscope models` lists).
 

@@ -1,13 +1,16 @@
 // Analysis jobs as every layer sees them: what to analyse, the progress events a running
 // job sends, and a job's status. Pure data (they cross worker, IPC and HTTP boundaries).
 
+import type { Device } from './devices';
 import type { SerializedError } from './errors';
 
 /** How a job finds the segments it predicts. 'auto': the transcript if given, else the media's segments, else VAD. */
 export type SegmentationMode = 'auto' | 'vad' | 'transcript' | 'existing';
 export const SEGMENTATION_MODES: readonly SegmentationMode[] = ['auto', 'vad', 'transcript', 'existing'];
+/** The modes of a project's media item analysed without a transcript file ('analysis:start'). */
+export const ITEM_SEGMENTATION_MODES = SEGMENTATION_MODES.filter((m): m is Exclude<SegmentationMode, 'transcript'> => m !== 'transcript');
 
-export type AnalysisDevice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
+export type AnalysisDevice = Device;
 
 /** Speech recognition for segments without text (`analyze --asr DIR`). */
 export interface AnalysisAsrSpec {

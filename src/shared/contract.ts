@@ -5,7 +5,7 @@
 // loop over `CHANNELS`, so nothing outside this map is reachable (an allow-list by
 // construction). Requests are validated here; responses come from our own code.
 
-import type { AnalysisJobStatus } from './analysis-job';
+import { ITEM_SEGMENTATION_MODES, type AnalysisJobStatus } from './analysis-job';
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { AgreementReport } from './agreement/report';
 import type {
@@ -21,6 +21,7 @@ import type {
   SegmentSource,
   Split,
 } from './domain';
+import { EXPORT_AGGREGATES, EXPORT_FORMATS, IMPORT_FORMATS, type ExportFormat, type ImportFormat } from './io-formats';
 import { array, bool, int, none, nullable, num, object, oneOf, optional, str, type Validator } from './validate';
 
 export interface ToolInfo {
@@ -87,33 +88,19 @@ export interface DialogResult {
   path: string | null;
 }
 
-/**
- * srt, vtt, txt and transcript-csv attach a transcript to one media item (`mediaId`).
- * txt (and a transcript CSV without times) is spread over the speech and marked unaligned.
- */
-export type ImportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | 'txt' | 'transcript-csv' | TierFormat;
-export const IMPORT_FORMATS: readonly ImportFormat[] = [
-  'mosi',
-  'mvsa',
-  'segments',
-  'srt',
-  'vtt',
-  'txt',
-  'transcript-csv',
-  'eaf',
-  'textgrid',
-];
-/** ELAN .eaf and Praat .TextGrid: one media item's segments and labels as tiers; `mediaId` optional on import. */
-export type TierFormat = 'eaf' | 'textgrid';
-export const TIER_FORMATS: readonly TierFormat[] = ['eaf', 'textgrid'];
-/** The import formats that need the media item the transcript belongs to. */
-export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt', 'transcript-csv'];
-/** srt, vtt, eaf and textgrid write one media item. */
-export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat;
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid'];
-/** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */
-export type ExportAggregate = 'mean' | 'median' | 'adjudicated';
-export const EXPORT_AGGREGATES: readonly ExportAggregate[] = ['mean', 'median', 'adjudicated'];
+// The formats are plain data of their own (io-formats.ts); re-exported so callers of the contract keep one import.
+export {
+  EXPORT_AGGREGATES,
+  EXPORT_FORMATS,
+  IMPORT_FORMATS,
+  ONE_MEDIA_EXPORT_FORMATS,
+  TIER_FORMATS,
+  TRANSCRIPT_FORMATS,
+  type ExportAggregate,
+  type ExportFormat,
+  type ImportFormat,
+  type TierFormat,
+} from './io-formats';
 
 export interface ImportReport {
   format: ImportFormat;
@@ -328,7 +315,7 @@ export const contract = {
     object({
       mediaId: int,
       model: optional(str),
-      segmentation: optional(oneOf('auto', 'vad', 'existing')),
+      segmentation: optional(oneOf(...ITEM_SEGMENTATION_MODES)),
       asr: optional(object({ model: str, language: optional(str) })),
     }),
   ),

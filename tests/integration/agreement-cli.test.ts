@@ -39,7 +39,7 @@ describe('sentiscope agreement', () => {
     const again = await runSentiscope(['import', '--project', project, '--format', 'mosi', join(dir, 'ana.csv'), '--annotator', 'ana']);
     expect(again.code).toBe(0);
 
-    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mosi', '--json', '--bootstrap', '200']);
+    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mosi', '--bootstrap', '200']);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.annotators).toEqual(['ana', 'bo', 'cy']);
@@ -88,7 +88,7 @@ describe('sentiscope agreement', () => {
     expect(alone.stderr).toMatch(/mvsa\.sentiscope: MVSA labels are by only ana; agreement needs at least two annotators/);
 
     expect((await importAs('bo')).code).toBe(0);
-    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa', '--json']);
+    const run = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa']);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     // The text labels agree everywhere; the image labels on one post of three.
@@ -98,5 +98,14 @@ describe('sentiscope agreement', () => {
     expect(report.image.fleiss_kappa).toBeCloseTo(fleissKappa(image)!, 9);
     expect(report.image.cohen_kappa).toBeTypeOf('number');
     expect(report.pair).toMatchObject({ n_items: 3, n_complete: 3 });
+
+    // The readings behind --table; --json (JSON was opt-in before) still works with a warning.
+    const table = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa', '--table']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^MVSA agreement of ana, bo\ntext: 3 items, 3 rated by every annotator\n/);
+    const old = await runSentiscope(['agreement', '--project', project, '--scheme', 'mvsa', '--json']);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toBe('sentiscope agreement: --json is deprecated; JSON is the default now (--table for the readings)\n');
+    expect(JSON.parse(old.stdout)).toEqual(report);
   });
 });

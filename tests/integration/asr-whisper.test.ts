@@ -213,18 +213,26 @@ describe.skipIf(!hasTorch)('Whisper speech recognition (tiny model built by the 
 
   it('sentiscope transcribe writes SRT and JSON with word times', async () => {
     const srt = join(dir, 'clip.srt');
-    const r = await sentiscope(['transcribe', MOSI_CLIP, '--model', model, '--language', 'en', '--out', srt]);
+    const r = await sentiscope(['transcribe', MOSI_CLIP, '--asr', model, '--language', 'en', '--out', srt]);
     expect(r.code, r.stderr).toBe(0);
     const cues = parseSrt(readFileSync(srt, 'utf8'));
     expect(cues.map((c) => c.text).join(' ')).toBe(CLIP_EN);
-    const json = await sentiscope(['transcribe', MOSI_CLIP, '--model', model, '--language', 'zh', '--format', 'json']);
+    // With --out, stdout is the summary.
+    expect(JSON.parse(r.stdout)).toMatchObject({ out: srt, format: 'srt', utterances: cues.length });
+    // Without --out the transcript itself is stdout, JSON unless --format says otherwise.
+    const json = await sentiscope(['transcribe', MOSI_CLIP, '--asr', model, '--language', 'zh']);
     expect(json.code, json.stderr).toBe(0);
     const transcript = JSON.parse(json.stdout) as { language: string; words: { word: string; start: number; end: number }[] };
     expect(transcript.language).toBe('zh');
     expect(transcript.words.map((w) => w.word).join('')).toBe(CLIP_ZH);
-    const missing = await sentiscope(['transcribe', MOSI_CLIP, '--model', join(dir, 'nowhere')]);
+    const missing = await sentiscope(['transcribe', MOSI_CLIP, '--asr', join(dir, 'nowhere')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(join(dir, 'nowhere'));
+    // The old spelling still runs the recognizer this release, with a warning.
+    const old = await sentiscope(['transcribe', MOSI_CLIP, '--model', model, '--language', 'en', '--format', 'txt']);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toContain('sentiscope transcribe: --model is deprecated; use --asr');
+    expect(old.stdout.trim().split('\n').join(' ')).toBe(CLIP_EN);
   }, 120_000);
 
   it('sentiscope analyze --asr fills segments without text (words and times) and keeps typed text', async () => {

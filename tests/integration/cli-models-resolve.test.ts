@@ -43,7 +43,13 @@ describe('--model with the id of an added pack', () => {
 
     const add = sentiscope(env, 'models', 'add', FIXTURE);
     expect(add.code, add.stderr).toBe(0);
-    expect(add.stdout).toContain(`added tiny-late-fusion 0.0.1 at ${join(dataDir, 'models', 'tiny-late-fusion')}`);
+    expect(add.stderr).toContain(`added tiny-late-fusion 0.0.1 at ${join(dataDir, 'models', 'tiny-late-fusion')}`);
+    expect(JSON.parse(add.stdout)).toEqual({
+      kind: 'fusion-pack',
+      id: 'tiny-late-fusion',
+      version: '0.0.1',
+      dir: join(dataDir, 'models', 'tiny-late-fusion'),
+    });
 
     const run = sentiscope(env, 'predict', '--in', input, '--out', out, '--model', 'tiny-late-fusion', '--device', 'cpu');
     expect(run.code, run.stderr).toBe(0);

@@ -84,7 +84,7 @@ describe('sentiscope models', () => {
     cpSync(resolve('tests/fixtures/packs/tiny-late-fusion'), join(root, 'broken'), { recursive: true });
     rmSync(join(root, 'broken', 'fusion.onnx'));
     const env = { ...process.env, SENTISCOPE_MODELS: root };
-    const run = spawnSync(process.execPath, [BIN, 'models', '--json'], { encoding: 'utf8', env });
+    const run = spawnSync(process.execPath, [BIN, 'models'], { encoding: 'utf8', env });
     expect(run.status, run.stderr).toBe(0);
     const models = JSON.parse(run.stdout) as {
       kind: string;
@@ -200,7 +200,7 @@ describe('sentiscope import / export', () => {
     const project = join(dir, 'srt.sentiscope');
     const srt = join(dir, 'clip.srt');
     writeFileSync(srt, '1\n00:00:00,500 --> 00:00:03,000\nfirst words\n\n2\n00:00:03,200 --> 00:00:07,000\nand the rest\n');
-    const run = sentiscope('import', '--project', project, '--format', 'srt', srt, '--media', MOSI_CLIP);
+    const run = sentiscope('import', '--project', project, '--format', 'srt', srt, '--media-file', MOSI_CLIP);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ segments: 2 });
     const db = new Database(project, { readonly: true });

@@ -1,4 +1,4 @@
-// The catalog of recommended models: `sentiscope models catalog --json` as an outside check
+// The catalog of recommended models: `sentiscope models catalog` (JSON) as an outside check
 // reads it (at least two Whisper entries, one multilingual listing zh, each pinned to a
 // commit with its licence), and every entry names the files a Whisper folder needs.
 
@@ -12,7 +12,7 @@ import { runSentiscope } from '../helpers/sentiscope-cli';
 
 describe('sentiscope models catalog', () => {
   it('prints the catalog as JSON: pinned Whisper entries, one multilingual with zh, each with revision and licence', async () => {
-    const run = await runSentiscope(['models', 'catalog', '--json']);
+    const run = await runSentiscope(['models', 'catalog']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const entries = JSON.parse(run.stdout) as CatalogModel[];
@@ -33,8 +33,8 @@ describe('sentiscope models catalog', () => {
     expect(new Set(entries.map((m) => m.id)).size).toBe(entries.length);
   });
 
-  it('prints one readable block per model, fetching nothing', async () => {
-    const run = await runSentiscope(['models', 'catalog'], { ...process.env, HF_ENDPOINT: 'http://127.0.0.1:9' });
+  it('prints one readable block per model behind --table, fetching nothing', async () => {
+    const run = await runSentiscope(['models', 'catalog', '--table'], { ...process.env, HF_ENDPOINT: 'http://127.0.0.1:9' });
     expect(run.code).toBe(0);
     for (const m of RECOMMENDED_MODELS) {
       expect(run.stdout).toContain(`speech-recognizer  ${m.id}  about`);
@@ -48,7 +48,7 @@ describe('sentiscope models catalog', () => {
       const file = join(dir, 'catalog.json');
       const mirror = { ...RECOMMENDED_MODELS[0], id: 'mirrored-whisper' };
       writeFileSync(file, JSON.stringify([mirror]));
-      const ok = await runSentiscope(['models', 'catalog', '--json'], { ...process.env, SENTISCOPE_CATALOG: file });
+      const ok = await runSentiscope(['models', 'catalog'], { ...process.env, SENTISCOPE_CATALOG: file });
       expect(ok.code, ok.stderr).toBe(0);
       expect(JSON.parse(ok.stdout)).toEqual([mirror]);
 
@@ -56,7 +56,7 @@ describe('sentiscope models catalog', () => {
       const bad = await runSentiscope(['models', 'catalog'], { ...process.env, SENTISCOPE_CATALOG: file });
       expect(bad.code).toBe(1);
       expect(bad.stderr).toBe(
-        `sentiscope models: ${file} (SENTISCOPE_CATALOG): entry 0: "revision" must be a commit (40 hex digits). Point SENTISCOPE_CATALOG at a JSON list shaped like \`sentiscope models catalog --json\` prints, or unset it for the built-in catalog.\n`,
+        `sentiscope models: ${file} (SENTISCOPE_CATALOG): entry 0: "revision" must be a commit (40 hex digits). Point SENTISCOPE_CATALOG at a JSON list shaped like \`sentiscope models catalog\` prints, or unset it for the built-in catalog.\n`,
       );
       writeFileSync(file, '{ not json');
       const broken = await runSentiscope(['models', 'get', 'whisper-tiny'], { ...process.env, SENTISCOPE_CATALOG: file });

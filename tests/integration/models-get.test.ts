@@ -71,13 +71,14 @@ describe.skipIf(unavailable !== null)('sentiscope models get', () => {
   });
 
   it('lists the test catalog, gets the model with progress, installs it checked, and transcribe runs it', async () => {
-    const listed = await runSentiscope(['models', 'catalog', '--json'], env());
+    const listed = await runSentiscope(['models', 'catalog'], env());
     expect(listed.code, listed.stderr).toBe(0);
     expect((JSON.parse(listed.stdout) as { id: string }[]).map((m) => m.id)).toEqual([ID, 'gone-revision', 'lacks-a-file']);
 
     const got = await runSentiscope(['models', 'get', ID], env());
     expect(got.code, got.stderr).toBe(0);
-    expect(got.stdout).toBe(`got speech-recognizer ${ID} from ${hub.url} to ${installed()}\n`);
+    expect(got.stderr).toContain(`got speech-recognizer ${ID} from ${hub.url} to ${installed()}\n`);
+    expect(JSON.parse(got.stdout)).toEqual({ kind: 'speech-recognizer', id: ID, version: null, dir: installed(), from: hub.url });
     const total = hub.files.reduce((sum, f) => sum + f.body.length, 0);
     expect(got.stderr).toContain(`download ${ID}: 0% (0 of ${total} bytes)`);
     expect(got.stderr).toContain(`download ${ID}: 100% (${total} of ${total} bytes)`);
@@ -90,14 +91,14 @@ describe.skipIf(unavailable !== null)('sentiscope models get', () => {
     expect(hub.requests.every((r) => r.range === null && r.status === 200)).toBe(true);
     expect(readdirSync(join(dataDir, 'models'))).toEqual([]);
 
-    const models = await runSentiscope(['models', '--json'], env());
+    const models = await runSentiscope(['models'], env());
     const row = (JSON.parse(models.stdout) as { id: string; kind: string; origin: { from: string; location: string } | null }[]).find(
       (m) => m.id === ID,
     );
     expect(row?.kind).toBe('speech-recognizer');
     expect(row?.origin).toMatchObject({ from: 'download', location: `${hub.url}/${REPO}/tree/${REVISION}` });
 
-    const text = await runSentiscope(['transcribe', MOSI_WAV, '--model', ID, '--language', 'en', '--format', 'txt'], env());
+    const text = await runSentiscope(['transcribe', MOSI_WAV, '--asr', ID, '--language', 'en', '--format', 'txt'], env());
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout.trim()).toBe(WAV_EN);
 

@@ -352,7 +352,7 @@ describe('sentiscope models with pretrained folders', () => {
   const cli = (args: string[], env: NodeJS.ProcessEnv) =>
     run(process.execPath, [BIN, 'models', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
 
-  it('adds, lists (text and --json), refuses a broken folder and removes', async () => {
+  it('adds, lists (JSON and --table), refuses a broken folder and removes', async () => {
     const shipped = join(tmp, 'cli', 'shipped');
     mkdirSync(shipped, { recursive: true });
     const dataDir = join(tmp, 'cli', 'data');
@@ -361,15 +361,16 @@ describe('sentiscope models with pretrained folders', () => {
 
     const add = await cli(['add', source, '--id', 'asr-small'], env);
     const dir = join(dataDir, 'pretrained', 'asr-small');
-    expect(add.stdout).toContain(`added speech-recognizer asr-small at ${dir}`);
+    expect(add.stderr).toContain(`added speech-recognizer asr-small at ${dir}`);
+    expect(JSON.parse(add.stdout)).toEqual({ kind: 'speech-recognizer', id: 'asr-small', version: null, dir });
 
-    const text = (await cli([], env)).stdout;
+    const text = (await cli(['--table'], env)).stdout;
     expect(text).toContain('speech-recognizer  asr-small  [added]');
     expect(text).toContain('test/whisper-cli: whisper (languages en, zh; word timestamps)');
     expect(text).toContain('license: mit');
     expect(text).toContain(`from: added from ${source} on `);
     expect(text).toContain(`at: ${dir}`);
-    const json = JSON.parse((await cli(['--json'], env)).stdout) as InstalledModel[];
+    const json = JSON.parse((await cli([], env)).stdout) as InstalledModel[];
     expect(json.find((m) => m.id === 'asr-small')).toMatchObject({ kind: 'speech-recognizer', location: dir, license: 'mit' });
 
     const broken = whisperFolder('whisper-cli-broken', { omit: 'preprocessor_config.json' });
@@ -382,7 +383,7 @@ describe('sentiscope models with pretrained folders', () => {
     expect(readdirSync(join(dataDir, 'pretrained'))).toEqual(['asr-small']);
 
     const removed = await cli(['remove', 'asr-small'], env);
-    expect(removed.stdout).toContain(`removed asr-small (${dir})`);
+    expect(removed.stderr).toContain(`removed asr-small (${dir})`);
     expect(existsSync(dir)).toBe(false);
   }, 120_000);
 });

@@ -305,25 +305,28 @@ describe('sentiscope models add / download / remove', () => {
 
     const source = packCopy('tiny-cli');
     const add = await cli(['add', source], env);
-    expect(add.stdout).toContain(`added tiny-cli 0.0.1 at ${join(dataDir, 'models', 'tiny-cli')}`);
+    expect(add.stderr).toContain(`added tiny-cli 0.0.1 at ${join(dataDir, 'models', 'tiny-cli')}`);
+    expect(JSON.parse(add.stdout)).toMatchObject({ kind: 'fusion-pack', id: 'tiny-cli', dir: join(dataDir, 'models', 'tiny-cli') });
 
     const indexUrl = publish('cli', 'tiny-cli-fetched');
     const download = await cli(['download', 'tiny-cli-fetched', '--index', indexUrl], env);
-    expect(download.stdout).toContain(`downloaded tiny-cli-fetched 0.0.1 to ${join(dataDir, 'models', 'tiny-cli-fetched')}`);
+    expect(download.stderr).toContain(`downloaded tiny-cli-fetched 0.0.1 to ${join(dataDir, 'models', 'tiny-cli-fetched')}`);
+    expect(JSON.parse(download.stdout)).toMatchObject({ id: 'tiny-cli-fetched', version: '0.0.1', from: indexUrl });
     const percents = [...download.stderr.matchAll(/: (\d+)% \(/g)].map((m) => Number(m[1]));
     expect(percents[0]).toBe(0);
     expect(percents.at(-1)).toBe(100);
 
-    const listing = await cli(['--json'], env);
+    const listing = await cli([], env);
     const models = JSON.parse(listing.stdout) as { id: string; root: string; source: string }[];
     expect(models.filter((m) => m.root === 'added').map((m) => m.id)).toEqual(['tiny-cli', 'tiny-cli-fetched']);
     expect(models.find((m) => m.id === 'tiny-cli')!.source).toContain(`added from ${source}`);
-    const text = await cli([], env);
+    const text = await cli(['--table'], env);
     expect(text.stdout).toMatch(/pack {2}tiny-late-fusion {2}0\.0\.1 {2}\[shipped\] {2}\(default\)/);
     expect(text.stdout).toMatch(/pack {2}tiny-cli-fetched {2}0\.0\.1 {2}\[added\]/);
 
     const removed = await cli(['remove', 'tiny-cli'], env);
-    expect(removed.stdout).toContain('removed tiny-cli');
+    expect(removed.stderr).toContain('removed tiny-cli');
+    expect(JSON.parse(removed.stdout)).toEqual({ id: 'tiny-cli', dir: join(dataDir, 'models', 'tiny-cli') });
     const refused = await cli(['remove', 'tiny-late-fusion'], env).then(
       () => null,
       (err: { code: number; stderr: string }) => err,
@@ -333,7 +336,7 @@ describe('sentiscope models add / download / remove', () => {
     expect(entries(join(dataDir, 'models'))).toEqual(['tiny-cli-fetched']);
 
     // SENTISCOPE_MODELS alone pins the models: no per-user folder is read.
-    const pinned = await cli(['--json'], { SENTISCOPE_MODELS: shipped, SENTISCOPE_DATA_DIR: undefined });
+    const pinned = await cli([], { SENTISCOPE_MODELS: shipped, SENTISCOPE_DATA_DIR: undefined });
     expect((JSON.parse(pinned.stdout) as { root: string }[]).some((m) => m.root === 'added')).toBe(false);
   }, 120_000);
 });

@@ -104,7 +104,7 @@ describe.skipIf(!existsSync(RAVDESS))('sentiscope refit', () => {
     );
     expect(JSON.parse(second.stdout).crossValidation).toEqual(report.crossValidation);
 
-    const listed = await runSentiscope(['models'], env);
+    const listed = await runSentiscope(['models', '--table'], env);
     expect(listed.stdout).toMatch(/pack {2}my-voices {2}1\.0\.0 {2}\[added\]/);
     expect(listed.stdout).toContain(`refit on the labels in ${train}`);
 

@@ -87,10 +87,10 @@ describe('Praat TextGrid export and import', () => {
       expect(lines.filter((l) => l.startsWith('interval\t')).every((l) => l.split('\t')[3] <= xmax)).toBe(true);
       expect(lines).toContain(`interval\tann_b score\t7.250\t${xmax}\t`);
 
-      // Praat's own short format, UTF-16 BE with a BOM; no clip beside it, so --media names it.
+      // Praat's own short format, UTF-16 BE with a BOM; no clip beside it, so --media-file names it.
       expect(readFileSync(short).subarray(0, 2)).toEqual(Buffer.from([0xfe, 0xff]));
       const copy = join(dir, 'copy.sentiscope');
-      const run = await runSentiscope(['import', '--project', copy, '--format', 'textgrid', short, '--media', MOSI_CLIP]);
+      const run = await runSentiscope(['import', '--project', copy, '--format', 'textgrid', short, '--media-file', MOSI_CLIP]);
       expect(run.stderr).toBe('');
       expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 0, segments: 3, labels: 5, skippedTiers: [] });
       const [a, b] = [ProjectStore.open(source()), ProjectStore.open(copy)];

@@ -324,11 +324,11 @@ describe('transcript CSV', () => {
 describe('sentiscope import (CLI)', () => {
   const sentiscope = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 
-  it('imports a plain transcript onto --media and marks it unaligned', () => {
+  it('imports a plain transcript onto --media-file and marks it unaligned', () => {
     const project = join(dir, 'cli.sentiscope');
     const txt = join(dir, 'cli.txt');
     writeFileSync(txt, mosiClipText());
-    const ran = sentiscope('import', '--project', project, '--format', 'txt', txt, '--media', MOSI_CLIP);
+    const ran = sentiscope('import', '--project', project, '--format', 'txt', txt, '--media-file', MOSI_CLIP);
     expect(ran.status, ran.stderr).toBe(0);
     expect(JSON.parse(ran.stdout)).toMatchObject({ format: 'txt', segments: expect.any(Number) });
     const db = new Database(project, { readonly: true });
@@ -346,14 +346,14 @@ describe('sentiscope import (CLI)', () => {
     }
   });
 
-  it('asks for --media with a transcript format, and refuses it with a label format', () => {
+  it('asks for --media or --media-file with a transcript format, and refuses them with a label format', () => {
     const txt = join(dir, 'cli.txt');
     const project = join(dir, 'cli-usage.sentiscope');
     const missing = sentiscope('import', '--project', project, '--format', 'transcript-csv', txt);
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toContain('needs --media');
-    const extra = sentiscope('import', '--project', project, '--format', 'mosi', txt, '--media', MOSI_CLIP);
+    expect(missing.stderr).toContain('--media NAME (an item of the project) or --media-file PATH');
+    const extra = sentiscope('import', '--project', project, '--format', 'mosi', txt, '--media-file', MOSI_CLIP);
     expect(extra.status).not.toBe(0);
-    expect(extra.stderr).toContain('--media goes with');
+    expect(extra.stderr).toContain('--media and --media-file go with');
   });
 });

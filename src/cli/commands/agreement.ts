@@ -1,16 +1,9 @@
 import { projectAgreement, type AgreementScheme } from '../../core/services/agreement';
 import type { AgreementReport, FieldAgreement } from '../../shared/agreement/report';
-import { UsageError, oneOfOption, parseCommandArgs, type Command } from '../command';
+import { oneOfOption, parseCommandArgs, printResult, warnDeprecated, wholeNumberOption, type Command } from '../command';
 import { mediaNamed, openProjectOption } from '../project-option';
 
 const SCHEMES: readonly AgreementScheme[] = ['mosi', 'mvsa'];
-
-function wholeOption(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min} (got '${value}')`);
-  return n;
-}
 
 /** The JSON layout: one key per field at the top, beside who rated and the per-media figures. */
 export function agreementJson(report: AgreementReport): Record<string, unknown> {
@@ -36,21 +29,23 @@ function fieldLines(name: string, field: FieldAgreement): string[] {
 
 export const agreementCommand: Command = {
   name: 'agreement',
-  usage: 'agreement --project DB --scheme mosi|mvsa [--json] [--media NAME] [--bootstrap N] [--seed N]',
+  usage: 'agreement --project DB --scheme mosi|mvsa [--table] [--media NAME] [--bootstrap N] [--seed N]',
   summary: "how far a project's annotators agree: Krippendorff's alpha, ICC, Fleiss' and Cohen's kappa, per field",
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
+    const { values } = parseCommandArgs(args, {
       project: { type: 'string' },
       scheme: { type: 'string' },
+      table: { type: 'boolean' },
+      // JSON is the default now; --json stays accepted for one release.
       json: { type: 'boolean' },
       media: { type: 'string' },
       bootstrap: { type: 'string' },
       seed: { type: 'string' },
     });
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    if (values.json) warnDeprecated('agreement', '--json', 'JSON is the default now (--table for the readings)');
     const scheme = oneOfOption(values.scheme, '--scheme', SCHEMES);
-    const resamples = wholeOption(values.bootstrap, '--bootstrap', 0);
-    const seed = wholeOption(values.seed, '--seed', 0);
+    const resamples = wholeNumberOption(values.bootstrap, '--bootstrap', 0);
+    const seed = wholeNumberOption(values.seed, '--seed', 0);
     const store = openProjectOption(values.project);
     try {
       const mediaIds = values.media === undefined ? undefined : [mediaNamed(store, values.media)];
@@ -59,8 +54,8 @@ export const agreementCommand: Command = {
         mediaIds,
         bootstrap: { ...(resamples === undefined ? {} : { resamples }), ...(seed === undefined ? {} : { seed }) },
       });
-      if (values.json) {
-        process.stdout.write(JSON.stringify(agreementJson(report), null, 2) + '\n');
+      if (!values.table) {
+        printResult(agreementJson(report));
         return;
       }
       const lines = [`${scheme.toUpperCase()} agreement of ${report.annotators.join(', ')}`];

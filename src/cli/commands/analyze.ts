@@ -1,18 +1,19 @@
 // `sentiscope analyze VIDEO...`: segment (transcript cues or VAD), predict and store each
 // file in a project, in a worker thread (the same queue and job the app uses), with
 // progress on stderr. Without --project the project is a temporary file, removed after.
+// stdout: the prediction rows as JSON, or with --out (rows written there) a JSON summary.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { SEGMENTATION_MODES, type AnalysisDevice, type AnalysisJobStatus, type SegmentationMode } from '../../shared/analysis-job';
+import { DEVICES } from '../../shared/devices';
 import { SentiscopeError } from '../../shared/errors';
 import { type AnalysisRow, analysisRows, formatAnalysisCsv } from '../../core/analysis/pipeline';
 import { writeTextFileAtomic } from '../../core/io/text-file';
 import { AnalysisQueue } from '../../core/jobs';
-import { DEVICES } from '../../core/models/execution-providers';
 import { ProjectStore } from '../../core/store';
-import { UsageError, oneOfOption, parseCommandArgs, threadsOption, type Command } from '../command';
+import { UsageError, oneOfOption, parseCommandArgs, printResult, progressLine, threadsOption, type Command } from '../command';
 import { resolveAsrOption } from '../asr-option';
 import { resolveModelOption } from '../model-option';
 import { SHARD_OPTIONS, SHARD_USAGE, shardOption } from '../shard-option';
@@ -113,25 +114,28 @@ export async function analyzeFiles(options: AnalyzeFilesOptions): Promise<Analyz
 export const analyzeCommand: Command = {
   name: 'analyze',
   usage:
-    'analyze VIDEO... [--transcript FILE]... [--project DB] [--out FILE.csv|FILE.json] [--model PACK] [--device auto|cpu|cuda|webgpu|dml|coreml] [--threads N] [--segmentation auto|vad|transcript|existing] [--asr WHISPER_DIR [--language en|zh|...]] ' +
-    SHARD_USAGE,
+    `analyze VIDEO... [--transcript FILE]... [--project DB] [--out FILE.csv|FILE.json] [--model PACK] [--device ${DEVICES.join('|')}] ` +
+    `[--threads N] [--segmentation ${SEGMENTATION_MODES.join('|')}] [--asr RECOGNIZER [--language en|zh|...]] ${SHARD_USAGE}`,
   summary: 'segment, predict and store sentiment with per-modality contributions for whole media files',
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      transcript: { type: 'string', multiple: true },
-      project: { type: 'string' },
-      out: { type: 'string' },
-      model: { type: 'string' },
-      device: { type: 'string', default: 'auto' },
-      threads: { type: 'string' },
-      segmentation: { type: 'string', default: 'auto' },
-      asr: { type: 'string' },
-      language: { type: 'string' },
-      ...SHARD_OPTIONS,
-    });
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        transcript: { type: 'string', multiple: true },
+        project: { type: 'string' },
+        out: { type: 'string' },
+        model: { type: 'string' },
+        device: { type: 'string', default: 'auto' },
+        threads: { type: 'string' },
+        segmentation: { type: 'string', default: 'auto' },
+        asr: { type: 'string' },
+        language: { type: 'string' },
+        ...SHARD_OPTIONS,
+      },
+      { name: 'VIDEO', min: 1, max: Infinity, missing: 'give at least one VIDEO (or audio) file' },
+    );
     if (values.language !== undefined && values.asr === undefined)
       throw new UsageError('--language goes with --asr (the language Whisper transcribes)');
-    if (!positionals.length) throw new UsageError('give at least one VIDEO (or audio) file');
     const transcripts = values.transcript ?? [];
     if (transcripts.length && transcripts.length !== positionals.length) {
       throw new UsageError(
@@ -145,7 +149,7 @@ export const analyzeCommand: Command = {
     if (out && !['.csv', '.json'].includes(extname(out).toLowerCase()))
       throw new UsageError(`--out must end in .csv or .json (got '${values.out}')`);
 
-    const say = (line: string) => process.stderr.write(`sentiscope analyze: ${line}\n`);
+    const say = progressLine('analyze');
     // A shard analyses files i with i mod N = K (their place in the given list) into its own project.
     const shard = shardOption(values);
     let sidecar: ShardManifest | null = null;
@@ -203,8 +207,14 @@ export const analyzeCommand: Command = {
           extname(out).toLowerCase() === '.json' ? JSON.stringify(rows, null, 2) + '\n' : formatAnalysisCsv(rows),
         );
         say(`${rows.length} rows -> ${out}`);
+        printResult({
+          out,
+          rows: rows.length,
+          project: values.project ? projectPath : null,
+          files: jobs.map((j) => ({ file: j.spec.file ?? null, state: j.state, predicted: j.summary?.predicted ?? 0 })),
+        });
       } else {
-        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        printResult(rows);
       }
       if (values.project) say(`stored in ${projectPath}`);
       const failed = jobs.filter((j) => j.state !== 'done');

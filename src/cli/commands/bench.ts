@@ -1,9 +1,9 @@
 // `sentiscope bench`: throughput of whole-file analysis on a 10-minute video made by
 // looping the real MOSI clip (stream copy, no re-encode), analysed without ASR (VAD
-// segmentation) in the worker thread the CLI uses. Prints wall time per stage, the
+// segmentation) in the worker thread the CLI uses. Says wall time per stage, the
 // real-time factor, the peak RSS, and the ratio of analysis time to what ffmpeg alone
-// needs to decode the same audio (16 kHz mono f32) and sampled frames (5 fps, scaled).
-// The last line is one JSON object (ARCHITECTURE "CLI").
+// needs to decode the same audio (16 kHz mono f32) and sampled frames (5 fps, scaled) on
+// stderr; stdout is one JSON object of the same figures (ARCHITECTURE "CLI").
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { fitFrameSize, probeMedia, resolveMediaTools } from '../../core/media';
 import { listModelPacks } from '../../core/models';
 import { DEFAULT_VISUAL_RECIPE } from '../../core/analysis/face/recipe';
 import { SentiscopeError } from '../../shared/errors';
-import { UsageError, parseCommandArgs, type Command } from '../command';
+import { UsageError, parseCommandArgs, printResult, progressLine, renamedOption, type Command } from '../command';
 import { analyzeFiles } from './analyze';
 
 const run = promisify(execFile);
@@ -31,20 +31,21 @@ async function timed(args: string[]): Promise<number> {
 
 export const benchCommand: Command = {
   name: 'bench',
-  usage: 'bench [--clip FILE] [--minutes N] [--model PACK]',
+  usage: 'bench [--media-file FILE] [--minutes N] [--model PACK]',
   summary: 'measure analysis throughput (real-time factor, peak memory, cost against decoding) on a looped clip',
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
+    const { values } = parseCommandArgs(args, {
+      'media-file': { type: 'string' },
+      // The clip was --clip until --media-file meant a file on disk everywhere; kept for one release.
       clip: { type: 'string' },
       minutes: { type: 'string', default: '10' },
       model: { type: 'string' },
     });
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const minutes = Number(values.minutes);
     if (!(minutes > 0)) throw new UsageError(`--minutes must be a positive number (got '${values.minutes}')`);
-    const clip = values.clip ?? DEFAULT_CLIP;
-    if (!existsSync(clip)) throw new SentiscopeError('file-missing', `${clip} does not exist: give a video with --clip.`, clip);
-    const say = (line: string) => process.stderr.write(`sentiscope bench: ${line}\n`);
+    const clip = renamedOption('bench', values, 'clip', 'media-file') ?? DEFAULT_CLIP;
+    if (!existsSync(clip)) throw new SentiscopeError('file-missing', `${clip} does not exist: give a video with --media-file.`, clip);
+    const say = progressLine('bench');
 
     let model = values.model;
     if (!model && !(await listModelPacks()).some((l) => l.pack)) {
@@ -125,12 +126,10 @@ export const benchCommand: Command = {
         provider: job.provider,
         model: job.model,
       };
-      for (const [stage, s] of Object.entries(result.stages)) process.stdout.write(`${stage.padEnd(8)} ${s.toFixed(2)} s\n`);
-      process.stdout.write(
-        `wall     ${result.wall_seconds.toFixed(2)} s for ${result.media_seconds} s of media: ${result.rtf}x real time\n`,
-      );
-      process.stdout.write(`peak RSS ${result.peak_rss_mb} MB; analysis / decode-only = ${result.decode_ratio}\n`);
-      process.stdout.write(JSON.stringify(result) + '\n');
+      for (const [stage, s] of Object.entries(result.stages)) say(`${stage.padEnd(8)} ${s.toFixed(2)} s`);
+      say(`wall     ${result.wall_seconds.toFixed(2)} s for ${result.media_seconds} s of media: ${result.rtf}x real time`);
+      say(`peak RSS ${result.peak_rss_mb} MB; analysis / decode-only = ${result.decode_ratio}`);
+      printResult(result);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { type FeatureProgress, exportSegmentFeatures } from '../../core/analysis
 import { readSegmentTable } from '../../core/analysis/features/segment-table';
 import { SegmentFeatureExtractor } from '../../core/analysis/features/segment-features';
 import { exportFeatureShard } from '../../core/analysis/features/feature-shard';
-import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
+import { countOption, parseCommandArgs, printResult, requireOption, type Command } from '../command';
 import { formatShard } from '../../core/shards/shard-spec';
 import { SHARD_OPTIONS, SHARD_USAGE, shardOption } from '../shard-option';
 
@@ -12,7 +12,7 @@ export const featuresCommand: Command = {
   usage: `features --in IN.csv --out DIR [--base DIR] [--jobs N] [--sequences] ${SHARD_USAGE}`,
   summary: 'Per-segment text/audio/visual features as .npy + rows.csv, for training a model pack',
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
+    const { values } = parseCommandArgs(args, {
       in: { type: 'string' },
       out: { type: 'string' },
       base: { type: 'string' },
@@ -21,11 +21,9 @@ export const featuresCommand: Command = {
       sequences: { type: 'boolean' },
       ...SHARD_OPTIONS,
     });
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const input = requireOption(values.in, '--in');
     const outDir = resolve(requireOption(values.out, '--out'));
-    const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number >= 1 (got '${values.jobs}')`);
+    const jobs = countOption(values.jobs, '--jobs') ?? 2;
     const shard = shardOption(values);
 
     // The whole table is checked before any extraction starts.
@@ -52,10 +50,11 @@ export const featuresCommand: Command = {
         : await exportSegmentFeatures(table, extractor, outDir, options);
       if (!summary) {
         process.stderr.write(`features: shard ${shard ? formatShard(shard) : ''} already finished in ${outDir}\n`);
+        printResult({ out: outDir, shard: shard ? formatShard(shard) : null, alreadyFinished: true });
         return;
       }
       process.stderr.write(`features: wrote ${summary.files.length} files to ${outDir}\n`);
-      process.stdout.write(JSON.stringify({ out: outDir, rows: summary.rows, present: summary.present, absent: summary.absent }) + '\n');
+      printResult({ out: outDir, rows: summary.rows, present: summary.present, absent: summary.absent });
     } finally {
       extractor.close();
     }

@@ -1,6 +1,6 @@
 import { resolveMediaTools } from '../../core/media';
 import { APP_VERSION } from '../app-version';
-import { UsageError, parseCommandArgs, type Command } from '../command';
+import { parseCommandArgs, printResult, type Command } from '../command';
 import { cliDataDir } from '../data-dir';
 
 export const infoCommand: Command = {
@@ -8,10 +8,9 @@ export const infoCommand: Command = {
   usage: 'info',
   summary: 'which ffmpeg and ffprobe Sentiscope uses (path, version, where found), as JSON',
   async run(args) {
-    const { positionals } = parseCommandArgs(args, {});
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    parseCommandArgs(args, {});
     const tools = resolveMediaTools();
     const info = { version: APP_VERSION, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, dataDir: cliDataDir() };
-    process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+    printResult(info);
   },
 };

@@ -10,8 +10,20 @@ import {
 } from '../../core/models';
 import type { ModelDownloadProgress } from '../../shared/model-catalog';
 import type { InstalledModel } from '../../shared/model-catalog';
-import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
+import { parseCommandArgs, printResult, progressLine, requireOption, warnDeprecated, type Command } from '../command';
 import { cliModelRoots } from '../model-option';
+
+// Every subcommand's result is JSON on stdout; the listings keep a human table behind --table,
+// and what was done is also said in a line on stderr.
+const say = progressLine('models');
+
+/** The listings were text unless --json until JSON became every command's default; --json is kept for one release. */
+const LISTING_OPTIONS = { table: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+
+function wantsTable(values: { table?: boolean; json?: boolean }, flag: string): boolean {
+  if (values.json) warnDeprecated('models', flag, 'JSON is the default now (--table for the table)');
+  return values.table === true;
+}
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -35,13 +47,10 @@ function printModel(m: InstalledModel): void {
 }
 
 async function list(args: string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const { values } = parseCommandArgs(args, LISTING_OPTIONS);
+  const table = wantsTable(values, '--json');
   const models = await listInstalledModels(cliModelRoots());
-  if (values.json) {
-    process.stdout.write(JSON.stringify(models, null, 2) + '\n');
-    return;
-  }
+  if (!table) return printResult(models);
   for (const m of models) printModel(m);
 }
 
@@ -51,17 +60,21 @@ function describeAdded(added: AddedModel): string {
 }
 
 async function add(args: string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, { id: { type: 'string' } });
-  if (positionals.length !== 1) throw new UsageError('give one model folder: models add DIR [--id NAME]');
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { id: { type: 'string' } },
+    { name: 'DIR', min: 1, max: 1, missing: 'give one model folder: models add DIR [--id NAME]' },
+  );
   const added = await addModelFolder(positionals[0], cliModelRoots(), { id: values.id });
-  process.stdout.write(`added ${describeAdded(added)} at ${added.dir}\n`);
+  say(`added ${describeAdded(added)} at ${added.dir}`);
+  printResult(added);
 }
 
 async function remove(args: string[]): Promise<void> {
-  const { positionals } = parseCommandArgs(args, {});
-  if (positionals.length !== 1) throw new UsageError('give one model id: models remove ID');
+  const { positionals } = parseCommandArgs(args, {}, { name: 'ID', min: 1, max: 1, missing: 'give one model id: models remove ID' });
   const dir = await removeModel(positionals[0], cliModelRoots());
-  process.stdout.write(`removed ${positionals[0]} (${dir})\n`);
+  say(`removed ${positionals[0]} (${dir})`);
+  printResult({ id: positionals[0], dir });
 }
 
 /** One stderr line per percent: "download ID: 42% (1234 of 5678 bytes) FILE". */
@@ -75,13 +88,17 @@ function progressPrinter(id: string): (p: ModelDownloadProgress) => void {
 }
 
 async function download(args: string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, { index: { type: 'string' } });
-  if (positionals.length !== 1) throw new UsageError('give one model id: models download ID --index URL');
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { index: { type: 'string' } },
+    { name: 'ID', min: 1, max: 1, missing: 'give one model id: models download ID --index URL' },
+  );
   const indexUrl = requireOption(values.index, '--index');
   const added = await downloadModelFolder({ indexUrl, id: positionals[0] }, cliModelRoots(), {
     onProgress: progressPrinter(positionals[0]),
   });
-  process.stdout.write(`downloaded ${describeAdded(added)} to ${added.dir}\n`);
+  say(`downloaded ${describeAdded(added)} to ${added.dir}`);
+  printResult({ ...added, from: indexUrl });
 }
 
 /** Exit code of a get stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -89,8 +106,11 @@ const INTERRUPTED = 130;
 
 /** A catalog model from the Hub at its pinned revision; Ctrl-C keeps the part fetched for the next get to resume. */
 async function get(args: string[]): Promise<number | void> {
-  const { values, positionals } = parseCommandArgs(args, { hub: { type: 'string' } });
-  if (positionals.length !== 1) throw new UsageError('give one catalog id: models get ID [--hub URL] (see models catalog)');
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { hub: { type: 'string' } },
+    { name: 'ID', min: 1, max: 1, missing: 'give one catalog id: models get ID [--hub URL] (see models catalog)' },
+  );
   const id = positionals[0];
   const hub = hubEndpoint(values.hub);
   const abort = new AbortController();
@@ -98,12 +118,11 @@ async function get(args: string[]): Promise<number | void> {
   process.once('SIGINT', interrupt);
   try {
     const added = await getCatalogModel({ id, hub }, cliModelRoots(), { signal: abort.signal, onProgress: progressPrinter(id) });
-    process.stdout.write(`got ${describeAdded(added)} from ${hub} to ${added.dir}\n`);
+    say(`got ${describeAdded(added)} from ${hub} to ${added.dir}`);
+    printResult({ ...added, from: hub });
   } catch (err) {
     if (!abort.signal.aborted) throw err;
-    process.stderr.write(
-      `sentiscope models: get ${id} interrupted; nothing was installed, the part fetched is kept: run the same get to resume.\n`,
-    );
+    say(`get ${id} interrupted; nothing was installed, the part fetched is kept: run the same get to resume.`);
     return INTERRUPTED;
   } finally {
     process.removeListener('SIGINT', interrupt);
@@ -112,13 +131,10 @@ async function get(args: string[]): Promise<number | void> {
 
 /** The recommended models `models get` can fetch; listing them fetches nothing. */
 function catalog(args: string[]): void {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const { values } = parseCommandArgs(args, LISTING_OPTIONS);
+  const table = wantsTable(values, 'catalog --json');
   const models = recommendedModels();
-  if (values.json) {
-    process.stdout.write(JSON.stringify(models, null, 2) + '\n');
-    return;
-  }
+  if (!table) return printResult(models);
   for (const m of models) {
     const languages = m.multilingual
       ? `${m.languages.length} languages (${m.languages.slice(0, 4).join(', ')}, ...)`
@@ -132,7 +148,7 @@ function catalog(args: string[]): void {
 export const modelsCommand: Command = {
   name: 'models',
   usage:
-    'models [--json] | models catalog [--json] | models get ID [--hub URL] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
+    'models [--table] | models catalog [--table] | models get ID [--hub URL] | models add DIR [--id NAME] | models remove ID | models download ID --index URL',
   summary:
     'the fusion packs, pretrained folders (Whisper, encoders) and component models installed (size, license, origin); the catalog of recommended models and getting one from the Hub; add one from a folder, remove one, download one by id',
   async run(args) {

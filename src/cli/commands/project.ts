@@ -1,13 +1,20 @@
 import { combineProjects } from '../../core/services/project-combine';
-import { UsageError, parseCommandArgs, requireOption, type Command } from '../command';
+import { UsageError, parseCommandArgs, printResult, requireOption, type Command } from '../command';
 
 async function combine(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { into: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { into: { type: 'string' } },
+    {
+      name: 'project',
+      min: 1,
+      max: Infinity,
+      missing: "name the annotators' projects: project combine --into TEAM.sentiscope A.sentiscope B.sentiscope ...",
+    },
+  );
   const into = requireOption(values.into, '--into');
-  if (!positionals.length)
-    throw new UsageError("name the annotators' projects: project combine --into TEAM.sentiscope A.sentiscope B.sentiscope ...");
   const report = combineProjects({ into, sources: positionals });
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  printResult(report);
   if (report.conflicts.length) {
     // Combined all the same; the lead decides each conflict, so say so where a script sees it.
     process.stderr.write(

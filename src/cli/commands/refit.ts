@@ -1,24 +1,28 @@
 import { refitFromCsv } from '../../core/models/refit-pack';
 import { SentiscopeError } from '../../shared/errors';
-import { UsageError, parseCommandArgs, requireOption, threadsOption, type Command } from '../command';
+import {
+  parseCommandArgs,
+  printResult,
+  progressLine,
+  renamedOption,
+  requireOption,
+  threadsOption,
+  wholeNumberOption,
+  type Command,
+} from '../command';
 import { cliModelRoots, resolveModelOption } from '../model-option';
-
-/** --folds / --seed: a whole number, at least `min`. */
-function wholeOption(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min} (got '${value}')`);
-  return n;
-}
 
 export const refitCommand: Command = {
   name: 'refit',
-  usage: 'refit --in LABELS.csv --id NEW_ID [--base DIR] [--from PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
+  usage: 'refit --in LABELS.csv --id NEW_ID [--base DIR] [--model PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
   summary: 'learn a head on top of a pack from your own labels (cross-validated) and install it as pack NEW_ID',
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
+    const { values } = parseCommandArgs(args, {
       in: { type: 'string' },
       project: { type: 'string' },
       base: { type: 'string' },
+      model: { type: 'string' },
+      // The pack refitted was --from until --model meant a pack everywhere; kept for one release.
       from: { type: 'string' },
       id: { type: 'string' },
       folds: { type: 'string', default: '5' },
@@ -26,7 +30,6 @@ export const refitCommand: Command = {
       force: { type: 'boolean', default: false },
       threads: { type: 'string' },
     });
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     if (values.project !== undefined) {
       throw new SentiscopeError(
         'bad-request',
@@ -36,21 +39,22 @@ export const refitCommand: Command = {
     }
     const input = requireOption(values.in, '--in');
     const id = requireOption(values.id, '--id');
-    const say = (line: string) => process.stderr.write(`sentiscope refit: ${line}\n`);
+    const source = renamedOption('refit', values, 'from', 'model');
+    const say = progressLine('refit');
     const report = await refitFromCsv({
       input,
       id,
       base: values.base,
-      model: await resolveModelOption(values.from),
-      folds: wholeOption(values.folds!, '--folds', 2),
-      seed: wholeOption(values.seed!, '--seed', 0),
+      model: await resolveModelOption(source),
+      folds: wholeNumberOption(values.folds, '--folds', 2)!,
+      seed: wholeNumberOption(values.seed, '--seed', 0)!,
       force: values.force,
       threads: threadsOption(values.threads),
       roots: cliModelRoots(),
       command: ['sentiscope', 'refit', ...args].join(' '),
       onNote: say,
     });
-    process.stdout.write(JSON.stringify(report) + '\n');
+    printResult(report);
     const { decision } = report.crossValidation;
     if (!report.installed) {
       say(`not installed: ${report.refused}`);

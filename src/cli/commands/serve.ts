@@ -14,11 +14,10 @@ export const serveCommand: Command = {
   usage: 'serve [--project DB] [--port N]',
   summary: 'browser mode: the app UI on 127.0.0.1 behind a per-run token',
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
+    const { values } = parseCommandArgs(args, {
       project: { type: 'string' },
       port: { type: 'string' },
     });
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535');
 

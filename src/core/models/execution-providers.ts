@@ -20,11 +20,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { DEVICES, type Device, type ExecutionProvider } from '../../shared/devices';
 import { SentiscopeError } from '../../shared/errors';
 
-export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
-export type Device = 'auto' | ExecutionProvider;
-export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+export { DEVICES, type Device, type ExecutionProvider };
 
 /** Largest |GPU - CPU| difference expected in score and probabilities (see the note). */
 export const GPU_OUTPUT_TOLERANCE = 1e-3;

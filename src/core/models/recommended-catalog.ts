@@ -1,6 +1,6 @@
 // The catalog `models catalog`, `models get` and the Models page's "Get" list read: the
 // built-in RECOMMENDED_MODELS, or, when SENTISCOPE_CATALOG names a file, the JSON list in it
-// (the same shape `sentiscope models catalog --json` prints). The variable exists to point
+// (the same shape `sentiscope models catalog` prints). The variable exists to point
 // the tests at a fake repo on a loopback Hub, and a site at models it mirrors; it is read
 // per call, so a bad file is refused by name when it is used.
 
@@ -43,7 +43,7 @@ function entryProblems(value: Partial<CatalogModel>, i: number): string[] {
 export function recommendedModels(env: NodeJS.ProcessEnv = process.env): readonly CatalogModel[] {
   const file = env[CATALOG_ENV];
   if (!file) return RECOMMENDED_MODELS;
-  const fix = `Point ${CATALOG_ENV} at a JSON list shaped like \`sentiscope models catalog --json\` prints, or unset it for the built-in catalog.`;
+  const fix = `Point ${CATALOG_ENV} at a JSON list shaped like \`sentiscope models catalog\` prints, or unset it for the built-in catalog.`;
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
