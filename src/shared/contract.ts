@@ -8,6 +8,7 @@
 import type { AnalysisJobStatus } from './analysis-job';
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { AgreementReport } from './agreement/report';
+import type { Trace, TraceSample } from './trace';
 import type {
   Adjudication,
   Label,
@@ -109,8 +110,9 @@ export const TIER_FORMATS: readonly TierFormat[] = ['eaf', 'textgrid'];
 /** The import formats that need the media item the transcript belongs to. */
 export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt', 'transcript-csv'];
 /** srt, vtt, eaf and textgrid write one media item. */
-export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat;
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid'];
+/** trace: the rating traces of live mode, `media,time_s,annotator,value`. */
+export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat | 'trace';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid', 'trace'];
 /** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */
 export type ExportAggregate = 'mean' | 'median' | 'adjudicated';
 export const EXPORT_AGGREGATES: readonly ExportAggregate[] = ['mean', 'median', 'adjudicated'];
@@ -205,6 +207,12 @@ const labelSnapshot: Validator<LabelSnapshot> = object({
   questionable: bool,
 });
 
+/** What 'traces:replace' returns: the samples the take replaced (for undo) and the annotator's whole trace now. */
+export interface TraceReplaced {
+  previous: TraceSample[];
+  trace: Trace;
+}
+
 /** A channel: its request validator, and its response type (compile time only). */
 interface Channel<Req, Res> {
   validate: Validator<Req>;
@@ -282,6 +290,16 @@ export const contract = {
   'adjudication:clear': channel<void>()(object({ segmentId: int, scheme: oneOf('mosi', 'mvsa') })),
 
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
+
+  /** Every annotator's rating trace of a media item (live mode, 10 Hz grid; src/shared/trace.ts). */
+  'traces:list': channel<Trace[]>()(object({ mediaId: int })),
+  /**
+   * One take: the annotator's samples with start <= time <= end are replaced by `samples` (on
+   * the 10 Hz grid, values in [-3, 3]), in one transaction. Undo writes `previous` back over the same span.
+   */
+  'traces:replace': channel<TraceReplaced>()(
+    object({ mediaId: int, annotator: str, start: num, end: num, samples: array(object({ time: num, value: num })) }),
+  ),
 
   /**
    * Analysis jobs ([Note: resumable analysis]): 'analysis:start' queues one media item
