@@ -106,6 +106,12 @@ describe('live mode (MOSI clip)', () => {
     await page.keyboard.press('v');
     await expect.poll(() => page.getByTestId('live-toggle').getAttribute('aria-pressed')).toBe('true');
     await page.getByTestId('live-state').waitFor();
+    await page.keyboard.press('?');
+    const help = page.getByTestId('help-overlay');
+    expect(await help.textContent()).toContain('Live mode: number keys label what plays under the playhead');
+    expect(await help.textContent()).toContain('Live trace: record');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
 
     // Play, and press number keys as the clip plays: 2 (-2) at 1.5 s and 6 (+2) at 3 s
     // where there is no segment, 7 (+3) inside the segment at 4-5.5 s.
