@@ -5,6 +5,7 @@
 // when the item changes is saved on its own item.
 
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ref } from 'vue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContractHandlers, type ServedContract } from '../../src/core/services/contract-handlers';
@@ -17,6 +18,8 @@ import { createEditCommands } from '../../src/renderer/src/stores/parts/edit-com
 import { createLiveMode } from '../../src/renderer/src/stores/parts/live-mode';
 import { createProjectActions } from '../../src/renderer/src/stores/parts/project-actions';
 import { MOSI_CLIP, MOSI_WAV, makeTempDir, removeTempDir } from '../helpers/generate-media';
+
+const MVSA_IMAGE = fileURLToPath(new URL('../../../shared/data/mvsa/images/26.jpg', import.meta.url));
 
 /** The renderer's client over the real handlers, with the same request validation as the shells. */
 function directClient(handlers: ServedContract): ContractClient {
@@ -43,13 +46,14 @@ describe('live mode over the real core', () => {
     const edits = createEditCommands(api, status, library, annotations);
     const actions = createProjectActions(api, status, library, annotations, edits);
     const live = createLiveMode(api, status, library, annotations, edits, () => playhead.value);
-    /** Selects an item as the page does: the live part follows (stores/live.ts watches the item). */
+    /** Selects an item as the page does; the live part follows it (saving a take in progress first). */
     const select = async (id: number) => {
-      await live.leaveMedia();
       await actions.selectMedia(id);
-      await live.load(id, () => library.mediaId.value === id);
+      await live.loaded();
     };
-    return { status, library, annotations, edits, live, playhead, select };
+    /** An item by its name, whatever order the project lists them in. */
+    const named = (name: string) => library.mediaList.value.find((m) => m.name === name)!;
+    return { status, library, annotations, edits, live, playhead, select, named };
   }
 
   async function scores(mediaId: number): Promise<[number, number, number | null][]> {
@@ -74,7 +78,7 @@ describe('live mode over the real core', () => {
   it('number keys cut and label while playing; each is one undo step', async () => {
     const ws = workspace();
     await ws.library.refreshMedia();
-    const clip = ws.library.mediaList.value[0];
+    const clip = ws.named('Oz06ZWiO20M_6');
     await ws.select(clip.id);
     await ws.edits.createSegment(4, 5.5); // a segment already there
     await ws.live.toggle('label');
@@ -121,7 +125,7 @@ describe('live mode over the real core', () => {
   it('records a trace take from the media clock as one command; undo puts back what it replaced', async () => {
     const ws = workspace();
     await ws.library.refreshMedia();
-    const clip = ws.library.mediaList.value[0];
+    const clip = ws.named('Oz06ZWiO20M_6');
     await ws.select(clip.id);
     await ws.live.toggle('trace');
     // Number keys and up/down set the value in trace mode; they label nothing.
@@ -165,10 +169,24 @@ describe('live mode over the real core', () => {
     expect(ws.status.error.value).toBeNull();
   });
 
+  it('stays off on an item that does not play (an MVSA post), so its keys keep labelling the selection', async () => {
+    const ws = workspace();
+    const image = await api.invoke('media:add', { path: MVSA_IMAGE });
+    await ws.library.refreshMedia();
+    const clip = ws.named('Oz06ZWiO20M_6');
+    await ws.select(clip.id);
+    await ws.live.toggle('trace');
+    expect(ws.live.mode.value).toBe('trace');
+    await ws.select(image.id);
+    expect(ws.live.mode.value).toBe('off');
+    await ws.live.toggle('label');
+    expect(ws.live.mode.value).toBe('off');
+  });
+
   it('a take open when another item is selected is saved on the item it was recorded on', async () => {
     const ws = workspace();
     await ws.library.refreshMedia();
-    const [clip, wav] = ws.library.mediaList.value;
+    const [clip, wav] = [ws.named('Oz06ZWiO20M_6'), ws.named('03bSnISJMiM_1')];
     await ws.select(wav.id);
     await ws.live.toggle('trace');
     ws.live.setTraceValue(1.25);

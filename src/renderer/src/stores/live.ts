@@ -1,6 +1,6 @@
-// The live-mode store (parts/live-mode.ts), wired to the page: the media clock of the
-// player, the traces of the item in view (reloaded when it changes), a take ended when the
-// clip pauses, and the 10 Hz sampling driven by animation frames while it plays in trace mode.
+// The live-mode store (parts/live-mode.ts, which follows the item in view itself), wired to
+// the page: the media clock of the player, a take ended when the clip pauses, and the 10 Hz
+// sampling driven by animation frames while it plays in trace mode.
 
 import { defineStore, storeToRefs } from 'pinia';
 import { watch } from 'vue';
@@ -21,25 +21,14 @@ export { TRACE_KEY_STEP, type LiveMode } from './parts/live-mode';
 
 export const useLive = defineStore('live', () => {
   const transport = useTransport();
-  const library = partsOf<Library>(useLibrary());
   const clock = () => transport.controls?.currentTime() ?? transport.currentTime;
   const live = createLiveMode(
     useContractClient(),
     partsOf<Status>(useUi()),
-    library,
+    partsOf<Library>(useLibrary()),
     partsOf<Annotations>(useAnnotations()),
     partsOf<EditCommands>(useEdits()),
     clock,
-  );
-
-  // Synchronously, so a take in progress is saved on the item it was recorded on.
-  watch(
-    library.mediaId,
-    (id) => {
-      void live.leaveMedia();
-      if (id !== null) void live.load(id, () => library.mediaId.value === id);
-    },
-    { flush: 'sync', immediate: true },
   );
 
   const { playingNow } = storeToRefs(transport);

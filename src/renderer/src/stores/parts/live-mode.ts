@@ -5,7 +5,7 @@
 // (live/trace-sampler.ts); each take (play to pause, or to a seek) is saved as one
 // undoable command. The rating traces of the item in view are kept here for drawing.
 
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import type { ContractClient } from '../../../../shared/contract';
 import { clampTraceValue, type Trace, type TraceSample } from '../../../../shared/trace';
 import { liveTarget } from '../../live/live-cut';
@@ -13,7 +13,7 @@ import { TraceSampler } from '../../live/trace-sampler';
 import type { Annotations } from './annotations';
 import { MIN_SEGMENT, type EditCommands } from './edit-commands';
 import type { Library } from './library';
-import type { Status } from './status';
+import { messageOf, type Status } from './status';
 
 export type LiveMode = 'off' | 'label' | 'trace';
 /** How far one up/down key moves the trace value. */
@@ -41,6 +41,8 @@ export function createLiveMode(
   let loadedMediaId: number | null = null;
 
   const myTrace = computed(() => traces.value.find((t) => t.annotator === status.annotator.value.trim()) ?? null);
+  /** Live mode needs a clip that plays: a video or an audio file (not an MVSA post's image). */
+  const playable = computed(() => library.media.value?.kind === 'video' || library.media.value?.kind === 'audio');
 
   function putTrace(trace: Trace): void {
     if (trace.mediaId !== loadedMediaId) return;
@@ -91,8 +93,10 @@ export function createLiveMode(
       recording.value = true;
     }
     // A seek ends the take; the next reading starts the next one.
+    const before = sampler.recorded.length;
     if (!sampler.advance(time, traceValue.value)) return endTake();
-    takeVersion.value++;
+    // Redraw only when a tick was passed (frames come six times as often as samples).
+    if (sampler.recorded.length !== before) takeVersion.value++;
     return Promise.resolve();
   }
 
@@ -105,7 +109,7 @@ export function createLiveMode(
 
   function toggle(which: Exclude<LiveMode, 'off'>): Promise<void> {
     const ending = mode.value === 'trace' ? endTake() : Promise.resolve();
-    mode.value = mode.value === which ? 'off' : which;
+    mode.value = mode.value === which || !playable.value ? 'off' : which;
     lastPress = null;
     return ending;
   }
@@ -130,6 +134,8 @@ export function createLiveMode(
   /** Another media item (or none) comes into view: a take in progress is saved on its own item first. */
   function leaveMedia(): Promise<void> {
     const saved = endTake();
+    // The keys go back to labelling the selection on an item that does not play.
+    if (!playable.value) mode.value = 'off';
     loadedMediaId = null;
     lastPress = null;
     traces.value = [];
@@ -143,11 +149,29 @@ export function createLiveMode(
     traces.value = list;
   }
 
+  // Synchronously as the item changes: a take in progress is saved (its command queued)
+  // before the switch to the new item is, so it lands on the item it was recorded on.
+  let loading: Promise<void> = Promise.resolve();
+  watch(
+    library.mediaId,
+    (id) => {
+      void leaveMedia();
+      loading =
+        id === null
+          ? Promise.resolve()
+          : load(id, () => library.mediaId.value === id).catch((err: unknown) => {
+              status.error.value = messageOf(err);
+            });
+    },
+    { flush: 'sync', immediate: true },
+  );
+
   return {
     mode,
     traceValue,
     traces,
     myTrace,
+    playable,
     recording,
     takeVersion,
     recordedSamples: () => sampler.recorded,
@@ -158,7 +182,8 @@ export function createLiveMode(
     sample,
     endTake,
     leaveMedia,
-    load,
+    /** Settles when the traces of the item in view have loaded. */
+    loaded: () => loading,
   };
 }
 
