@@ -8,7 +8,8 @@ const FORMATS = EXPORT_FORMATS;
 export const exportCommand: Command = {
   name: 'export',
   usage: `export --project DB --format ${FORMATS.join('|')} --out FILE [--media NAME] [--annotator NAME] [--aggregate mean|median|adjudicated] [--min-annotators K]`,
-  summary: "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript, ELAN or Praat tiers",
+  summary:
+    "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript, ELAN or Praat tiers; live mode's rating traces as CSV (trace)",
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       project: { type: 'string' },
