@@ -6,6 +6,8 @@
 //   docs/screenshot-prediction-mosi.png the MOSI clip analysed by the default pack: the prediction
 //                                      panel with calibrated probabilities, contributions and their
 //                                      baseline, the out-of-range flags and the text's language
+//   docs/live-mode.png                  live mode while the clip plays: segments cut and labelled by keys
+//   docs/live-trace.png                 a continuous rating trace recorded with the mouse, under the waveform
 // Run: npx tsx scripts/take-screenshots.ts   (needs /usr/bin/chromium and ../shared/data)
 
 import { resolve } from 'node:path';
@@ -124,8 +126,72 @@ async function modelsShot(): Promise<void> {
   }
 }
 
+/** Live mode on the MOSI clip, driven as an annotator does: number keys while it plays, then a trace by mouse. */
+async function liveShot(): Promise<void> {
+  const ws = await startWorkspace({ openProject: true });
+  try {
+    const media = await ws.handlers['media:add']({ path: MOSI_CLIP });
+    await ws.handlers['segments:create']({ mediaId: media.id, start: 5.1, end: 7.3, text: 'the interesting idiosyncratic failure' });
+    const page = await ws.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(() => localStorage.setItem('sentiscope.annotator', 'alice'));
+    await page.goto(ws.server.url);
+    await page.getByTestId('media-item').first().click();
+    await page.locator('[data-testid=waveform] canvas').first().waitFor({ timeout: 20_000 });
+    const mediaTime = () => page.evaluate(() => document.querySelector('video')!.currentTime);
+    const until = async (time: number) => {
+      while ((await mediaTime()) < time) await page.waitForTimeout(10);
+    };
+    await page.keyboard.press('v');
+    await page.getByTestId('play').click();
+    for (const [time, key] of [
+      [2.4, '2'],
+      [4.9, '5'],
+      [6.0, '3'],
+    ] as const) {
+      await until(time);
+      await page.keyboard.press(key);
+    }
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: resolve(DOCS, 'live-mode.png') });
+    // The clip plays to its end before the trace is switched on (else the last 0.1 s is a take).
+    while (!(await page.evaluate(() => document.querySelector('video')!.paused))) await page.waitForTimeout(20);
+
+    // The trace at half speed: from the start, the mouse's height over the strip follows a slow wave.
+    await page.keyboard.press('c');
+    await page.getByTestId('speed').selectOption('0.5');
+    const seekStrip = (await page.getByTestId('sentiment-strip').boundingBox())!;
+    await page.mouse.click(seekStrip.x + 1, seekStrip.y + seekStrip.height / 2);
+    // The strip is measured at each move (its place may shift as the page lays out); mouse.move, unlike
+    // hover, never scrolls the panel.
+    const stripEl = page.getByTestId('trace-strip');
+    const moveTo = async (value: number, across = 0.5) => {
+      const box = (await stripEl.boundingBox())!;
+      await page.mouse.move(box.x + box.width * across, box.y + 2 + ((3 - value) / 6) * (box.height - 4));
+    };
+    await moveTo(0);
+    await page.keyboard.press(' ');
+    for (let time = 0; time < 6.8; time = await mediaTime()) {
+      await moveTo(Math.max(-2.9, Math.min(2.9, 2.4 * Math.sin(time * 1.3) - 0.4 * time + 1)));
+      await page.waitForTimeout(30);
+    }
+    await page.keyboard.press(' ');
+    await page.getByTestId('trace-recording').waitFor({ state: 'detached' });
+    await moveTo(-1.5, 0.9);
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: resolve(DOCS, 'live-trace.png') });
+  } finally {
+    await ws.close();
+  }
+}
+
 // SHOTS=prediction (comma-separated) takes only those.
-const SHOTS: Record<string, () => Promise<void>> = { mosi: mosiShot, prediction: predictionShot, mvsa: mvsaShot, models: modelsShot };
+const SHOTS: Record<string, () => Promise<void>> = {
+  mosi: mosiShot,
+  prediction: predictionShot,
+  mvsa: mvsaShot,
+  models: modelsShot,
+  live: liveShot,
+};
 const wanted = process.env.SHOTS ? process.env.SHOTS.split(',') : Object.keys(SHOTS);
 for (const name of wanted) await SHOTS[name]();
 console.log(`wrote the screenshots: ${wanted.join(', ')}`);

@@ -57,6 +57,7 @@ const EXPORT_FILTERS: Record<ExportFormat, FileFilter> = {
   vtt: { name: 'WebVTT subtitles', extensions: ['vtt'] },
   eaf: { name: 'ELAN annotation file', extensions: ['eaf'] },
   textgrid: { name: 'Praat TextGrid', extensions: ['TextGrid'] },
+  trace: { name: 'Rating traces (CSV)', extensions: ['csv'] },
 };
 
 export function fileDialogHandlers(): Pick<ContractHandlers, 'dialog:openFile' | 'dialog:saveFile'> {

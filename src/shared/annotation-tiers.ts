@@ -29,9 +29,12 @@ export interface TimedValue {
 export type TierRole =
   { kind: 'transcript'; lane: number } | { kind: 'label'; annotator: string; scheme: LabelScheme; field: LabelTierField; lane: number };
 
+/** A live-mode rating trace: runs of equal values (ELAN export only; an import reports it as skipped). */
+export type TraceTierRole = { kind: 'trace'; annotator: string };
+
 export interface AnnotationTier {
   name: string;
-  role: TierRole;
+  role: TierRole | TraceTierRole;
   annotations: TimedValue[];
 }
 
@@ -52,6 +55,12 @@ export function transcriptTierName(lane = 1): string {
 
 export function labelTierName(annotator: string, field: LabelTierField, lane = 1): string {
   return withLane(`${annotator} ${field}`, lane);
+}
+
+export const TRACE_TIER_FIELD = 'trace';
+
+export function traceTierName(annotator: string): string {
+  return `${annotator} ${TRACE_TIER_FIELD}`;
 }
 
 /** What a tier name means here; null for a tier this format does not know (reported and skipped). */

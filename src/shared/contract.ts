@@ -8,6 +8,7 @@
 import { ITEM_SEGMENTATION_MODES, type AnalysisJobStatus } from './analysis-job';
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { AgreementReport } from './agreement/report';
+import type { Trace, TraceSample } from './trace';
 import type {
   Adjudication,
   Label,
@@ -221,6 +222,12 @@ const labelSnapshot: Validator<LabelSnapshot> = object({
   questionable: bool,
 });
 
+/** What 'traces:replace' returns: the samples the take replaced (for undo) and the annotator's whole trace now. */
+export interface TraceReplaced {
+  previous: TraceSample[];
+  trace: Trace;
+}
+
 /** A channel: its request validator, and its response type (compile time only). */
 interface Channel<Req, Res> {
   validate: Validator<Req>;
@@ -303,6 +310,16 @@ export const contract = {
   'adjudication:clear': channel<void>()(object({ segmentId: int, scheme: oneOf('mosi', 'mvsa') })),
 
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
+
+  /** Every annotator's rating trace of a media item (live mode, 10 Hz grid; src/shared/trace.ts). */
+  'traces:list': channel<Trace[]>()(object({ mediaId: int })),
+  /**
+   * One take: the annotator's samples with start <= time <= end are replaced by `samples` (on
+   * the 10 Hz grid, values in [-3, 3]), in one transaction. Undo writes `previous` back over the same span.
+   */
+  'traces:replace': channel<TraceReplaced>()(
+    object({ mediaId: int, annotator: str, start: num, end: num, samples: array(object({ time: num, value: num })) }),
+  ),
 
   /**
    * Analysis jobs ([Note: resumable analysis]): 'analysis:start' queues one media item

@@ -25,9 +25,21 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
 /** The import formats that need the media item the transcript belongs to. */
 export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt', 'transcript-csv'];
 
-/** srt, vtt, eaf and textgrid write one media item (ONE_MEDIA_EXPORT_FORMATS). */
-export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat;
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid'];
+/**
+ * srt, vtt, eaf and textgrid write one media item (ONE_MEDIA_EXPORT_FORMATS).
+ * trace: the rating traces of live mode, `media,time_s,annotator,value`.
+ */
+export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat | 'trace';
+export const EXPORT_FORMATS: readonly ExportFormat[] = [
+  'mosi',
+  'mvsa',
+  'segments',
+  'srt',
+  'vtt',
+  'eaf',
+  'textgrid',
+  'trace',
+];
 export const ONE_MEDIA_EXPORT_FORMATS: readonly ExportFormat[] = ['srt', 'vtt', 'eaf', 'textgrid'];
 
 /** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */

@@ -42,7 +42,7 @@ describe('adjudication', () => {
   it('a project of the previous format gains the adjudication table and keeps its labels', () => {
     const file = join(dir, 'old.sentiscope');
     const db = new Database(file);
-    migrate(db, file, MIGRATIONS.slice(0, LATEST_VERSION - 1));
+    migrate(db, file, MIGRATIONS.slice(0, 3)); // format 3: before adjudication
     db.close();
     const store = ProjectStore.open(file);
     try {

@@ -77,6 +77,8 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'adjudication:setMvsa': unused('adjudication:setMvsa'),
     'adjudication:clear': unused('adjudication:clear'),
     'predictions:list': unused('predictions:list'),
+    'traces:list': unused('traces:list'),
+    'traces:replace': unused('traces:replace'),
     'analysis:start': unused('analysis:start'),
     'analysis:status': unused('analysis:status'),
     'analysis:cancel': unused('analysis:cancel'),

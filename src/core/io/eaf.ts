@@ -2,7 +2,7 @@
 //
 // Writing: times in milliseconds (one TIME_SLOT per distinct time), every tier time-alignable
 // and top-level, one LINGUISTIC_TYPE per kind of tier (`transcript`, `mosi-score`,
-// `mvsa-polarity`, the last bound to the `polarity` controlled vocabulary), a MEDIA_DESCRIPTOR
+// `rating-trace` for live mode's traces, `mvsa-polarity`, the last bound to the `polarity` controlled vocabulary), a MEDIA_DESCRIPTOR
 // with the media's absolute file URL and its path relative to the .eaf, and the media item's
 // name as a `sentiscope:media` header PROPERTY so an import finds it again. Valid against
 // EAFv3.0.xsd (element order as the schema's sequence).
@@ -63,12 +63,13 @@ export function eafMimeType(path: string): string {
   return MIME_TYPES[extension] ?? 'unknown';
 }
 
-const LINGUISTIC_TYPES = { transcript: 'transcript', mosi: 'mosi-score', mvsa: 'mvsa-polarity' } as const;
+const LINGUISTIC_TYPES = { transcript: 'transcript', mosi: 'mosi-score', mvsa: 'mvsa-polarity', trace: 'rating-trace' } as const;
 const POLARITY_CV = 'polarity';
 const LANGUAGE = 'eng';
 
 function linguisticTypeOf(tier: AnnotationTier): string {
-  return tier.role.kind === 'transcript' ? LINGUISTIC_TYPES.transcript : LINGUISTIC_TYPES[tier.role.scheme];
+  if (tier.role.kind === 'label') return LINGUISTIC_TYPES[tier.role.scheme];
+  return LINGUISTIC_TYPES[tier.role.kind];
 }
 
 function milliseconds(seconds: number): number {
@@ -82,7 +83,7 @@ export function formatEaf(doc: EafDocument): string {
   const slot = new Map(times.map((ms, k) => [ms, `ts${k + 1}`]));
   let annotationCount = 0;
   const tierXml = doc.tiers.map((tier) => {
-    const annotator = tier.role.kind === 'label' ? ` ANNOTATOR="${escapeXmlAttribute(tier.role.annotator)}"` : '';
+    const annotator = tier.role.kind !== 'transcript' ? ` ANNOTATOR="${escapeXmlAttribute(tier.role.annotator)}"` : '';
     const annotations = tier.annotations.map((a) => {
       const id = `a${++annotationCount}`;
       return (

@@ -126,6 +126,13 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
 
       'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
 
+      'traces:list': ({ mediaId }) => session.require().listTraces(mediaId),
+      'traces:replace': (request) => {
+        const store = session.require();
+        const previous = store.replaceTrace(request);
+        return { previous, trace: store.getTrace(request.mediaId, request.annotator.trim()) };
+      },
+
       // An added pack and an added speech recognizer are named by id on the page; the job is given their folders.
       'analysis:start': async ({ asr, ...request }) =>
         analysis.start({

@@ -25,6 +25,7 @@ import { SentiscopeError } from '../../shared/errors';
 import { writeTextFileAtomic } from '../io/text-file';
 import type { ProjectStore } from '../store';
 import { exportTierFile } from './tier-export';
+import { exportTraceCsv } from './trace-export';
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -265,6 +266,9 @@ export async function exportFromProject(store: ProjectStore, request: ExportRequ
       rows = cues.length;
       break;
     }
+    case 'trace':
+      ({ text, rows } = exportTraceCsv(store, request.mediaIds, request.annotator));
+      break;
     case 'eaf':
     case 'textgrid':
       ({ text, rows } = exportTierFile(store, request.format, file, request.mediaIds, request.annotator));

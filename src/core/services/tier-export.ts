@@ -9,6 +9,7 @@ import { eafMimeType, formatEaf } from '../io/eaf';
 import { formatTextGrid } from '../io/textgrid';
 import type { ProjectStore } from '../store';
 import { tiersOfMedia } from './annotation-tiers';
+import { traceTiersOfMedia } from './trace-tiers';
 
 export interface TierExport {
   text: string;
@@ -34,5 +35,10 @@ export function exportTierFile(
         mimeType: eafMimeType(media.path),
       }
     : null;
-  return { text: formatEaf({ tiers, media: mediaLink, mediaName: media.name, date: new Date().toISOString() }), rows: segments };
+  // Live mode's rating traces ride along as tiers of their own (ELAN only: TextGrid tiers tile the file).
+  const withTraces = [...tiers, ...traceTiersOfMedia(store, media.id, annotator)];
+  return {
+    text: formatEaf({ tiers: withTraces, media: mediaLink, mediaName: media.name, date: new Date().toISOString() }),
+    rows: segments,
+  };
 }

@@ -10,6 +10,7 @@ export type {
   NewPrediction,
   MosiAdjudicationInput,
   MvsaAdjudicationInput,
+  TraceReplace,
 } from './project-store';
 export { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 export { useSqliteNativeBinding } from './connection';

@@ -141,11 +141,25 @@ CREATE TABLE adjudication (
 ) STRICT;
 `;
 
+// Continuous rating traces (live mode): one annotator's -3..+3 value per media item on a
+// 10 Hz grid, `tick` = time x 10 as an integer so takes over the same stretch meet exactly.
+// Apart from segments and labels: a trace belongs to the media's time, not to a segment.
+const TRACE_SAMPLES = `
+CREATE TABLE trace_sample (
+  media_id    INTEGER NOT NULL REFERENCES media (id) ON DELETE CASCADE,
+  annotator   TEXT NOT NULL CHECK (annotator <> ''),
+  tick        INTEGER NOT NULL CHECK (tick >= 0),
+  value       REAL NOT NULL CHECK (value BETWEEN -3 AND 3),
+  PRIMARY KEY (media_id, annotator, tick)
+) STRICT, WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'segment alignment flag', sql: SEGMENT_ALIGNED },
   { version: 3, name: 'prediction baseline, out-of-range flags and language', sql: PREDICTION_CONTEXT },
   { version: 4, name: 'adjudicated labels', sql: ADJUDICATION },
+  { version: 5, name: 'rating traces', sql: TRACE_SAMPLES },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

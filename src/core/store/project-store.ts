@@ -25,6 +25,8 @@ import { PredictionRepo, type NewPrediction } from './prediction-repo';
 import { toProject, type ProjectRow } from './row-mappers';
 import { SegmentRepo, type NewSegment, type SegmentPatch } from './segment-repo';
 import { StoreContext } from './store-context';
+import { TraceRepo, type TraceReplace } from './trace-repo';
+import type { Trace, TraceSample } from '../../shared/trace';
 
 export type {
   MediaFile,
@@ -36,6 +38,7 @@ export type {
   NewPrediction,
   MosiAdjudicationInput,
   MvsaAdjudicationInput,
+  TraceReplace,
 };
 
 export interface OpenOptions {
@@ -50,6 +53,7 @@ export class ProjectStore {
   private readonly labels: LabelRepo;
   private readonly predictions: PredictionRepo;
   private readonly adjudications: AdjudicationRepo;
+  private readonly traces: TraceRepo;
   private readonly projectRow: Project;
 
   private constructor(
@@ -64,6 +68,7 @@ export class ProjectStore {
     this.labels = new LabelRepo(this.ctx);
     this.predictions = new PredictionRepo(this.ctx);
     this.adjudications = new AdjudicationRepo(this.ctx);
+    this.traces = new TraceRepo(this.ctx);
   }
 
   /** Opens the project file, creating it (and its folder) when it does not exist. */
@@ -215,5 +220,20 @@ export class ProjectStore {
   listPredictionsForSegment(segmentId: number): Prediction[] {
     this.segments.require(segmentId);
     return this.predictions.listForSegment(segmentId);
+  }
+
+  // Rating traces (live mode; per annotator, on the 10 Hz grid)
+
+  listTraces(mediaId: number): Trace[] {
+    this.media.require(mediaId);
+    return this.traces.listForMedia(mediaId);
+  }
+  getTrace(mediaId: number, annotator: string): Trace {
+    this.media.require(mediaId);
+    return this.traces.get(mediaId, annotator);
+  }
+  /** Replaces one annotator's samples over [start, end] with a take; returns the samples it replaced. */
+  replaceTrace(input: TraceReplace): TraceSample[] {
+    return this.traces.replace(input, (id) => this.media.require(id));
   }
 }

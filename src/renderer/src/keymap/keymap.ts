@@ -17,6 +17,8 @@ export interface KeyAction {
   params?: Record<string, string | number>;
   /** Fires even while a text field has focus (Escape, for instance). */
   inTextFields?: boolean;
+  /** Only while this holds (live trace keys); otherwise the key keeps its ordinary use. */
+  when?(): boolean;
   handler(event: KeyboardEvent): void;
 }
 
@@ -77,7 +79,9 @@ export class Keymap {
     const focused = document.activeElement;
     const typing = isTextField(focused);
     const panel = panelOf(focused);
-    const usable = candidates.filter((a) => (!typing || a.inTextFields) && (a.scope === 'global' || a.scope === panel));
+    const usable = candidates.filter(
+      (a) => (!typing || a.inTextFields) && (a.scope === 'global' || a.scope === panel) && (a.when?.() ?? true),
+    );
     return usable.find((a) => a.scope !== 'global') ?? usable[0] ?? null;
   }
 

@@ -1,10 +1,13 @@
 // The workspace's key bindings. MOSI scores: keys 1..7 set -3..+3 (4 is neutral);
 // [ and ] move the score by 0.1. MVSA posts: 1/2/3 set the text label and 4/5/6 the
 // image label (negative/neutral/positive); the pair label follows by the merge rule.
+// Live mode (V; C for the continuous trace) sends the number keys to stores/live.ts instead:
+// they label what plays under the playhead, or set the trace value (up/down move it).
 
 import type { Polarity } from '../../../shared/domain';
 import { useAnnotations } from '../stores/annotations';
 import { useEdits } from '../stores/edits';
+import { useLive } from '../stores/live';
 import { useTransport } from '../stores/transport';
 import { useUi } from '../stores/ui';
 import { Keymap, type KeyAction } from './keymap';
@@ -17,6 +20,7 @@ export function createWorkspaceKeymap(): Keymap {
   const edits = useEdits();
   const transport = useTransport();
   const ui = useUi();
+  const live = useLive();
   const withSelected = (fn: (id: number) => void) => () => {
     if (annotations.selectedId !== null) fn(annotations.selectedId);
   };
@@ -28,6 +32,10 @@ export function createWorkspaceKeymap(): Keymap {
   };
   const scoreKey = (digit: number) => (event: KeyboardEvent) => {
     void event;
+    if (live.mode === 'trace' || (live.mode === 'label' && annotations.scheme === 'mosi')) {
+      void live.pressScore(digit - 4);
+      return;
+    }
     if (annotations.selectedId === null) return;
     if (annotations.scheme === 'mvsa') {
       if (digit <= 3) void edits.setMvsa(annotations.selectedId, { text: POLARITY_KEYS[digit - 1] });
@@ -143,6 +151,24 @@ export function createWorkspaceKeymap(): Keymap {
     { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], scope: 'global', description: 'act_redo', handler: () => void edits.redo() },
     { id: 'zoomIn', keys: ['Z'], scope: 'global', description: 'act_zoomIn', handler: () => transport.stepZoom(1) },
     { id: 'zoomOut', keys: ['Shift+Z'], scope: 'global', description: 'act_zoomOut', handler: () => transport.stepZoom(-1) },
+    { id: 'liveMode', keys: ['V'], scope: 'global', description: 'act_liveMode', handler: () => void live.toggle('label') },
+    { id: 'traceMode', keys: ['C'], scope: 'global', description: 'act_traceMode', handler: () => void live.toggle('trace') },
+    {
+      id: 'traceUp',
+      keys: ['ArrowUp'],
+      scope: 'global',
+      description: 'act_traceUp',
+      when: () => live.mode === 'trace',
+      handler: () => live.nudgeTrace(1),
+    },
+    {
+      id: 'traceDown',
+      keys: ['ArrowDown'],
+      scope: 'global',
+      description: 'act_traceDown',
+      when: () => live.mode === 'trace',
+      handler: () => live.nudgeTrace(-1),
+    },
     { id: 'slower', keys: ['<'], scope: 'global', description: 'act_slower', handler: () => transport.stepRate(-1) },
     { id: 'faster', keys: ['>'], scope: 'global', description: 'act_faster', handler: () => transport.stepRate(1) },
   ];

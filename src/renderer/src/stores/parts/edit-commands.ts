@@ -67,9 +67,12 @@ export function createEditCommands(api: ContractClient, status: Status, library:
   const canUndo = computed(() => (historyVersion.value, history.canUndo));
   const canRedo = computed(() => (historyVersion.value, history.canRedo));
 
-  /** Runs an edit of the media item in view ([Note: one history per media item] in commands/history.ts). */
-  function execute(command: Omit<Command, 'mediaId'>): Promise<void> {
-    const current = mediaId.value;
+  /**
+   * Runs an edit of the media item in view ([Note: one history per media item] in commands/history.ts),
+   * or of `command.mediaId` when given (a live-mode take that ends as the item changes).
+   */
+  function execute(command: Omit<Command, 'mediaId'> & { mediaId?: number }): Promise<void> {
+    const current = command.mediaId ?? mediaId.value;
     if (current === null) return Promise.resolve();
     return history.execute({ ...command, mediaId: current }).catch((err: unknown) => {
       error.value = messageOf(err);
@@ -224,18 +227,28 @@ export function createEditCommands(api: ContractClient, status: Status, library:
     return (labelsBySegment.value.get(segmentId) ?? []).map(labelSnapshotOf);
   }
 
-  function createSegment(start: number, end: number): Promise<void> {
+  /** A new segment; with `label` (live mode's cut on a key) it is labelled in the same command, so one undo removes both. */
+  function createSegment(start: number, end: number, label?: MosiLabelValues): Promise<void> {
     const id = mediaId.value;
     if (id === null) return Promise.resolve();
+    const who = label ? requireAnnotator() : null;
+    if (label && !who) return Promise.resolve();
     let createdId: number | null = null;
     let snapshot: { segment: SegmentSnapshot; labels: LabelSnapshot[] } | null = null;
     return execute({
-      name: 'create',
+      name: label ? 'live cut' : 'create',
       run: async () => {
         if (createdId === null || !snapshot) {
           const created = await api.invoke('segments:create', { mediaId: id, start, end });
-          createdId = created.id;
           putSegment(created);
+          if (label && who) {
+            // A cut without its label would be half an edit: take the segment back out.
+            await writeMosi(created.id, who, label, {}).catch(async (err: unknown) => {
+              await remove(created.id);
+              throw err;
+            });
+          }
+          createdId = created.id;
           selectedId.value = created.id;
         } else {
           const restored = await restore(snapshot.segment, snapshot.labels);
@@ -341,6 +354,7 @@ export function createEditCommands(api: ContractClient, status: Status, library:
   }
 
   return {
+    execute,
     canUndo,
     canRedo,
     historyVersion,
