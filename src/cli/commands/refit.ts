@@ -1,5 +1,5 @@
 import { refitFromCsv } from '../../core/models/refit-pack';
-import { SentiscopeError } from '../../shared/errors';
+import { refitFromProject } from '../../core/models/refit-project';
 import { UsageError, parseCommandArgs, requireOption, threadsOption, type Command } from '../command';
 import { cliModelRoots, resolveModelOption } from '../model-option';
 
@@ -12,7 +12,7 @@ function wholeOption(value: string, flag: string, min: number): number {
 
 export const refitCommand: Command = {
   name: 'refit',
-  usage: 'refit --in LABELS.csv --id NEW_ID [--base DIR] [--from PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
+  usage: 'refit --in LABELS.csv | --project P --id NEW_ID [--base DIR] [--from PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
   summary: 'learn a head on top of a pack from your own labels (cross-validated) and install it as pack NEW_ID',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -27,20 +27,11 @@ export const refitCommand: Command = {
       threads: { type: 'string' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    if (values.project !== undefined) {
-      throw new SentiscopeError(
-        'bad-request',
-        `refit --project is not built yet: export the project's labelled segments to a CSV (id, text/audio/video, label or label_class, group) and give it with --in.`,
-        values.project,
-      );
-    }
-    const input = requireOption(values.in, '--in');
+    if ((values.project === undefined) === (values.in === undefined)) throw new UsageError('give one of --in LABELS.csv or --project P');
     const id = requireOption(values.id, '--id');
     const say = (line: string) => process.stderr.write(`sentiscope refit: ${line}\n`);
-    const report = await refitFromCsv({
-      input,
+    const options = {
       id,
-      base: values.base,
       model: await resolveModelOption(values.from),
       folds: wholeOption(values.folds!, '--folds', 2),
       seed: wholeOption(values.seed!, '--seed', 0),
@@ -49,7 +40,11 @@ export const refitCommand: Command = {
       roots: cliModelRoots(),
       command: ['sentiscope', 'refit', ...args].join(' '),
       onNote: say,
-    });
+    };
+    const report =
+      values.project !== undefined
+        ? await refitFromProject(values.project, options)
+        : await refitFromCsv({ ...options, input: values.in!, base: values.base });
     process.stdout.write(JSON.stringify(report) + '\n');
     const { decision } = report.crossValidation;
     if (!report.installed) {
