@@ -8,6 +8,7 @@
 import type { AnalysisJobStatus } from './analysis-job';
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { AgreementReport } from './agreement/report';
+import type { LearningCurve, RefitJobStatus } from './refit-job';
 import type {
   Adjudication,
   Label,
@@ -320,6 +321,18 @@ export const contract = {
    */
   'models:catalog': channel<CatalogListing[]>()(none),
   'models:get': channel<ModelDownloadStatus>()(object({ id: str })),
+  /**
+   * "Refit on my labels" (src/core/models/refit-pack.ts in a worker thread): 'refit:start'
+   * refits the open project's consensus human labels into a new pack `id` and answers at
+   * once; the page polls 'refit:status' (stage, fold k of n) and may 'refit:cancel' (nothing
+   * is installed). 'refit:curve' is an installed refit pack's learning curve (null for others).
+   */
+  'refit:start': channel<RefitJobStatus>()(
+    object({ id: str, from: optional(str), folds: optional(int), seed: optional(int), force: optional(bool) }),
+  ),
+  'refit:status': channel<RefitJobStatus[]>()(object({ jobId: optional(str) })),
+  'refit:cancel': channel<RefitJobStatus>()(object({ jobId: str })),
+  'refit:curve': channel<LearningCurve | null>()(object({ id: str })),
 
   'io:import': channel<ImportReport>()(
     object({
