@@ -9,6 +9,7 @@ import type { AnalysisJobStatus } from './analysis-job';
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { AgreementReport } from './agreement/report';
 import type { LearningCurve, RefitJobStatus } from './refit-job';
+import type { LabelQueue } from './label-queue';
 import type {
   Adjudication,
   Label,
@@ -283,6 +284,12 @@ export const contract = {
   'adjudication:clear': channel<void>()(object({ segmentId: int, scheme: oneOf('mosi', 'mvsa') })),
 
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
+  /**
+   * "Label next" (src/core/services/label-queue.ts, as `sentiscope queue`): unlabelled
+   * segments by the uncertainty of their latest prediction, in bands. Only reads: a
+   * suggestion becomes a label only through 'labels:setMosi', on the user's action.
+   */
+  'queue:list': channel<LabelQueue>()(object({ n: optional(int), model: optional(str) })),
 
   /**
    * Analysis jobs ([Note: resumable analysis]): 'analysis:start' queues one media item

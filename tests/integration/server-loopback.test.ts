@@ -87,6 +87,7 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'models:downloadCancel': unused('models:downloadCancel'),
     'models:catalog': unused('models:catalog'),
     'models:get': unused('models:get'),
+    'queue:list': unused('queue:list'),
     'refit:start': unused('refit:start'),
     'refit:status': unused('refit:status'),
     'refit:cancel': unused('refit:cancel'),

@@ -17,6 +17,7 @@ import { importIntoProject } from './project-import';
 import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 import { AnalysisJobs } from './analysis-jobs';
 import { RefitJobs } from './refit-jobs';
+import { labelQueue } from './label-queue';
 import type { RefitWorkerSpawner } from '../jobs/refit-worker-host';
 import { catalogListing, modelsOverview } from './model-catalog';
 import { ModelDownloads } from './model-downloads';
@@ -122,6 +123,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       'adjudication:clear': (request) => clearAdjudication(session.require(), request),
 
       'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
+      'queue:list': ({ n, model }) => labelQueue(session.require(), { n: n ?? 50, model }),
 
       // An added pack and an added speech recognizer are named by id on the page; the job is given their folders.
       'analysis:start': async ({ asr, ...request }) =>
