@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { refitFromCsv } from '../../core/models/refit-pack';
 import { refitFromProject } from '../../core/models/refit-project';
 import { UsageError, parseCommandArgs, requireOption, threadsOption, type Command } from '../command';
+import { cliDataDir } from '../data-dir';
 import { cliModelRoots, resolveModelOption } from '../model-option';
 
 /** --folds / --seed: a whole number, at least `min`. */
@@ -38,6 +40,7 @@ export const refitCommand: Command = {
       force: values.force,
       threads: threadsOption(values.threads),
       roots: cliModelRoots(),
+      cacheDir: join(cliDataDir(), 'cache', 'refit-features'),
       command: ['sentiscope', 'refit', ...args].join(' '),
       onNote: say,
     };

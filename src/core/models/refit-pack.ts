@@ -17,6 +17,7 @@ import type { Device } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
 import type { Modality, ModelPackManifest } from './manifest';
 import { PackFeatureReader } from './pack-features';
+import { RefitFeatureCache } from './refit-feature-cache';
 import { type ModelPack, resolveModelPack } from './pack-loader';
 import { type CrossValidation, type LearningCurve, type RefitRow, crossValidate, fitRefitHead, learningCurve } from './refit-fit';
 import { refitVector } from './refit-head';
@@ -80,6 +81,8 @@ export interface RefitOptions {
   onProgress?: (progress: RefitProgress) => void;
   /** Aborting stops the refit at the next row or fold; nothing is installed. */
   signal?: AbortSignal;
+  /** Where the rows' features are kept for the next refit (refit-feature-cache.ts); none: not kept. */
+  cacheDir?: string;
 }
 
 export interface CsvRefitOptions extends RefitOptions {
@@ -106,6 +109,8 @@ export interface RefitReport {
   crossValidation: CrossValidation;
   learningCurve: LearningCurve;
   timings: RefitTimings;
+  /** Rows whose features came from the cache of an earlier refit. */
+  cachedRows: number;
   seconds: number;
 }
 
@@ -220,6 +225,8 @@ export async function refitFromLabels(set: LabelSet, options: RefitOptions): Pro
     timings[stage] = (Date.now() - at) / 1000;
     at = Date.now();
   };
+  const cache = await RefitFeatureCache.open(options.cacheDir, { ...source, dir: pack.dir });
+  let cached = 0;
   progress({ stage: 'features', done: 0, total });
   try {
     // ffmpeg decodes in its own process: a few rows in flight keep both cores busy.
@@ -230,16 +237,24 @@ export async function refitFromLabels(set: LabelSet, options: RefitOptions): Pro
         signal?.throwIfAborted();
         const i = next++;
         const labelled = set.rows[i];
-        const features = await reader.read(reader.sourceFor(labelled.source));
-        const out = await runner.run(features);
-        const vectors: Partial<Record<Modality, Float32Array>> = {};
-        for (const m of runner.presentModalities(features)) {
-          const v = refitVector(features, m);
-          if (v) vectors[m] = v;
+        const source = reader.sourceFor(labelled.source);
+        const key = await cache.key(source);
+        let computed = cache.get(key);
+        if (computed) cached++;
+        else {
+          const features = await reader.read(source);
+          const out = await runner.run(features);
+          const vectors: Partial<Record<Modality, Float32Array>> = {};
+          for (const m of runner.presentModalities(features)) {
+            const v = refitVector(features, m);
+            if (v) vectors[m] = v;
+          }
+          // log p is the pack's logits up to a constant, which softmax ignores.
+          const logits = out.probabilities.map((p) => Math.log(Math.max(p, 1e-12))) as [number, number, number];
+          computed = { logits, score: out.score, vectors };
+          cache.set(key, computed);
         }
-        // log p is the pack's logits up to a constant, which softmax ignores.
-        const logits = out.probabilities.map((p) => Math.log(Math.max(p, 1e-12))) as [number, number, number];
-        rows[i] = { logits, score: out.score, vectors, label: labelled.label, target: labelled.target, group: labelled.group };
+        rows[i] = { ...computed, label: labelled.label, target: labelled.target, group: labelled.group };
         done++;
         progress({ stage: 'features', done, total });
         if (done % 20 === 0 || done === total) note(`features ${done}/${total}`);
@@ -249,6 +264,8 @@ export async function refitFromLabels(set: LabelSet, options: RefitOptions): Pro
     await Promise.all(Array.from({ length: Math.min(jobs, total) }, worker));
   } finally {
     await reader.close();
+    // Also after a cancel or a failure: the rows read so far are not read again.
+    await cache.save();
   }
   lap('features');
 
@@ -298,6 +315,7 @@ export async function refitFromLabels(set: LabelSet, options: RefitOptions): Pro
     crossValidation,
     learningCurve: curve,
     timings,
+    cachedRows: cached,
     seconds: 0,
   };
   const { decision } = crossValidation;
