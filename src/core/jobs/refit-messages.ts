@@ -3,14 +3,16 @@
 import type { SerializedError } from '../../shared/errors';
 import type { RefitJobRequest } from '../../shared/refit-job';
 import type { ModelRoots } from '../models/user-models';
-import type { RefitProgress, RefitReport } from '../models/refit-pack';
+import type { LabelSet, RefitProgress, RefitReport } from '../models/refit-pack';
 
-/** A refit of a project's labels, with where to install it. */
+/** A refit of labels read by the serving thread (plain data: the worker opens no project), with where to install it. */
 export interface RefitWorkerTask {
-  projectPath: string;
+  set: LabelSet;
   request: RefitJobRequest;
   roots: ModelRoots;
   threads?: number;
+  /** Where rows' features are kept between refits. */
+  cacheDir?: string;
 }
 
 export type ToRefitWorker = { type: 'run'; task: RefitWorkerTask } | { type: 'cancel' };

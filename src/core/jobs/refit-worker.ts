@@ -1,10 +1,11 @@
 // Entry of the worker thread that runs one refit (refit-worker-host.ts starts it): feature
 // extraction and fitting take seconds to a minute of CPU, so they stay off the thread that
-// serves the page. A cancel aborts at the next row or fold; nothing is installed.
+// serves the page. It is given the labels as data, so it opens no project (and no SQLite).
+// A cancel aborts at the next row or stage; nothing is installed.
 
 import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors';
-import { refitFromProject } from '../models/refit-project';
+import { refitFromLabels } from '../models/refit-pack';
 import type { FromRefitWorker, ToRefitWorker } from './refit-messages';
 
 if (!parentPort) throw new Error('refit-worker.ts runs inside a worker thread: start it with startRefitWorker()');
@@ -17,8 +18,8 @@ port.on('message', (message: ToRefitWorker) => {
     controller.abort(new Error('cancelled'));
     return;
   }
-  const { projectPath, request, roots, threads } = message.task;
-  refitFromProject(projectPath, {
+  const { set, request, roots, threads, cacheDir } = message.task;
+  refitFromLabels(set, {
     id: request.id,
     model: request.from,
     folds: request.folds,
@@ -26,7 +27,8 @@ port.on('message', (message: ToRefitWorker) => {
     force: request.force,
     threads,
     roots,
-    command: `Refit on my labels (${projectPath})`,
+    cacheDir,
+    command: `Refit on my labels (${set.file})`,
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
   }).then(

@@ -63,7 +63,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
   // Read per call: SENTISCOPE_MODELS may be set after the handlers are made (tests).
   const roots = (): ModelRoots => options.modelRoots ?? modelRoots(options.dataDir);
   const downloads = new ModelDownloads(roots, () => options.hubEndpoint);
-  const refits = new RefitJobs(session, roots, options.startRefitWorker);
+  const refits = new RefitJobs(session, roots, join(options.dataDir, 'cache', 'refit-features'), options.startRefitWorker);
 
   const mediaFile = (mediaId: number): string => {
     const media = session.require().getMedia(mediaId);

@@ -10,6 +10,7 @@ import { SentiscopeError, serializeError } from '../../shared/errors';
 import type { LearningCurve, RefitJobRequest, RefitJobStatus } from '../../shared/refit-job';
 import { RefitCancelled, type RefitWorkerSpawner, runRefitInWorker, sourceRefitWorker } from '../jobs/refit-worker-host';
 import { REFIT_HEAD_FILE, type RefitReport } from '../models/refit-pack';
+import { projectLabelSet } from '../models/refit-project';
 import { listRootedPacks, type ModelRoots } from '../models/user-models';
 import type { ProjectSession } from './project-session';
 
@@ -19,6 +20,8 @@ export class RefitJobs {
   constructor(
     private readonly session: ProjectSession,
     private readonly roots: () => ModelRoots,
+    /** Where rows' features are kept between refits (<dataDir>/cache/refit-features). */
+    private readonly cacheDir: string,
     private readonly spawn: RefitWorkerSpawner = sourceRefitWorker,
   ) {}
 
@@ -28,13 +31,15 @@ export class RefitJobs {
     if (running) {
       throw new SentiscopeError('bad-request', `A refit (${running.status.request.id}) is running: wait for it, or cancel it first.`);
     }
+    // Read here, on the serving thread's connection: bad labels are refused before anything starts.
+    const set = projectLabelSet(store, store.path);
     const jobId = randomUUID();
     const status: RefitJobStatus = { jobId, request, state: 'running', stage: 'starting', done: 0, total: 0, result: null, error: null };
     const controller = new AbortController();
     this.jobs.set(jobId, { status, controller });
     runRefitInWorker(
       this.spawn,
-      { projectPath: store.path, request, roots: this.roots(), threads: 1 },
+      { set, request, roots: this.roots(), threads: 1, cacheDir: this.cacheDir },
       {
         signal: controller.signal,
         onProgress: (p) => Object.assign(status, { stage: p.stage, done: p.done, total: p.total }),
