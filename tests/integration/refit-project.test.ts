@@ -6,14 +6,18 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefitJobStatus } from '../../src/shared/refit-job';
 import { createContractHandlers, type ServedContract } from '../../src/core/services/contract-handlers';
 import { projectLabelSet } from '../../src/core/models/refit-project';
-import { ProjectStore } from '../../src/core/store';
+import { ProjectStore, addMediaFile } from '../../src/core/store';
+import type { Polarity } from '../../src/shared/domain';
 import { makeTempDir, removeTempDir } from '../helpers/generate-media';
 import { HAS_RAVDESS, addLabelledClips, ravdessClips } from '../helpers/ravdess-project';
 import { runSentiscope } from '../helpers/sentiscope-cli';
+
+const MVSA = fileURLToPath(new URL('../../../shared/data/mvsa/', import.meta.url));
 
 let dir: string;
 let project: string;
@@ -70,6 +74,37 @@ describe.skipIf(!HAS_RAVDESS)('refit from a project', () => {
       expect(new Set(set.rows.map((r) => r.group)).size).toBe(clips.length);
       expect(of(clips[0].file).source.audio).toMatchObject({ start: 0 });
       expect(of(clips[0].file).source.text).toBe(clips[0].statement);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads an MVSA project as class labels: the majority pair, the adjudicated one, and no label for a conflict', async () => {
+    const file = join(dir, 'posts.sentiscope');
+    const store = ProjectStore.open(file);
+    try {
+      const post = async (image: string, text: string) => {
+        const media = await addMediaFile(store, join(MVSA, 'images', image));
+        return store.createSegment({ mediaId: media.id, start: 0, end: 0, text, source: 'manual' }).id;
+      };
+      const mvsa = (segmentId: number, annotator: string, text: Polarity, image: Polarity) =>
+        store.setMvsaLabel({ segmentId, annotator, values: { text, image, pair: null } });
+      const agreed = await post('26.jpg', 'blue sky and snow');
+      const clash = await post('4597.jpg', 'set to attack');
+      mvsa(agreed, 'ana', 'positive', 'neutral');
+      mvsa(agreed, 'ben', 'positive', 'neutral');
+      mvsa(clash, 'ana', 'positive', 'negative');
+      const set = projectLabelSet(store, file);
+      // Text positive and image negative: no pair label, left out as export leaves it out.
+      expect(set.rows).toHaveLength(1);
+      expect(set.scores).toBe(false);
+      expect(set.rows[0]).toMatchObject({
+        label: 2,
+        target: null,
+        source: { text: 'blue sky and snow', visual: { path: join(MVSA, 'images', '26.jpg') } },
+      });
+      store.setMvsaAdjudication({ segmentId: clash, adjudicator: 'cleo', values: { text: 'negative', image: 'negative', pair: null } });
+      expect(projectLabelSet(store, file).rows.map((r) => r.label)).toEqual([2, 0]);
     } finally {
       store.close();
     }

@@ -105,7 +105,7 @@ export function projectLabelSet(store: ProjectStore, file: string): LabelSet {
   };
 }
 
-/** `refit --project P`: the project read (never created, never written), then refitFromLabels. */
+/** `refit --project P`: the project read (a missing one is refused, not created; no label is written), then refitFromLabels. */
 export async function refitFromProject(project: string, options: RefitOptions): Promise<RefitReport> {
   if (!existsSync(project)) {
     throw new SentiscopeError('not-found', `${project} does not exist: give the path of a .sentiscope project.`, project);
