@@ -164,6 +164,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       close: () => {
         void analysis.close();
         downloads.close();
+        refits.close();
         session.close();
       },
     },

@@ -76,6 +76,11 @@ export class RefitJobs {
     return (JSON.parse(text) as { learningCurve?: LearningCurve }).learningCurve ?? null;
   }
 
+  /** Stops a running refit (the app is closing); nothing is installed. */
+  close(): void {
+    for (const job of this.jobs.values()) if (job.status.state === 'running') job.controller.abort();
+  }
+
   private require(jobId: string) {
     const job = this.jobs.get(jobId);
     if (!job) throw new SentiscopeError('not-found', `No refit job ${jobId}.`);
