@@ -12,6 +12,8 @@ export default defineConfig({
           'analysis-utility': resolve('src/core/jobs/utility-entry.ts'),
           // Each job's visual passes run in this worker thread (src/core/jobs/visual-worker-host.ts).
           'visual-worker': resolve('src/core/jobs/visual-worker.ts'),
+          // "Refit on my labels" runs here, a worker thread per refit (src/core/jobs/refit-worker-host.ts).
+          'refit-worker': resolve('src/core/jobs/refit-worker.ts'),
         },
       },
     },

@@ -9,6 +9,10 @@
 //   docs/live-mode.png                  live mode while the clip plays: segments cut and labelled by keys
 //   docs/live-trace.png                 a continuous rating trace recorded with the mouse, under the waveform
 // Run: npx tsx scripts/take-screenshots.ts   (needs /usr/bin/chromium and ../shared/data)
+// Two more come from their e2e tests, which build what they show through the app itself:
+//   docs/agreement.png     SENTISCOPE_DOCS_SCREENSHOTS=1 npx vitest run tests/e2e/workspace-agreement.test.ts
+//   docs/models-refit.png  SENTISCOPE_DOCS_SCREENSHOTS=1 npx vitest run tests/e2e/workspace-refit.test.ts
+//                          (the Models page after "Refit on my labels": the result and the learning curve)
 
 import { resolve } from 'node:path';
 import { ProjectStore } from '../src/core/store';

@@ -2,6 +2,7 @@
 // (createContractHandlers); this file only wires them to IPC, media:// and the window.
 
 import { app, BrowserWindow, session } from 'electron';
+import { builtRefitWorker } from '../core/jobs/refit-worker-host';
 import { createContractHandlers } from '../core/services/contract-handlers';
 import { fileDialogHandlers } from './dialogs';
 import { registerContractIpc } from './ipc';
@@ -39,6 +40,7 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
         dataDir: app.getPath('userData'),
         startAnalysisHost: utilityProcessHost(),
+        startRefitWorker: builtRefitWorker(new URL('./refit-worker.js', import.meta.url)),
       }),
       fileDialogHandlers(),
     );

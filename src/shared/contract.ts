@@ -9,6 +9,8 @@ import { ITEM_SEGMENTATION_MODES, type AnalysisJobStatus } from './analysis-job'
 import type { CatalogListing, InstalledModel, ModelDownloadStatus, ModelsOverview } from './model-catalog';
 import type { AgreementReport } from './agreement/report';
 import type { Trace, TraceSample } from './trace';
+import type { LearningCurve, RefitJobStatus } from './refit-job';
+import type { LabelQueue } from './label-queue';
 import type {
   Adjudication,
   Label,
@@ -310,6 +312,12 @@ export const contract = {
   'adjudication:clear': channel<void>()(object({ segmentId: int, scheme: oneOf('mosi', 'mvsa') })),
 
   'predictions:list': channel<Prediction[]>()(object({ mediaId: int })),
+  /**
+   * "Label next" (src/core/services/label-queue.ts, as `sentiscope queue`): unlabelled
+   * segments by the uncertainty of their latest prediction, in bands. Only reads: a
+   * suggestion becomes a label only through 'labels:setMosi', on the user's action.
+   */
+  'queue:list': channel<LabelQueue>()(object({ n: optional(int), model: optional(str) })),
 
   /** Every annotator's rating trace of a media item (live mode, 10 Hz grid; src/shared/trace.ts). */
   'traces:list': channel<Trace[]>()(object({ mediaId: int })),
@@ -358,6 +366,18 @@ export const contract = {
    */
   'models:catalog': channel<CatalogListing[]>()(none),
   'models:get': channel<ModelDownloadStatus>()(object({ id: str })),
+  /**
+   * "Refit on my labels" (src/core/models/refit-pack.ts in a worker thread): 'refit:start'
+   * refits the open project's consensus human labels into a new pack `id` and answers at
+   * once; the page polls 'refit:status' (stage, fold k of n) and may 'refit:cancel' (nothing
+   * is installed). 'refit:curve' is an installed refit pack's learning curve (null for others).
+   */
+  'refit:start': channel<RefitJobStatus>()(
+    object({ id: str, from: optional(str), folds: optional(int), seed: optional(int), force: optional(bool) }),
+  ),
+  'refit:status': channel<RefitJobStatus[]>()(object({ jobId: optional(str) })),
+  'refit:cancel': channel<RefitJobStatus>()(object({ jobId: str })),
+  'refit:curve': channel<LearningCurve | null>()(object({ id: str })),
 
   'io:import': channel<ImportReport>()(
     object({

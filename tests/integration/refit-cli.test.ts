@@ -72,9 +72,6 @@ describe.skipIf(!existsSync(RAVDESS))('sentiscope refit', () => {
     expect(bad.stderr).toContain(`${wrong} line 3: label "5" is not a score from -3 to +3`);
     expect(bad.stderr).toContain(`${wrong} line 4: label "x"`);
 
-    const project = await refit('--project', join(dir, 'p.sentiscope'), '--id', 'nope');
-    expect(project.code).toBe(1);
-    expect(project.stderr).toContain('refit --project is not built yet');
     expect(existsSync(join(dir, 'data', 'models', 'nope'))).toBe(false);
   });
 

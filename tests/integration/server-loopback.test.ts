@@ -90,6 +90,11 @@ function makeHandlers(projectPath: string): ContractHandlers {
     'models:downloadCancel': unused('models:downloadCancel'),
     'models:catalog': unused('models:catalog'),
     'models:get': unused('models:get'),
+    'queue:list': unused('queue:list'),
+    'refit:start': unused('refit:start'),
+    'refit:status': unused('refit:status'),
+    'refit:cancel': unused('refit:cancel'),
+    'refit:curve': unused('refit:curve'),
     'io:import': unused('io:import'),
     'io:export': unused('io:export'),
   };

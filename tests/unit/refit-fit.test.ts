@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/shared/agreement/bootstrap';
-import { type RefitRow, crossValidate, fitRefitHead, groupFolds } from '../../src/core/models/refit-fit';
+import { type RefitRow, crossValidate, fitRefitHead, groupFolds, learningCurve } from '../../src/core/models/refit-fit';
 
 const source = { id: 'src', version: '1' };
 
@@ -51,5 +51,16 @@ describe('refit head fitting', () => {
     const b = fitRefitHead(data, { scores: true, seed: 5, source });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(a.head.modalities.text!.weights).toHaveLength(4);
+  });
+
+  it('measures a learning curve: more labels per fold, a better held-out score on labels the features explain', () => {
+    const data = rows(120, 6, true);
+    const curve = learningCurve(data, { folds: 4, scores: true, seed: 13, lambda: 0.003, source });
+    expect(curve.metric).toBe('mae');
+    expect(curve.points.map((p) => p.labels)).toEqual([23, 45, 68, 90]);
+    expect(new Set(curve.points.map((p) => p.before)).size).toBe(1);
+    expect(curve.points[3].after).toBeLessThan(curve.points[0].after);
+    expect(curve.points[3].after).toBeLessThan(curve.points[3].before * 0.6);
+    expect(learningCurve(data, { folds: 4, scores: true, seed: 13, lambda: 0.003, source })).toEqual(curve);
   });
 });

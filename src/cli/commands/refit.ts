@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { refitFromCsv } from '../../core/models/refit-pack';
-import { SentiscopeError } from '../../shared/errors';
+import { refitFromProject } from '../../core/models/refit-project';
 import {
+  UsageError,
   parseCommandArgs,
   printResult,
   progressLine,
@@ -10,11 +12,13 @@ import {
   wholeNumberOption,
   type Command,
 } from '../command';
+import { cliDataDir } from '../data-dir';
 import { cliModelRoots, resolveModelOption } from '../model-option';
 
 export const refitCommand: Command = {
   name: 'refit',
-  usage: 'refit --in LABELS.csv --id NEW_ID [--base DIR] [--model PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
+  usage:
+    'refit --in LABELS.csv | --project P --id NEW_ID [--base DIR] [--model PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
   summary: 'learn a head on top of a pack from your own labels (cross-validated) and install it as pack NEW_ID',
   async run(args) {
     const { values } = parseCommandArgs(args, {
@@ -30,30 +34,28 @@ export const refitCommand: Command = {
       force: { type: 'boolean', default: false },
       threads: { type: 'string' },
     });
-    if (values.project !== undefined) {
-      throw new SentiscopeError(
-        'bad-request',
-        `refit --project is not built yet: export the project's labelled segments to a CSV (id, text/audio/video, label or label_class, group) and give it with --in.`,
-        values.project,
-      );
+    if ((values.project === undefined) === (values.in === undefined)) {
+      throw new UsageError('give one of --in LABELS.csv or --project P');
     }
-    const input = requireOption(values.in, '--in');
     const id = requireOption(values.id, '--id');
     const source = renamedOption('refit', values, 'from', 'model');
     const say = progressLine('refit');
-    const report = await refitFromCsv({
-      input,
+    const options = {
       id,
-      base: values.base,
       model: await resolveModelOption(source),
       folds: wholeNumberOption(values.folds, '--folds', 2)!,
       seed: wholeNumberOption(values.seed, '--seed', 0)!,
       force: values.force,
       threads: threadsOption(values.threads),
       roots: cliModelRoots(),
+      cacheDir: join(cliDataDir(), 'cache', 'refit-features'),
       command: ['sentiscope', 'refit', ...args].join(' '),
       onNote: say,
-    });
+    };
+    const report =
+      values.project !== undefined
+        ? await refitFromProject(values.project, options)
+        : await refitFromCsv({ ...options, input: values.in!, base: values.base });
     printResult(report);
     const { decision } = report.crossValidation;
     if (!report.installed) {

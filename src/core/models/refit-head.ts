@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { SentiscopeError } from '../../shared/errors';
 import { FEATURE_KINDS } from './feature-columns';
+import type { LearningCurve } from '../../shared/refit-job';
 import type { Modality, ModelPackManifest, TensorFeature } from './manifest';
 
 export const REFIT_HEAD_FORMAT = 'sentiscope-refit-head';
@@ -36,6 +37,8 @@ export interface RefitHead {
   bias: number[];
   temperature: number;
   modalities: Partial<Record<Modality, RefitModalityHead>>;
+  /** How the cross-validated score grew with the labels (refit-fit.ts learningCurve); the Models page plots it. */
+  learningCurve?: LearningCurve;
 }
 
 export interface HeadOffsets {

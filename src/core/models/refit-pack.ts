@@ -9,24 +9,61 @@
 import { cp, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SentiscopeError } from '../../shared/errors';
-import { readSegmentTable } from '../analysis/features/segment-table';
+import type { SegmentSource } from '../analysis/features/segment-features';
+import { type SegmentTable, type SegmentTableRow, readSegmentTable } from '../analysis/features/segment-table';
 import { FileProblems } from '../io/file-problems';
 import { PREDICTION_COLUMNS } from './batch-predict';
 import type { Device } from './execution-providers';
 import { FusionRunner } from './fusion-runner';
 import type { Modality, ModelPackManifest } from './manifest';
 import { PackFeatureReader } from './pack-features';
+import { RefitFeatureCache } from './refit-feature-cache';
 import { type ModelPack, resolveModelPack } from './pack-loader';
-import { type CrossValidation, type RefitRow, crossValidate, fitRefitHead } from './refit-fit';
+import { type CrossValidation, type LearningCurve, type RefitRow, crossValidate, fitRefitHead, learningCurve } from './refit-fit';
 import { refitVector } from './refit-head';
 import { ORIGIN_FILE, type ModelRoots, SAFE_ID, installStagedPack, listRootedPacks, stagingFolder } from './user-models';
 
 export const CLASS_NAMES = ['negative', 'neutral', 'positive'] as const;
 export const REFIT_HEAD_FILE = 'refit.json';
 
+/** One human label and the segment it labels, from a CSV or a project. */
+export interface LabelledSegment {
+  source: SegmentSource;
+  /** 0 negative, 1 neutral, 2 positive. */
+  label: number;
+  /** The score -3..+3, for score labels. */
+  target: number | null;
+  /** Folds never split a group (a speaker, a media item). */
+  group: string;
+  /** The media file it is cut from, for the model card's count. */
+  media: string | null;
+}
+
+/** What a refit learns from, and where it came from (for the manifest and model card). */
+export interface LabelSet {
+  /** The labels file or project. */
+  file: string;
+  rows: LabelledSegment[];
+  scores: boolean;
+  /** Who labelled them, when known (a project). */
+  annotators: string[] | null;
+  /** How the labels were brought together (a project's consensus), when they were. */
+  aggregation: string | null;
+}
+
+export type RefitStage = 'features' | 'cross-validation' | 'fit' | 'learning-curve' | 'install';
+
+export interface RefitProgress {
+  stage: RefitStage;
+  /** Rows read (features) or folds started (cross-validation); 0 of 1 .. 1 of 1 for the other stages. */
+  done: number;
+  total: number;
+}
+
+/** Seconds per stage: what the refit benchmark prints. */
+export type RefitTimings = Record<Exclude<RefitStage, 'install'> | 'total', number>;
+
 export interface RefitOptions {
-  input: string;
-  base?: string;
   /** Source pack: an id or folder as predict takes it; default the default pack. */
   model?: string;
   id: string;
@@ -35,10 +72,22 @@ export interface RefitOptions {
   force?: boolean;
   device?: Device;
   threads?: number;
+  /** Rows whose features are read at once (ffmpeg runs in its own process; default 3). */
+  jobs?: number;
   roots: ModelRoots;
   /** The command line, for the manifest's training.command. */
   command?: string;
   onNote?: (line: string) => void;
+  onProgress?: (progress: RefitProgress) => void;
+  /** Aborting stops the refit at the next row or fold; nothing is installed. */
+  signal?: AbortSignal;
+  /** Where the rows' features are kept for the next refit (refit-feature-cache.ts); none: not kept. */
+  cacheDir?: string;
+}
+
+export interface CsvRefitOptions extends RefitOptions {
+  input: string;
+  base?: string;
 }
 
 export interface RefitReport {
@@ -58,18 +107,15 @@ export interface RefitReport {
   temperature: number;
   modalities: Modality[];
   crossValidation: CrossValidation;
+  learningCurve: LearningCurve;
+  timings: RefitTimings;
+  /** Rows whose features came from the cache of an earlier refit. */
+  cachedRows: number;
   seconds: number;
 }
 
-interface LabelledRow {
-  line: number;
-  label: number;
-  target: number | null;
-  group: string;
-}
-
 /** The label of every row, checked whole: refused naming the file and line. */
-function readLabels(table: Awaited<ReturnType<typeof readSegmentTable>>): { rows: LabelledRow[]; scores: boolean } {
+function readLabels(table: SegmentTable): LabelSet {
   const problems = new FileProblems(table.file, 'bad-file', 'Nothing was refit; fix these rows and run refit again.');
   const col = (name: string) => table.carriedColumns.indexOf(name);
   const labelAt = col('label');
@@ -80,28 +126,33 @@ function readLabels(table: Awaited<ReturnType<typeof readSegmentTable>>): { rows
     problems.throwIfAny();
   }
   const scores = labelAt >= 0;
-  const rows = table.rows.map((row) => {
+  const media = (row: SegmentTableRow) => row.source.audio?.path ?? row.source.visual?.path ?? null;
+  const rows = table.rows.map((row): LabelledSegment => {
     const group = groupAt >= 0 && row.carried[groupAt].trim() ? row.carried[groupAt].trim() : `row ${row.line}`;
     if (scores) {
       const cell = row.carried[labelAt].trim();
       const value = Number(cell);
       if (cell === '' || !Number.isFinite(value) || value < -3 || value > 3) {
         problems.add(row.line, `label "${cell}" is not a score from -3 to +3`);
-        return { line: row.line, label: 1, target: 0, group };
+        return { source: row.source, label: 1, target: 0, group, media: media(row) };
       }
-      // MOSI's convention: < 0 negative, 0 neutral, > 0 positive.
-      return { line: row.line, label: value < 0 ? 0 : value > 0 ? 2 : 1, target: value, group };
+      return { source: row.source, label: classOfScore(value), target: value, group, media: media(row) };
     }
     const cell = row.carried[classAt].trim().toLowerCase();
     const label = (CLASS_NAMES as readonly string[]).indexOf(cell);
     if (label < 0) problems.add(row.line, `label_class "${row.carried[classAt]}" is not negative, neutral or positive`);
-    return { line: row.line, label: Math.max(0, label), target: null, group };
+    return { source: row.source, label: Math.max(0, label), target: null, group, media: media(row) };
   });
   problems.throwIfAny();
-  return { rows, scores };
+  return { file: table.file, rows, scores, annotators: null, aggregation: null };
 }
 
-async function refuseTakenId(id: string, roots: ModelRoots, file: string): Promise<void> {
+/** MOSI's convention: < 0 negative, 0 neutral, > 0 positive. */
+export function classOfScore(score: number): number {
+  return score < 0 ? 0 : score > 0 ? 2 : 1;
+}
+
+export async function refuseTakenId(id: string, roots: ModelRoots, file: string): Promise<void> {
   if (!SAFE_ID.test(id)) {
     throw new SentiscopeError('bad-request', `--id "${id}" cannot name a folder: use letters, digits, ".", "-" and "_".`, file);
   }
@@ -115,24 +166,43 @@ async function refuseTakenId(id: string, roots: ModelRoots, file: string): Promi
   }
 }
 
-export async function refitFromCsv(options: RefitOptions): Promise<RefitReport> {
-  const started = Date.now();
-  const note = options.onNote ?? (() => {});
-  const folds = options.folds ?? 5;
-  const seed = options.seed ?? 13;
-  if (!Number.isInteger(folds) || folds < 2)
-    throw new SentiscopeError('bad-request', `--folds ${folds}: give a whole number of at least 2.`, null);
+/** `refit --in LABELS.csv`: the table checked whole, then refitFromLabels. */
+export async function refitFromCsv(options: CsvRefitOptions): Promise<RefitReport> {
+  checkFolds(options.folds);
   await refuseTakenId(options.id, options.roots, options.input);
   const table = await readSegmentTable(options.input, { base: options.base, reserved: PREDICTION_COLUMNS, command: 'refit' });
-  const labelled = readLabels(table);
-  const groups = new Set(labelled.rows.map((r) => r.group)).size;
+  return refitFromLabels(readLabels(table), options);
+}
+
+function checkFolds(folds = 5): void {
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new SentiscopeError('bad-request', `--folds ${folds}: give a whole number of at least 2.`, null);
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Features of every labelled row (up to `jobs` rows in flight, in row order), the source
+ * pack's outputs on them, then cross-validation, the final head, the learning curve, and
+ * the install when the refit beats its source.
+ */
+export async function refitFromLabels(set: LabelSet, options: RefitOptions): Promise<RefitReport> {
+  const started = Date.now();
+  const note = options.onNote ?? (() => {});
+  const progress = options.onProgress ?? (() => {});
+  const { signal } = options;
+  checkFolds(options.folds);
+  const folds = options.folds ?? 5;
+  const seed = options.seed ?? 13;
+  await refuseTakenId(options.id, options.roots, set.file);
+  const groups = new Set(set.rows.map((r) => r.group)).size;
   const usedFolds = Math.min(folds, groups);
-  const classes = new Set(labelled.rows.map((r) => r.label));
+  const classes = new Set(set.rows.map((r) => r.label));
   if (usedFolds < 2 || classes.size < 2) {
     throw new SentiscopeError(
       'bad-file',
-      `${table.file}: ${labelled.rows.length} rows in ${groups} group(s) with ${classes.size} class(es) cannot be cross-validated: give rows of at least 2 groups and 2 classes.`,
-      table.file,
+      `${set.file}: ${set.rows.length} rows in ${groups} group(s) with ${classes.size} class(es) cannot be cross-validated: give rows of at least 2 groups and 2 classes.`,
+      set.file,
     );
   }
 
@@ -147,29 +217,85 @@ export async function refitFromCsv(options: RefitOptions): Promise<RefitReport> 
   }
   const runner = await FusionRunner.create(pack, { device: options.device, threads: options.threads });
   const reader = await PackFeatureReader.open(runner, { device: options.device, threads: options.threads });
-  const rows: RefitRow[] = [];
+  const total = set.rows.length;
+  const rows: RefitRow[] = new Array(total);
+  const timings: RefitTimings = { features: 0, 'cross-validation': 0, fit: 0, 'learning-curve': 0, total: 0 };
+  let at = Date.now();
+  const lap = (stage: keyof RefitTimings) => {
+    timings[stage] = (Date.now() - at) / 1000;
+    at = Date.now();
+  };
+  const cache = await RefitFeatureCache.open(options.cacheDir, { ...source, dir: pack.dir });
+  let cached = 0;
+  progress({ stage: 'features', done: 0, total });
   try {
-    for (const [i, row] of table.rows.entries()) {
-      const features = await reader.read(reader.sourceFor(row.source));
-      const out = await runner.run(features);
-      const vectors: Partial<Record<Modality, Float32Array>> = {};
-      for (const m of runner.presentModalities(features)) {
-        const v = refitVector(features, m);
-        if (v) vectors[m] = v;
+    // ffmpeg decodes in its own process: a few rows in flight keep both cores busy.
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < total) {
+        signal?.throwIfAborted();
+        const i = next++;
+        const labelled = set.rows[i];
+        const source = reader.sourceFor(labelled.source);
+        const key = await cache.key(source);
+        let computed = cache.get(key);
+        if (computed) cached++;
+        else {
+          const features = await reader.read(source);
+          const out = await runner.run(features);
+          const vectors: Partial<Record<Modality, Float32Array>> = {};
+          for (const m of runner.presentModalities(features)) {
+            const v = refitVector(features, m);
+            if (v) vectors[m] = v;
+          }
+          // log p is the pack's logits up to a constant, which softmax ignores.
+          const logits = out.probabilities.map((p) => Math.log(Math.max(p, 1e-12))) as [number, number, number];
+          computed = { logits, score: out.score, vectors };
+          cache.set(key, computed);
+        }
+        rows[i] = { ...computed, label: labelled.label, target: labelled.target, group: labelled.group };
+        done++;
+        progress({ stage: 'features', done, total });
+        if (done % 20 === 0 || done === total) note(`features ${done}/${total}`);
       }
-      // log p is the pack's logits up to a constant, which softmax ignores.
-      const logits = out.probabilities.map((p) => Math.log(Math.max(p, 1e-12))) as [number, number, number];
-      const label = labelled.rows[i];
-      rows.push({ logits, score: out.score, vectors, label: label.label, target: label.target, group: label.group });
-      if ((i + 1) % 20 === 0 || i + 1 === table.rows.length) note(`features ${i + 1}/${table.rows.length}`);
-    }
+    };
+    const jobs = Math.max(1, Math.floor(options.jobs ?? 3));
+    await Promise.all(Array.from({ length: Math.min(jobs, total) }, worker));
   } finally {
     await reader.close();
+    // Also after a cancel or a failure: the rows read so far are not read again.
+    await cache.save();
   }
+  lap('features');
 
-  const scores = labelled.scores;
-  const crossValidation = crossValidate(rows, { folds: usedFolds, scores, seed, source });
+  const scores = set.scores;
+  // Fitting is synchronous; a tick before each stage lets a cancel message in.
+  await tick();
+  signal?.throwIfAborted();
+  const crossValidation = crossValidate(rows, {
+    folds: usedFolds,
+    scores,
+    seed,
+    source,
+    onFold: (fold, of) => {
+      progress({ stage: 'cross-validation', done: fold, total: of });
+      note(`cross-validation fold ${fold}/${of}`);
+    },
+  });
+  lap('cross-validation');
+  await tick();
+  signal?.throwIfAborted();
+  progress({ stage: 'fit', done: 0, total: 1 });
   const { head, lambda } = fitRefitHead(rows, { scores, seed, source });
+  lap('fit');
+  await tick();
+  signal?.throwIfAborted();
+  progress({ stage: 'learning-curve', done: 0, total: 1 });
+  const curve = learningCurve(rows, { folds: usedFolds, scores, seed, lambda, source });
+  head.learningCurve = curve;
+  lap('learning-curve');
+  timings.total = (Date.now() - started) / 1000;
   const classCounts = Object.fromEntries(CLASS_NAMES.map((c, k) => [c, rows.filter((r) => r.label === k).length]));
   const report: RefitReport = {
     id: options.id,
@@ -187,6 +313,9 @@ export async function refitFromCsv(options: RefitOptions): Promise<RefitReport> 
     temperature: head.temperature,
     modalities: Object.keys(head.modalities) as Modality[],
     crossValidation,
+    learningCurve: curve,
+    timings,
+    cachedRows: cached,
     seconds: 0,
   };
   const { decision } = crossValidation;
@@ -198,14 +327,16 @@ export async function refitFromCsv(options: RefitOptions): Promise<RefitReport> 
     return report;
   }
 
+  signal?.throwIfAborted();
+  progress({ stage: 'install', done: 0, total: 1 });
   const staging = await stagingFolder(options.roots, 'incoming');
   try {
     await cp(pack.dir, staging, { recursive: true, force: true, filter: (src) => basename(src) !== ORIGIN_FILE });
     const when = new Date().toISOString();
-    const manifest = derivedManifest(pack, options, report, table.file, when);
+    const manifest = derivedManifest(pack, options, report, set.file, when);
     await writeFile(join(staging, REFIT_HEAD_FILE), JSON.stringify(head) + '\n');
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    await writeFile(join(staging, 'MODEL_CARD.md'), modelCard(manifest, report, table.file, when));
+    await writeFile(join(staging, 'MODEL_CARD.md'), modelCard(manifest, report, set, when));
   } catch (err) {
     const { rm } = await import('node:fs/promises');
     await rm(staging, { recursive: true, force: true });
@@ -214,7 +345,7 @@ export async function refitFromCsv(options: RefitOptions): Promise<RefitReport> 
   const installed = await installStagedPack(
     staging,
     options.roots,
-    { from: 'refit', location: table.file, addedAt: new Date().toISOString() },
+    { from: 'refit', location: set.file, addedAt: new Date().toISOString() },
     options.id,
   );
   report.installed = true;
@@ -254,7 +385,11 @@ function derivedManifest(pack: ModelPack, options: RefitOptions, report: RefitRe
   };
 }
 
-function modelCard(manifest: ModelPackManifest, report: RefitReport, file: string, when: string): string {
+function modelCard(manifest: ModelPackManifest, report: RefitReport, set: LabelSet, when: string): string {
+  const media = new Set(set.rows.map((r) => r.media).filter((m) => m !== null)).size;
+  const curve = report.learningCurve.points.map(
+    (p) => `| ${p.labels} (${Math.round(p.fraction * 100)} %) | ${p.before.toFixed(4)} | ${p.after.toFixed(4)} |`,
+  );
   const fmt = (metrics: object) =>
     Object.entries(metrics)
       .map(([k, v]) => `${k} ${Number(v).toFixed(4)}`)
@@ -269,9 +404,12 @@ function modelCard(manifest: ModelPackManifest, report: RefitReport, file: strin
     '',
     '## Data it saw',
     '',
-    `- File: ${file}`,
-    `- Labels: ${report.labels === 'score' ? 'scores -3..+3 (label)' : 'classes (label_class)'}; ${report.rows} rows in ${report.groups} groups`,
+    `- File: ${set.file}`,
+    `- Labels: ${report.labels === 'score' ? 'scores -3..+3' : 'classes'}${set.aggregation ? ` (${set.aggregation})` : ''}; ${report.rows} rows in ${report.groups} groups`,
     `- Per class: ${CLASS_NAMES.map((c) => `${c} ${report.classCounts[c]}`).join(', ')}`,
+    `- Media: ${media} file(s)`,
+    `- Annotators: ${set.annotators ? set.annotators.join(', ') || 'none named' : 'not recorded (a labels file)'}`,
+    `- Date: ${when.slice(0, 10)}`,
     `- Command: \`${manifest.training.command}\``,
     '',
     `## Cross-validation (${report.folds} folds grouped by \`group\`, seed ${report.seed})`,
@@ -280,6 +418,12 @@ function modelCard(manifest: ModelPackManifest, report: RefitReport, file: strin
     '| --- | --- | --- | --- | --- |',
     ...folds,
     `| all | ${report.rows} | ${report.groups} | ${fmt(report.crossValidation.overall.before)} | ${fmt(report.crossValidation.overall.after)} |`,
+    '',
+    `## Learning curve (${report.learningCurve.metric} on the held-out folds, L2 strength ${report.learningCurve.lambda})`,
+    '',
+    '| labels per fold | source | refit |',
+    '| --- | --- | --- |',
+    ...curve,
     '',
     'The labels come from one user: the numbers say how the head does on held-out groups of that data, not elsewhere.',
     '',

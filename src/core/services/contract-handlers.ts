@@ -16,6 +16,9 @@ import { spectrogramWindow } from './spectrogram-window';
 import { importIntoProject } from './project-import';
 import { mergeSegments, restoreSegment, splitSegment } from './segment-edits';
 import { AnalysisJobs } from './analysis-jobs';
+import { RefitJobs } from './refit-jobs';
+import { labelQueue } from './label-queue';
+import type { RefitWorkerSpawner } from '../jobs/refit-worker-host';
 import { catalogListing, modelsOverview } from './model-catalog';
 import { ModelDownloads } from './model-downloads';
 import { speechRecognizerSpec } from './speech-recognizer-choice';
@@ -37,6 +40,8 @@ export interface ContractHandlerOptions {
   projectPath?: string;
   /** How analysis jobs are run off the serving thread (default a worker thread; Electron: a utilityProcess). */
   startAnalysisHost?: JobHostFactory;
+  /** How a refit's worker thread is started (default from source through tsx; Electron: the built entry). */
+  startRefitWorker?: RefitWorkerSpawner;
   /** Which process serves (the run log's name): 'main' on desktop, 'server' for `sentiscope serve`. */
   processName?: string;
 }
@@ -58,6 +63,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
   // Read per call: SENTISCOPE_MODELS may be set after the handlers are made (tests).
   const roots = (): ModelRoots => options.modelRoots ?? modelRoots(options.dataDir);
   const downloads = new ModelDownloads(roots, () => options.hubEndpoint);
+  const refits = new RefitJobs(session, roots, join(options.dataDir, 'cache', 'refit-features'), options.startRefitWorker);
 
   const mediaFile = (mediaId: number): string => {
     const media = session.require().getMedia(mediaId);
@@ -125,6 +131,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       'adjudication:clear': (request) => clearAdjudication(session.require(), request),
 
       'predictions:list': ({ mediaId }) => session.require().listPredictions(mediaId),
+      'queue:list': ({ n, model }) => labelQueue(session.require(), { n: n ?? 50, model }),
 
       'traces:list': ({ mediaId }) => session.require().listTraces(mediaId),
       'traces:replace': (request) => {
@@ -142,6 +149,11 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
         }),
       'analysis:status': ({ jobId }) => analysis.status(jobId),
       'analysis:cancel': ({ jobId }) => analysis.cancel(jobId),
+
+      'refit:start': (request) => refits.start(request),
+      'refit:status': ({ jobId }) => refits.status(jobId),
+      'refit:cancel': ({ jobId }) => refits.cancel(jobId),
+      'refit:curve': ({ id }) => refits.curve(id),
 
       'models:list': () => modelsOverview(roots(), analysis.status()),
       // A pack folder or a pretrained (Whisper, encoder) folder, told apart by its files.
@@ -167,6 +179,7 @@ export function createContractHandlers(options: ContractHandlerOptions): ServedC
       close: () => {
         void analysis.close();
         downloads.close();
+        refits.close();
         session.close();
       },
     },

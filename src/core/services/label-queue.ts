@@ -5,54 +5,29 @@
 // MAX_IN_A_ROW in a row from one item, waits until the others are placed. Nothing here
 // writes: a prediction never becomes a label without the user's action.
 
-import type { Prediction, Segment } from '../../shared/domain';
+import type { Media, Prediction, Segment } from '../../shared/domain';
+import type { LabelQueue, QueueBand, QueueItem } from '../../shared/label-queue';
 import type { ProjectStore } from '../store';
 
 export const MIN_GAP_S = 2;
 export const MAX_IN_A_ROW = 3;
 
-/** confident: shown as a suggestion to accept; uncertain: to review; hard: to label. */
-export type QueueBand = 'confident' | 'uncertain' | 'hard';
-
-export interface QueueItem {
-  segmentId: number;
-  media: string;
-  clipId: string;
-  start: number;
-  end: number;
-  text: string;
-  model: { id: string; version: string };
-  predicted: 'negative' | 'neutral' | 'positive';
-  probabilities: { negative: number; neutral: number; positive: number };
-  score: number;
-  /** 1 - the highest class probability. */
-  uncertainty: number;
-  /** Entropy of the class probabilities, in bits (0 .. log2 3). */
-  entropy: number;
-  band: QueueBand;
-}
-
-export interface LabelQueue {
-  items: QueueItem[];
-  /** Unlabelled segments with a prediction (of the model asked for), before the cut to n. */
-  candidates: number;
-  labelled: number;
-  withoutPrediction: number;
-}
+export type { LabelQueue, QueueBand, QueueItem } from '../../shared/label-queue';
 
 export function bandOf(maxProbability: number): QueueBand {
   if (maxProbability >= 0.8) return 'confident';
   return maxProbability >= 0.5 ? 'uncertain' : 'hard';
 }
 
-function itemFor(media: string, segment: Segment, prediction: Prediction): QueueItem {
+function itemFor(media: Media, segment: Segment, prediction: Prediction): QueueItem {
   const p = prediction.probabilities;
   const classes = ['negative', 'neutral', 'positive'] as const;
   const values = classes.map((c) => p[c]);
   const top = Math.max(...values);
   return {
     segmentId: segment.id,
-    media,
+    mediaId: media.id,
+    media: media.name,
     clipId: segment.clipId,
     start: segment.start,
     end: segment.end,
@@ -102,7 +77,7 @@ export function labelQueue(store: ProjectStore, options: { n: number; model?: st
     for (const segment of store.listSegments(media.id)) {
       if (labelledIds.has(segment.id)) labelled++;
       else if (!latest.has(segment.id)) withoutPrediction++;
-      else candidates.push(itemFor(media.name, segment, latest.get(segment.id)!));
+      else candidates.push(itemFor(media, segment, latest.get(segment.id)!));
     }
   }
   return { items: rankQueue(candidates, options.n), candidates: candidates.length, labelled, withoutPrediction };
