@@ -30,16 +30,7 @@ export const TRANSCRIPT_FORMATS: readonly ImportFormat[] = ['srt', 'vtt', 'txt',
  * trace: the rating traces of live mode, `media,time_s,annotator,value`.
  */
 export type ExportFormat = 'mosi' | 'mvsa' | 'segments' | 'srt' | 'vtt' | TierFormat | 'trace';
-export const EXPORT_FORMATS: readonly ExportFormat[] = [
-  'mosi',
-  'mvsa',
-  'segments',
-  'srt',
-  'vtt',
-  'eaf',
-  'textgrid',
-  'trace',
-];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['mosi', 'mvsa', 'segments', 'srt', 'vtt', 'eaf', 'textgrid', 'trace'];
 export const ONE_MEDIA_EXPORT_FORMATS: readonly ExportFormat[] = ['srt', 'vtt', 'eaf', 'textgrid'];
 
 /** How several annotators' labels become one on export (MOSI: mean or median; adjudicated: the adjudicator's where set). */

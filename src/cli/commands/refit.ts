@@ -17,8 +17,7 @@ import { cliModelRoots, resolveModelOption } from '../model-option';
 
 export const refitCommand: Command = {
   name: 'refit',
-  usage:
-    'refit --in LABELS.csv | --project P --id NEW_ID [--base DIR] [--model PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
+  usage: 'refit --in LABELS.csv | --project P --id NEW_ID [--base DIR] [--model PACK] [--folds 5] [--seed 13] [--force] [--threads N]',
   summary: 'learn a head on top of a pack from your own labels (cross-validated) and install it as pack NEW_ID',
   async run(args) {
     const { values } = parseCommandArgs(args, {
