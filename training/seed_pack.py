@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 
-from pack import CLASSES, DATASET_INFO, REPO
+from sentiscope_training.data import CLASSES
+from sentiscope_training.pack import DATASET_INFO, REPO
 
 ARCH_INFO = {
     'late-fusion': ('Late fusion over sequences', 'late-fusion-sequences',

@@ -9,7 +9,7 @@ modality is fed as one zero frame with presence 0 (any content works: presence m
 import torch
 import torch.nn as nn
 
-from .common import MODALITIES
+from .data import MODALITIES
 
 INPUT_NAMES = ['text_frames', 'audio_frames', 'visual_frames', 'presence']
 OPSET = 14
