@@ -49,6 +49,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from sentiscope_training.data import CLASSES, DATASET_WEIGHTS, MODALITIES, PROXY_SCORE, load_all, split_indices
+from sentiscope_training.export import export_late_fusion_onnx
 from sentiscope_training.metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share,
                                          macro_f1, mosi_metrics, weighted_f1)
 
@@ -687,36 +688,6 @@ def speech_cv(sets, args):
     return results
 
 
-# ---------------------------------------------------------------- export
-
-class ExportWrapper(nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, token_ids, lexicon, audio_statistics, visual_statistics, presence):
-        return self.model(token_ids, lexicon, audio_statistics, visual_statistics, presence)
-
-
-def export_onnx(model, path, max_tokens, dims):
-    model.eval()
-    wrapper = ExportWrapper(model)
-    example = (
-        torch.ones(1, 8, dtype=torch.int64), torch.zeros(1, 11), torch.zeros(1, dims['audio']),
-        torch.zeros(1, dims['visual']), torch.ones(1, 3),
-    )
-    torch.onnx.export(
-        wrapper, example, path, opset_version=13,
-        input_names=['token_ids', 'lexicon', 'audio_statistics', 'visual_statistics', 'presence'],
-        output_names=['score', 'logits', 'ood'],
-        dynamic_axes={'token_ids': {1: 'tokens'}},
-        do_constant_folding=True,
-    )
-    import onnx
-    m = onnx.load(path)
-    onnx.checker.check_model(m)
-
-
 # ---------------------------------------------------------------- main
 
 def main():
@@ -819,7 +790,7 @@ def main():
     os.makedirs(args.runs, exist_ok=True)
     with open(os.path.join(args.out, 'vocab.txt'), 'w', encoding='utf-8', newline='\n') as f:
         f.write(''.join(t + '\n' for t in vocab))
-    export_onnx(model, os.path.join(args.out, 'fusion.onnx'), args.max_tokens, dims)
+    export_late_fusion_onnx(model, os.path.join(args.out, 'fusion.onnx'), args.max_tokens, dims)
     torch.save(model.state_dict(), os.path.join(args.runs, 'late-fusion-v1.pt'))
     from sentiscope_training.pack import write_pack, write_parity_fixture
     write_parity_fixture(model, sets, vocab_index, args, os.path.join(args.out, 'parity', 'fixture.json'))

@@ -27,8 +27,9 @@ import torch
 from onnx import numpy_helper
 
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
-from models.pack_model import PACK_INPUTS, PackExport, SeedPackModel, export_pack_onnx  # noqa: E402
+from models.pack_model import SeedPackModel  # noqa: E402
 from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
+from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402
 from sentiscope_training.metrics import accuracy, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
