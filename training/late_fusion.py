@@ -37,12 +37,10 @@ positive +1.5) for class-only rows, so the audio and visual branches (which neve
 MOSI score here) give a score on the same scale. Modality dropout on multi-modal rows.
 """
 import argparse
-import csv
 import json
 import math
 import os
 import random
-import sys
 import time
 
 import numpy as np
@@ -50,57 +48,19 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share, macro_f1,  # noqa: E402
-                     mosi_metrics, weighted_f1)
+from sentiscope_training.data import CLASSES, DATASET_WEIGHTS, MODALITIES, PROXY_SCORE, load_all, split_indices
+from sentiscope_training.export import export_late_fusion_onnx
+from sentiscope_training.metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share,
+                                         macro_f1, mosi_metrics, weighted_f1)
 
-CLASSES = ['negative', 'neutral', 'positive']
-MODALITIES = ['text', 'audio', 'visual']
-DATASETS = ['mosi', 'sst2', 'meld', 'zh', 'mvsa', 'emodb', 'ravdess']
 BINARY = ('sst2', 'zh')  # no neutral gold label
-# Share of each batch drawn from each dataset (rows sampled uniformly within a dataset).
-DATASET_WEIGHTS = {'mosi': 0.22, 'sst2': 0.16, 'meld': 0.16, 'mvsa': 0.14, 'zh': 0.12, 'emodb': 0.1, 'ravdess': 0.1}
 SPEECH = ('emodb', 'ravdess')
 OOD_QUANTILE = 0.99
-PROXY_SCORE = {'negative': -1.5, 'neutral': 0.0, 'positive': 1.5}
 PROXY_SCORE_WEIGHT = 0.3
 THREE_WAY_BINARY = False  # --three-way-binary: the 3.0.0 loss, for comparison
 
 
 # ---------------------------------------------------------------- data
-
-class FeatureSet:
-    """One `sentiscope features` folder, as numpy arrays plus row metadata."""
-
-    def __init__(self, folder):
-        self.folder = folder
-        with open(os.path.join(folder, 'features.json'), encoding='utf-8') as f:
-            self.description = json.load(f)
-        with open(os.path.join(folder, 'rows.csv'), encoding='utf-8', newline='') as f:
-            self.rows = list(csv.DictReader(f))
-        with open(os.path.join(folder, 'tokens.jsonl'), encoding='utf-8') as f:
-            self.tokens = [json.loads(line) for line in f if line.strip()]
-        self.lexicon = np.load(os.path.join(folder, 'lexicon.npy'))
-        self.audio = np.load(os.path.join(folder, 'audio_statistics.npy'))
-        self.visual = np.load(os.path.join(folder, 'visual_statistics.npy'))
-        self.presence = np.load(os.path.join(folder, 'presence.npy'))
-        n = len(self.rows)
-        assert len(self.tokens) == n and self.lexicon.shape[0] == n and self.presence.shape[0] == n, folder
-
-    def __len__(self):
-        return len(self.rows)
-
-
-def load_all(data_dir):
-    sets = {}
-    for name in DATASETS:
-        folder = os.path.join(data_dir, name, 'features')
-        if os.path.exists(os.path.join(folder, 'features.json')):
-            sets[name] = FeatureSet(folder)
-        else:
-            print(f'warning: {folder} missing, {name} skipped', file=sys.stderr)
-    return sets
-
 
 def token_counts(token_lists):
     counts = {}
@@ -167,10 +127,6 @@ class Table:
             'score': take(self.score), 'has_score': take(self.has_score), 'weight': take(self.weight),
             'binary': take(self.binary),
         }
-
-
-def split_indices(fs, split):
-    return [i for i, r in enumerate(fs.rows) if r.get('split') == split]
 
 
 def standardizer(values, present):
@@ -732,36 +688,6 @@ def speech_cv(sets, args):
     return results
 
 
-# ---------------------------------------------------------------- export
-
-class ExportWrapper(nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, token_ids, lexicon, audio_statistics, visual_statistics, presence):
-        return self.model(token_ids, lexicon, audio_statistics, visual_statistics, presence)
-
-
-def export_onnx(model, path, max_tokens, dims):
-    model.eval()
-    wrapper = ExportWrapper(model)
-    example = (
-        torch.ones(1, 8, dtype=torch.int64), torch.zeros(1, 11), torch.zeros(1, dims['audio']),
-        torch.zeros(1, dims['visual']), torch.ones(1, 3),
-    )
-    torch.onnx.export(
-        wrapper, example, path, opset_version=13,
-        input_names=['token_ids', 'lexicon', 'audio_statistics', 'visual_statistics', 'presence'],
-        output_names=['score', 'logits', 'ood'],
-        dynamic_axes={'token_ids': {1: 'tokens'}},
-        do_constant_folding=True,
-    )
-    import onnx
-    m = onnx.load(path)
-    onnx.checker.check_model(m)
-
-
 # ---------------------------------------------------------------- main
 
 def main():
@@ -864,9 +790,9 @@ def main():
     os.makedirs(args.runs, exist_ok=True)
     with open(os.path.join(args.out, 'vocab.txt'), 'w', encoding='utf-8', newline='\n') as f:
         f.write(''.join(t + '\n' for t in vocab))
-    export_onnx(model, os.path.join(args.out, 'fusion.onnx'), args.max_tokens, dims)
+    export_late_fusion_onnx(model, os.path.join(args.out, 'fusion.onnx'), args.max_tokens, dims)
     torch.save(model.state_dict(), os.path.join(args.runs, 'late-fusion-v1.pt'))
-    from pack import write_pack, write_parity_fixture
+    from sentiscope_training.pack import write_pack, write_parity_fixture
     write_parity_fixture(model, sets, vocab_index, args, os.path.join(args.out, 'parity', 'fixture.json'))
     write_pack(args, sets, rows, metrics, vocab, dims, calibration)
     with open(os.path.join(args.runs, 'metrics.json'), 'w') as f:

@@ -27,13 +27,13 @@ import time
 import numpy as np
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
-sys.path.insert(0, HERE)
 from models import ARCHITECTURES, build  # noqa: E402
-from models.common import MODALITIES  # noqa: E402
-from models.export import INPUT_NAMES, ExportWrapper, export_onnx  # noqa: E402
 from models.fdcmdie import FDCMDIELoss, select_cross_sample_pairs  # noqa: E402
+from sentiscope_training.data import MODALITIES  # noqa: E402
+from sentiscope_training.export import INPUT_NAMES, ExportWrapper, export_onnx  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 FIXTURE = os.path.join(HERE, '..', 'tests', 'fixtures', 'training', 'tiny.npz')
 TOLERANCE = 1e-4

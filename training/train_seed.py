@@ -1,4 +1,4 @@
-"""Train, evaluate and export one seed architecture on frame sequences (issue 5).
+"""Train, evaluate and export one seed architecture on frame sequences.
 
   /usr/bin/python3 training/train_seed.py --arch cmsta [--flag use_cg=0] [--steps 300] [--out training/runs/seed/cmsta]
 
@@ -26,41 +26,14 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
-sys.path.insert(0, HERE)
-from late_fusion import CLASSES, PROXY_SCORE, FeatureSet, split_indices  # noqa: E402
-from metrics import accuracy, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
-from models.pack_model import PACK_INPUTS, PackExport, SeedPackModel, export_pack_onnx  # noqa: E402
+from models.pack_model import SeedPackModel  # noqa: E402
+from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
+from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402
+from sentiscope_training.metrics import accuracy, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 PACK = os.path.join(HERE, '..', 'resources', 'models', 'late-fusion-v1')
-MODALITY_INDEX = {'audio': 1, 'visual': 2}
-FRAME_DIMS = {'audio': 57, 'visual': 9}
-
-
-class SeqSet:
-    """A `sentiscope features --sequences` folder: FeatureSet + ragged audio/visual frames."""
-
-    def __init__(self, folder):
-        self.fs = FeatureSet(folder)
-        self.frames, self.offsets = {}, {}
-        n = len(self.fs)
-        for m, k in MODALITY_INDEX.items():
-            path = os.path.join(folder, f'{m}_frames.npy')
-            if os.path.exists(path):
-                self.frames[m] = np.load(path)
-                self.offsets[m] = np.load(os.path.join(folder, f'{m}_frame_offsets.npy'))
-                assert len(self.offsets[m]) == n + 1, f'{folder}: {m}_frame_offsets has {len(self.offsets[m])} entries for {n} rows'
-            else:
-                # Text-only folders (MOSI, SST-2, MELD) need no --sequences run: nothing to read.
-                if self.fs.presence[:, k].sum() > 0:
-                    raise SystemExit(f'{folder}: {m} is present but {m}_frames.npy is missing; re-run '
-                                     f'`npx sentiscope features ... --sequences` for it')
-                self.frames[m] = np.zeros((0, FRAME_DIMS[m]), np.float32)
-                self.offsets[m] = np.zeros(n + 1, np.int64)
-
-    def seq(self, m, i):
-        return self.frames[m][self.offsets[m][i]:self.offsets[m][i + 1]]
 
 
 class Rows:

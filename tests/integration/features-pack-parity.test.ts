@@ -1,7 +1,7 @@
 // The shipped late-fusion pack, replayed through onnxruntime-node: the ONNX graph must give
-// what PyTorch gave on the same real feature rows (training/pack.py writes the fixture),
-// with token ids padded the way the runtime pads them, and the manifest must pass the
-// runtime's own pack checks.
+// what PyTorch gave on the same real feature rows (training/sentiscope_training/pack.py writes
+// the fixture), with token ids padded the way the runtime pads them, and the manifest must
+// pass the runtime's own pack checks.
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

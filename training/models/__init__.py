@@ -1,4 +1,4 @@
-"""Seed fusion architectures (issue 5): one interface, see [Note: seed model interface] in common.py."""
+"""Seed fusion architectures: one interface, see [Note: seed model interface] in common.py."""
 from .clip_ca import CLIPCA
 from .cmsta import CMSTA
 from .fdcmdie import FDCMDIE

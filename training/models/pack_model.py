@@ -12,17 +12,14 @@
 - Visual: the raw visual frames (one per sampled frame, 5 per second; one per image).
 The wrapped architecture (training/models, [Note: seed model interface]) standardizes, folds
 presence into the masks and fuses; text standardization stays the identity (the embedding is
-trained). ONNX inputs: text_ids, audio_frames, visual_frames, presence (batch 1, dynamic lengths).
+trained). Its ONNX export (batch 1, dynamic lengths; inputs text_ids, audio_frames, visual_frames,
+presence) is export_pack_onnx in sentiscope_training/export.py.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from . import build
-
-PACK_INPUTS = ['text_ids', 'audio_frames', 'visual_frames', 'presence']
-OPSET = 14
-
 
 class FramePool(nn.Module):
     """Masked average pooling over time by a fixed factor: [B, L, D] -> [B, ceil(L / k), D]."""
@@ -65,36 +62,3 @@ class SeedPackModel(nn.Module):
 
     def loss(self, out, batch):
         return self.core.loss(out, batch)
-
-
-class PackExport(nn.Module):
-    """Batch 1: the frame masks are all ones (no padding); an absent modality is one zero frame."""
-
-    def __init__(self, model, gate_names):
-        super().__init__()
-        self.model = model
-        self.gate_names = list(gate_names)
-
-    def forward(self, text_ids, audio, visual, presence):
-        out = self.model(text_ids, audio, visual, torch.ones_like(audio[:, :, 0]), torch.ones_like(visual[:, :, 0]), presence)
-        return tuple([out['score'], out['logits']] + [out['gates'][g] for g in self.gate_names])
-
-
-def example_inputs(model, lengths=(6, 23, 3)):
-    d = model.dims
-    return (torch.randint(2, 50, (1, lengths[0]), dtype=torch.int64), torch.randn(1, lengths[1], d['audio']),
-            torch.randn(1, lengths[2], d['visual']), torch.ones(1, 3))
-
-
-def export_pack_onnx(model, path):
-    """Writes `path`; returns {'inputs', 'outputs', 'gates'}."""
-    model.eval()
-    ex = example_inputs(model)
-    with torch.no_grad():
-        out = model(ex[0], ex[1], ex[2], torch.ones(1, ex[1].shape[1]), torch.ones(1, ex[2].shape[1]), ex[3])
-        gates = sorted(out.get('gates', {}))
-        outputs = ['score', 'logits'] + gates
-        dynamic = {'text_ids': {1: 'tokens'}, 'audio_frames': {1: 'audio_frames'}, 'visual_frames': {1: 'visual_frames'}}
-        torch.onnx.export(PackExport(model, gates), ex, path, input_names=PACK_INPUTS, output_names=outputs,
-                          dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
-    return {'inputs': PACK_INPUTS, 'outputs': outputs, 'gates': gates}

@@ -6,7 +6,7 @@
 // [Note: absent frames]
 // Sequence inputs (audio.frames, visual.frames [1, frames, D]; text.token_ids with a named
 // tokens axis) get the segment's frames as they are, nothing padded: at batch 1 the seed
-// graphs take every frame as real (PackExport in training/models/pack_model.py).
+// graphs take every frame as real (PackExport in training/sentiscope_training/export.py).
 // An absent or masked-out modality is fed as ONE zero frame (text: one token id 0) with
 // presence 0; the graph must not read a frames axis of length 0.
 // A modality the extractor calls present but whose sequence has no frame counts as ABSENT

@@ -16,16 +16,14 @@
 // and right is the folder inspected and renamed into place (installStagedPretrained, as
 // `models download` does): nothing is ever half-installed.
 
-import { join, normalize, sep } from 'node:path';
 import type { CatalogModel } from '../../shared/recommended-models';
-import type { ModelDownloadProgress } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
 import type { AddedModel } from './model-folders';
-import type { DownloadOptions } from './model-download';
+import { type DownloadOptions, fetchFilesInto } from './model-download';
 import { installStagedPretrained, refuseTakenId } from './pretrained-models';
 import { recommendedModels } from './recommended-catalog';
 import { resumableFolder, type ModelRoots } from './user-models';
-import { fetchVerifiedFile, httpGet, httpUrl, type ExpectedFile } from './verified-download';
+import { httpGet, httpUrl, type ExpectedFile } from './verified-download';
 
 export const DEFAULT_HUB = 'https://huggingface.co';
 /** A tree listing is a page of entries; far more pages than any model repo needs means a loop. */
@@ -135,43 +133,24 @@ export async function getCatalogModel(
   roots: ModelRoots,
   options: DownloadOptions = {},
 ): Promise<AddedModel> {
-  const { signal, onProgress } = options;
   const model = catalogEntry(request.id, request.catalog);
   const hub = hubEndpoint(request.hub);
   const source = `${hub}/${model.repo}/tree/${model.revision}`;
   // Refused before any byte is fetched; installStagedPretrained checks again at the end.
   await refuseTakenId(model.id, roots, source);
-  const files = await hubFileListing(hub, model, signal);
-  const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  const progress: ModelDownloadProgress = { file: null, bytes: 0, total, percent: 0 };
-  const report = () => onProgress?.({ ...progress });
-  report();
+  const files = await hubFileListing(hub, model, options.signal);
   const partial = await resumableFolder(roots, `${model.id}-${model.revision}`);
-  const retry = `the part fetched is kept in ${partial}; run the same get again to resume.`;
-  for (const file of files) {
-    progress.file = file.path;
-    report();
-    const dest = join(partial, normalize(file.path));
-    if (!dest.startsWith(partial + sep))
-      throw new SentiscopeError('bad-model', `${file.path} would land outside the model folder.`, source);
-    await fetchVerifiedFile(hubFileUrl(hub, model, file.path), dest, file, {
-      signal,
+  await fetchFilesInto(
+    partial,
+    files.map((file) => ({ file, url: hubFileUrl(hub, model, file.path) })),
+    {
+      ...options,
+      source,
       resume: true,
       listing: 'the Hub',
-      retry,
-      onBytes: (n) => {
-        progress.bytes += n;
-        const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
-        if (percent !== progress.percent) {
-          progress.percent = percent;
-          report();
-        }
-      },
-    });
-  }
-  progress.file = null;
-  progress.percent = 100;
-  report();
+      retry: `the part fetched is kept in ${partial}; run the same get again to resume.`,
+    },
+  );
   const added = await installStagedPretrained(
     partial,
     roots,

@@ -31,8 +31,8 @@ export { PREDICTION_COLUMNS, predictCsv, predictionCells } from './batch-predict
 export type { BatchPredictOptions, BatchPredictReport } from './batch-predict';
 export type { SegmentPrediction } from './shapley';
 export { describePretrained, listInstalledModels, type InstalledModel } from './inventory';
+export { ORIGIN_FILE } from './staged-install';
 export {
-  ORIGIN_FILE,
   addModelFromFolder,
   listRootedPacks,
   modelRoots,

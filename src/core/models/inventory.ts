@@ -11,7 +11,8 @@ import { DEFAULT_VAD_OPTIONS, sileroWeightsPath } from '../analysis/segmentation
 import type { InstalledModel, PretrainedSummary } from '../../shared/model-catalog';
 import { defaultModelsDir } from './pack-loader';
 import { listPretrained, pretrainedLicense } from './pretrained-models';
-import { listRootedPacks, readOrigin, type ModelRoots } from './user-models';
+import { readOrigin } from './staged-install';
+import { listRootedPacks, type ModelRoots } from './user-models';
 
 export type { InstalledModel };
 

@@ -8,21 +8,21 @@
 //
 // URLs may be relative to the index. Each file streams into a dot folder of the per-user
 // models folder while its sha256 is computed; a wrong size or checksum, or a connection
-// that breaks, removes the folder, so nothing is installed. The whole pack is then checked
-// (loadModelPack) and renamed into place (installStagedPack). An entry with config.json
-// instead of manifest.json is a pretrained folder: inspected and renamed into the
-// pretrained folder (installStagedPretrained).
+// that breaks, removes the folder, so nothing is installed ([Note: staged install]). The
+// whole pack is then checked (loadModelPack) and renamed into place (installStagedPack). An
+// entry with config.json instead of manifest.json is a pretrained folder: inspected and
+// renamed into the pretrained folder (installStagedPretrained).
 
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import type { ModelDownloadProgress } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
 import type { AddedModel } from './model-folders';
 import type { ModelPack } from './pack-loader';
 import { installStagedPretrained } from './pretrained-models';
-import { installStagedPack, stagingFolder, type ModelRoots } from './user-models';
-import { fetchVerifiedFile, httpGet, httpUrl } from './verified-download';
+import { fillStagingFolder } from './staged-install';
+import { installStagedPack, requireAddedRoot, type ModelRoots } from './user-models';
+import { type ExpectedFile, type FetchFileOptions, fetchVerifiedFile, httpGet, httpUrl } from './verified-download';
 
 export const MODEL_INDEX_FORMAT = 'sentiscope-model-index';
 export const MODEL_INDEX_FORMAT_VERSION = 1;
@@ -53,6 +53,48 @@ export interface ModelIndex {
 export interface DownloadOptions {
   onProgress?: (progress: ModelDownloadProgress) => void;
   signal?: AbortSignal;
+}
+
+export interface FileToFetch {
+  file: ExpectedFile;
+  url: URL;
+}
+
+/**
+ * Fetches every one of `files` into `folder`, each checked against its size and checksum as
+ * it streams (verified-download.ts), reporting progress over them all; `source` (the index or
+ * the Hub listing) is what an error names. `models download` and `models get` both fetch so.
+ */
+export async function fetchFilesInto(
+  folder: string,
+  files: readonly FileToFetch[],
+  options: DownloadOptions & Omit<FetchFileOptions, 'onBytes'> & { source: string },
+): Promise<void> {
+  const { onProgress, source, ...fetchOptions } = options;
+  const total = files.reduce((sum, f) => sum + f.file.bytes, 0);
+  const progress: ModelDownloadProgress = { file: null, bytes: 0, total, percent: 0 };
+  const report = () => onProgress?.({ ...progress });
+  report();
+  for (const { file, url } of files) {
+    progress.file = file.path;
+    report();
+    const dest = join(folder, normalize(file.path));
+    if (!dest.startsWith(folder + sep)) throw new SentiscopeError('bad-model', `${file.path} would land outside the model folder.`, source);
+    await fetchVerifiedFile(url, dest, file, {
+      ...fetchOptions,
+      onBytes: (n) => {
+        progress.bytes += n;
+        const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
+        if (percent !== progress.percent) {
+          progress.percent = percent;
+          report();
+        }
+      },
+    });
+  }
+  progress.file = null;
+  progress.percent = 100;
+  report();
 }
 
 /** A pack-relative path that stays inside the pack folder. */
@@ -148,8 +190,7 @@ function originOf(request: { indexUrl: string }) {
 
 /** Fetches every file of `id` into a new dot folder, checking sizes and checksums; returns the folder. */
 async function downloadToStaging(request: { indexUrl: string; id: string }, roots: ModelRoots, options: DownloadOptions): Promise<string> {
-  const { signal, onProgress } = options;
-  const index = await fetchModelIndex(request.indexUrl, signal);
+  const index = await fetchModelIndex(request.indexUrl, options.signal);
   const entry = index.models.find((m) => m.id === request.id);
   if (!entry) {
     throw new SentiscopeError(
@@ -158,39 +199,11 @@ async function downloadToStaging(request: { indexUrl: string; id: string }, root
       request.indexUrl,
     );
   }
-  const total = entry.files.reduce((sum, f) => sum + f.bytes, 0);
-  const progress: ModelDownloadProgress = { file: null, bytes: 0, total, percent: 0 };
-  const report = () => onProgress?.({ ...progress });
-  report();
-  const staging = await stagingFolder(roots, 'download');
-  try {
-    for (const file of entry.files) {
-      progress.file = file.path;
-      report();
-      const dest = join(staging, normalize(file.path));
-      if (!dest.startsWith(staging + sep))
-        throw new SentiscopeError('bad-model', `${file.path} would land outside the pack folder.`, request.indexUrl);
-      const expected = { path: file.path, bytes: file.bytes, checksum: { kind: 'sha256' as const, value: file.sha256 } };
-      await fetchVerifiedFile(httpUrl(file.url, request.indexUrl), dest, expected, {
-        signal,
-        onBytes: (n) => {
-          progress.bytes += n;
-          const percent = total === 0 ? 100 : Math.floor((progress.bytes / total) * 100);
-          if (percent !== progress.percent) {
-            progress.percent = percent;
-            report();
-          }
-        },
-        listing: 'the model index',
-        retry: 'try again.',
-      });
-    }
-    progress.file = null;
-    progress.percent = 100;
-    report();
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
-  return staging;
+  const files = entry.files.map((f) => ({
+    file: { path: f.path, bytes: f.bytes, checksum: { kind: 'sha256' as const, value: f.sha256 } },
+    url: httpUrl(f.url, request.indexUrl),
+  }));
+  return fillStagingFolder(requireAddedRoot(roots), 'download', (staging) =>
+    fetchFilesInto(staging, files, { ...options, source: request.indexUrl, listing: 'the model index', retry: 'try again.' }),
+  );
 }

@@ -1,21 +1,22 @@
 // Pretrained model folders the user added: Whisper speech recognizers and encoder plug-ins
 // (BERT-family text, wav2vec2/HuBERT audio, CLIP image) in the Hugging Face ONNX layout.
 // They live in their own root (<dataDir>/pretrained/<id>), so pack listings never see them,
-// with the same safety as packs: the folder is inspected whole before anything is copied,
-// copied into a dot folder (which listings skip), inspected again there and only then
-// renamed into place, so a half-copied folder is never listed or run. A downloaded folder
-// (model-download.ts) is inspected in its dot folder before it is renamed into place.
-// Inspection reads JSON and checks files; nothing here loads a model (no transformers.js).
+// with the same safety as packs ([Note: staged install]): the folder is inspected whole
+// before anything is copied, copied into a dot folder (which listings skip), inspected again
+// there and only then renamed into place, so a half-copied folder is never listed or run. A
+// downloaded folder (model-download.ts, hub-download.ts) is inspected in its dot folder
+// before it is renamed into place. Inspection reads JSON and checks files; nothing here
+// loads a model (no transformers.js).
 
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { inspectWhisperFolder } from '../asr/whisper-folder';
 import { AUDIO_FAMILIES, IMAGE_FAMILIES, TEXT_FAMILIES, inspectEncoderFolder } from '../plugins/encoder-folder';
 import type { ModelOrigin, PretrainedSummary } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
-import { ORIGIN_FILE, SAFE_ID, listRootedPacks, pretrainedRoot, readOrigin, type ModelRoots } from './user-models';
+import { type StagedInstall, installNew, installStaged, readOrigin, removeInstalled } from './staged-install';
+import { SAFE_ID, folderWithId, pretrainedRoot, requirePretrainedRoot, type ModelRoots } from './user-models';
 
 export type PretrainedKind = 'speech-recognizer' | 'encoder';
 
@@ -160,18 +161,6 @@ export function pretrainedLicense(dir: string): string {
   return typeof license === 'string' && license.trim() ? license.trim() : UNKNOWN_LICENSE;
 }
 
-function requirePretrainedRoot(roots: ModelRoots): string {
-  const root = pretrainedRoot(roots);
-  if (root === null) {
-    throw new SentiscopeError(
-      'bad-request',
-      `No per-user models folder is in use (SENTISCOPE_MODELS pins the models to ${roots.shipped}). Set SENTISCOPE_DATA_DIR to say where added models go.`,
-      roots.shipped,
-    );
-  }
-  return root;
-}
-
 /** The folder name, made into an id: runs of other characters become "-". */
 export function pretrainedIdFor(dir: string): string {
   return basename(dir)
@@ -197,10 +186,37 @@ export async function refuseTakenId(id: string, roots: ModelRoots, source: strin
       source,
     );
   }
-  const existing = join(requirePretrainedRoot(roots), id);
-  if (existsSync(existing)) throw clashError(id, existing, source);
-  const pack = (await listRootedPacks(roots)).find((l) => l.id === id || basename(l.dir) === id);
-  if (pack) throw clashError(id, pack.dir, source);
+  requirePretrainedRoot(roots);
+  const taken = await folderWithId(id, roots);
+  if (taken !== null) throw clashError(id, taken, source);
+}
+
+/**
+ * How a filled Whisper or encoder folder goes in as <pretrained root>/<id>: the id still
+ * free, the folder passing inspection (`unusable` says what a failure means to the user).
+ */
+function pretrainedInstall(
+  id: string,
+  roots: ModelRoots,
+  origin: ModelOrigin,
+  source: string,
+  unusable: (reason: string) => SentiscopeError,
+): StagedInstall<AddedPretrained> {
+  return {
+    origin,
+    verify: async (staging) => {
+      await refuseTakenId(id, roots, source);
+      let info: PretrainedFolderInfo;
+      try {
+        info = inspectPretrainedFolder(staging);
+      } catch (err) {
+        throw unusable((err as Error).message);
+      }
+      const target = join(requirePretrainedRoot(roots), id);
+      return { target, installed: (dir) => ({ id, dir, kind: info.kind, name: info.name }) };
+    },
+    clash: (target) => clashError(id, target, source),
+  };
 }
 
 /**
@@ -216,50 +232,22 @@ export async function addPretrainedFolder(source: string, roots: ModelRoots, opt
   inspectPretrainedFolder(dir);
   const id = options.id ?? pretrainedIdFor(dir);
   await refuseTakenId(id, roots, dir);
-  await mkdir(root, { recursive: true });
-  const staging = join(root, `.incoming-${randomUUID()}`);
-  try {
+  const copy = async (staging: string) => {
     try {
       // dereference: a Hugging Face cache snapshot is links into its blobs folder.
       await cp(dir, staging, { recursive: true, dereference: true, filter: (src) => src === dir || !NOT_COPIED.test(basename(src)) });
     } catch (err) {
       throw new SentiscopeError('file-unreadable', `Copying ${dir} failed: ${(err as Error).message}. Nothing was added.`, dir);
     }
-    let copied: PretrainedFolderInfo;
-    try {
-      copied = inspectPretrainedFolder(staging);
-    } catch (err) {
-      throw new SentiscopeError(
-        'file-unreadable',
-        `The copy of ${dir} is not whole (${(err as Error).message}). Nothing was added; check the free disk space and try again.`,
-        dir,
-      );
-    }
-    return await placeStaged(staging, copied, id, { from: 'folder', location: dir, addedAt: new Date().toISOString() }, roots, dir);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** Records the origin in a checked staging folder and renames it to <pretrained root>/<id>. */
-async function placeStaged(
-  staging: string,
-  info: PretrainedFolderInfo,
-  id: string,
-  origin: ModelOrigin,
-  roots: ModelRoots,
-  source: string,
-): Promise<AddedPretrained> {
-  await writeFile(join(staging, ORIGIN_FILE), JSON.stringify(origin, null, 2) + '\n');
-  const target = join(requirePretrainedRoot(roots), id);
-  try {
-    await rename(staging, target);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTEMPTY') throw clashError(id, target, source);
-    throw err;
-  }
-  return { id, dir: target, kind: info.kind, name: info.name };
+  };
+  const origin: ModelOrigin = { from: 'folder', location: dir, addedAt: new Date().toISOString() };
+  const notWhole = (reason: string) =>
+    new SentiscopeError(
+      'file-unreadable',
+      `The copy of ${dir} is not whole (${reason}). Nothing was added; check the free disk space and try again.`,
+      dir,
+    );
+  return installNew(root, 'incoming', copy, pretrainedInstall(id, roots, origin, dir, notWhole));
 }
 
 /**
@@ -272,23 +260,13 @@ export async function installStagedPretrained(
   origin: ModelOrigin,
   id: string,
 ): Promise<AddedPretrained> {
-  try {
-    await refuseTakenId(id, roots, origin.location);
-    let info: PretrainedFolderInfo;
-    try {
-      info = inspectPretrainedFolder(staging);
-    } catch (err) {
-      throw new SentiscopeError(
-        'bad-model',
-        `The model "${id}" from ${origin.location} is not a usable pack, Whisper or encoder folder (${(err as Error).message}). Nothing was installed; check the model index.`,
-        origin.location,
-      );
-    }
-    await mkdir(requirePretrainedRoot(roots), { recursive: true });
-    return await placeStaged(staging, info, id, origin, roots, origin.location);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+  const unusable = (reason: string) =>
+    new SentiscopeError(
+      'bad-model',
+      `The model "${id}" from ${origin.location} is not a usable pack, Whisper or encoder folder (${reason}). Nothing was installed; check the model index.`,
+      origin.location,
+    );
+  return installStaged(staging, pretrainedInstall(id, roots, origin, origin.location, unusable));
 }
 
 /** Every folder in the pretrained root (dot folders are on their way in or out), by id. */
@@ -319,9 +297,6 @@ export async function removePretrained(id: string, roots: ModelRoots): Promise<s
   const root = requirePretrainedRoot(roots);
   const found = (await listPretrained(roots)).find((l) => l.id === id);
   if (!found) throw new SentiscopeError('not-found', `No added pretrained model "${id}" in ${root}.`, root);
-  // Out of the listing first (a dot folder), then deleted.
-  const doomed = join(root, `.removing-${randomUUID()}`);
-  await rename(found.dir, doomed);
-  await rm(doomed, { recursive: true, force: true });
+  await removeInstalled(found.dir);
   return found.dir;
 }

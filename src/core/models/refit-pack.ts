@@ -4,7 +4,7 @@
 // them (PackFeatureReader), the head is cross-validated against the source pack, and
 // nothing is installed when it does not beat the source on the held-out folds (unless
 // forced). The new pack is the source's files, a derived manifest, refit.json and a
-// model card, staged and checked like any added pack (installStagedPack).
+// model card, staged and checked like any added pack ([Note: staged install], packInstall).
 
 import { cp, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -21,7 +21,8 @@ import { RefitFeatureCache } from './refit-feature-cache';
 import { type ModelPack, resolveModelPack } from './pack-loader';
 import { type CrossValidation, type LearningCurve, type RefitRow, crossValidate, fitRefitHead, learningCurve } from './refit-fit';
 import { refitVector } from './refit-head';
-import { ORIGIN_FILE, type ModelRoots, SAFE_ID, installStagedPack, listRootedPacks, stagingFolder } from './user-models';
+import { ORIGIN_FILE, installNew } from './staged-install';
+import { type ModelRoots, SAFE_ID, folderWithId, packInstall, requireAddedRoot } from './user-models';
 
 export const CLASS_NAMES = ['negative', 'neutral', 'positive'] as const;
 export const REFIT_HEAD_FILE = 'refit.json';
@@ -156,12 +157,12 @@ export async function refuseTakenId(id: string, roots: ModelRoots, file: string)
   if (!SAFE_ID.test(id)) {
     throw new SentiscopeError('bad-request', `--id "${id}" cannot name a folder: use letters, digits, ".", "-" and "_".`, file);
   }
-  const taken = (await listRootedPacks(roots)).find((l) => l.id === id || basename(l.dir) === id);
-  if (taken) {
+  const taken = await folderWithId(id, roots);
+  if (taken !== null) {
     throw new SentiscopeError(
       'bad-request',
-      `A model with id "${id}" is already installed (${taken.dir}). Pick another --id, or remove it first.`,
-      taken.dir,
+      `A model with id "${id}" is already installed (${taken}). Pick another --id, or remove it first.`,
+      taken,
     );
   }
 }
@@ -329,25 +330,16 @@ export async function refitFromLabels(set: LabelSet, options: RefitOptions): Pro
 
   signal?.throwIfAborted();
   progress({ stage: 'install', done: 0, total: 1 });
-  const staging = await stagingFolder(options.roots, 'incoming');
-  try {
+  const when = new Date().toISOString();
+  const manifest = derivedManifest(pack, options, report, set.file, when);
+  const write = async (staging: string) => {
     await cp(pack.dir, staging, { recursive: true, force: true, filter: (src) => basename(src) !== ORIGIN_FILE });
-    const when = new Date().toISOString();
-    const manifest = derivedManifest(pack, options, report, set.file, when);
     await writeFile(join(staging, REFIT_HEAD_FILE), JSON.stringify(head) + '\n');
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     await writeFile(join(staging, 'MODEL_CARD.md'), modelCard(manifest, report, set, when));
-  } catch (err) {
-    const { rm } = await import('node:fs/promises');
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
-  const installed = await installStagedPack(
-    staging,
-    options.roots,
-    { from: 'refit', location: set.file, addedAt: new Date().toISOString() },
-    options.id,
-  );
+  };
+  const origin = { from: 'refit' as const, location: set.file, addedAt: when };
+  const installed = await installNew(requireAddedRoot(options.roots), 'incoming', write, packInstall(options.roots, origin, options.id));
   report.installed = true;
   report.dir = installed.dir;
   report.seconds = (Date.now() - started) / 1000;

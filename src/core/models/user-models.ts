@@ -1,16 +1,16 @@
 // The per-user models folder (<dataDir>/models), read beside resources/models: packs the
 // user added from a folder or downloaded. A pack is checked whole (loadModelPack) before
-// anything is copied, copied into a dot folder (which listings skip), checked again there
-// and only then renamed to its manifest id, so a half-copied pack is never listed or run.
-// Shipped packs are never changed from here.
+// anything is copied, then installed through a staging folder ([Note: staged install]),
+// checked again there and renamed to its manifest id, so a half-copied pack is never listed
+// or run. Shipped packs are never changed from here.
 
-import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelOrigin, ModelRoot } from '../../shared/model-catalog';
 import { SentiscopeError } from '../../shared/errors';
 import { defaultModelsDir, listModelPacks, loadModelPack, type ModelPack, type ModelPackListing } from './pack-loader';
+import { ORIGIN_FILE, type StagedInstall, installNew, installStaged, removeInstalled, resumableStagingFolder } from './staged-install';
 
 export interface ModelRoots {
   /** resources/models (or SENTISCOPE_MODELS). */
@@ -27,9 +27,6 @@ export interface ModelRoots {
 export interface RootedListing extends ModelPackListing {
   root: ModelRoot;
 }
-
-/** Written into an added pack's folder: how it got there (the pack's own files are untouched). */
-export const ORIGIN_FILE = '.sentiscope-origin.json';
 
 /** A manifest id is a folder name: letters, digits, dot, dash, underscore, no leading dot. */
 export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -64,23 +61,38 @@ export async function listRootedPacks(roots: ModelRoots): Promise<RootedListing[
   return [...shipped, ...added];
 }
 
-export async function readOrigin(dir: string): Promise<ModelOrigin | null> {
-  try {
-    return JSON.parse(await readFile(join(dir, ORIGIN_FILE), 'utf8')) as ModelOrigin;
-  } catch {
-    return null;
-  }
+function noUserFolder(roots: ModelRoots): SentiscopeError {
+  return new SentiscopeError(
+    'bad-request',
+    `No per-user models folder is in use (SENTISCOPE_MODELS pins the models to ${roots.shipped}). Set SENTISCOPE_DATA_DIR to say where added models go.`,
+    roots.shipped,
+  );
 }
 
-function requireAddedRoot(roots: ModelRoots): string {
-  if (roots.added === null) {
-    throw new SentiscopeError(
-      'bad-request',
-      `No per-user models folder is in use (SENTISCOPE_MODELS pins the models to ${roots.shipped}). Set SENTISCOPE_DATA_DIR to say where added models go.`,
-      roots.shipped,
-    );
-  }
+/** The per-user packs folder; refused where none is in use. */
+export function requireAddedRoot(roots: ModelRoots): string {
+  if (roots.added === null) throw noUserFolder(roots);
   return roots.added;
+}
+
+/** Where added pretrained folders go; refused where no per-user folder is in use. */
+export function requirePretrainedRoot(roots: ModelRoots): string {
+  const root = pretrainedRoot(roots);
+  if (root === null) throw noUserFolder(roots);
+  return root;
+}
+
+/**
+ * The folder that already uses `id`, if any: one id space for packs (by manifest id or
+ * folder name) and pretrained folders, so `models remove ID` is never ambiguous.
+ */
+export async function folderWithId(id: string, roots: ModelRoots): Promise<string | null> {
+  const pack = (await listRootedPacks(roots)).find((l) => l.id === id || basename(l.dir) === id);
+  if (pack) return pack.dir;
+  for (const root of [roots.added, pretrainedRoot(roots)]) {
+    if (root !== null && existsSync(join(root, id))) return join(root, id);
+  }
+  return null;
 }
 
 /**
@@ -95,35 +107,36 @@ export async function packFolderFor(spec: string, roots: ModelRoots): Promise<st
 }
 
 /**
- * Moves a checked copy in `staging` (a dot folder inside the added root) into place as
+ * How a staged pack goes in: loaded whole in its staging folder (the manifest id matching
+ * `expectedId` when one is given), then renamed to <added>/<manifest id>.
+ */
+export function packInstall(roots: ModelRoots, origin: ModelOrigin, expectedId?: string): StagedInstall<ModelPack> {
+  return {
+    origin,
+    verify: async (staging) => {
+      const added = requireAddedRoot(roots);
+      const manifest = join(staging, 'manifest.json');
+      const id = (await loadModelPack(staging)).manifest.id;
+      if (expectedId !== undefined && id !== expectedId) {
+        throw new SentiscopeError(
+          'bad-model',
+          `The pack downloaded as "${expectedId}" has id "${id}" in its manifest.json. Check the model index (${origin.location}).`,
+          manifest,
+        );
+      }
+      await refuseClash(id, roots, manifest);
+      return { target: join(added, id), installed: loadModelPack };
+    },
+    clash: (target) => clashError(basename(target), target, target),
+  };
+}
+
+/**
+ * Moves a filled copy in `staging` (a dot folder inside the added root) into place as
  * <added>/<manifest id>, recording its origin. Removes `staging` whatever happens.
  */
 export async function installStagedPack(staging: string, roots: ModelRoots, origin: ModelOrigin, expectedId?: string): Promise<ModelPack> {
-  const added = requireAddedRoot(roots);
-  try {
-    const staged = await loadModelPack(staging);
-    const id = staged.manifest.id;
-    if (expectedId !== undefined && id !== expectedId) {
-      throw new SentiscopeError(
-        'bad-model',
-        `The pack downloaded as "${expectedId}" has id "${id}" in its manifest.json. Check the model index (${origin.location}).`,
-        join(staging, 'manifest.json'),
-      );
-    }
-    await refuseClash(id, roots, join(staging, 'manifest.json'));
-    await writeFile(join(staging, ORIGIN_FILE), JSON.stringify(origin, null, 2) + '\n');
-    const target = join(added, id);
-    try {
-      await rename(staging, target);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTEMPTY') throw clashError(id, target, join(staging, 'manifest.json'));
-      throw err;
-    }
-    return loadModelPack(target);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+  return installStaged(staging, packInstall(roots, origin, expectedId));
 }
 
 function clashError(id: string, existing: string, file: string): SentiscopeError {
@@ -142,22 +155,8 @@ async function refuseClash(id: string, roots: ModelRoots, file: string): Promise
       file,
     );
   }
-  const taken = (await listRootedPacks(roots)).find((l) => l.id === id || basename(l.dir) === id);
-  if (taken) throw clashError(id, taken.dir, file);
-  const target = join(requireAddedRoot(roots), id);
-  if (existsSync(target)) throw clashError(id, target, file);
-  // One id space for `models remove ID`: a pretrained folder's id is taken too.
-  const pretrained = pretrainedRoot(roots);
-  if (pretrained !== null && existsSync(join(pretrained, id))) throw clashError(id, join(pretrained, id), file);
-}
-
-/** A new dot folder in the added root for a pack on its way in. */
-export async function stagingFolder(roots: ModelRoots, purpose: 'incoming' | 'download'): Promise<string> {
-  const added = requireAddedRoot(roots);
-  await mkdir(added, { recursive: true });
-  const dir = join(added, `.${purpose}-${randomUUID()}`);
-  await mkdir(dir);
-  return dir;
+  const taken = await folderWithId(id, roots);
+  if (taken !== null) throw clashError(id, taken, file);
 }
 
 /**
@@ -165,9 +164,7 @@ export async function stagingFolder(roots: ModelRoots, purpose: 'incoming' | 'do
  * interrupted one left (listings skip it, as they skip staging folders).
  */
 export async function resumableFolder(roots: ModelRoots, key: string): Promise<string> {
-  const dir = join(requireAddedRoot(roots), `.partial-${key}`);
-  await mkdir(dir, { recursive: true });
-  return dir;
+  return resumableStagingFolder(requireAddedRoot(roots), key);
 }
 
 /**
@@ -184,14 +181,15 @@ export async function addModelFromFolder(source: string, roots: ModelRoots): Pro
   }
   const pack = await loadModelPack(dir);
   await refuseClash(pack.manifest.id, roots, join(dir, 'manifest.json'));
-  const staging = await stagingFolder(roots, 'incoming');
-  try {
-    await cp(dir, staging, { recursive: true, force: true, filter: (src) => basename(src) !== ORIGIN_FILE });
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw new SentiscopeError('file-unreadable', `Copying the pack ${dir} failed: ${(err as Error).message}. Nothing was added.`, dir);
-  }
-  return installStagedPack(staging, roots, { from: 'folder', location: dir, addedAt: new Date().toISOString() }, pack.manifest.id);
+  const copy = async (staging: string) => {
+    try {
+      await cp(dir, staging, { recursive: true, force: true, filter: (src) => basename(src) !== ORIGIN_FILE });
+    } catch (err) {
+      throw new SentiscopeError('file-unreadable', `Copying the pack ${dir} failed: ${(err as Error).message}. Nothing was added.`, dir);
+    }
+  };
+  const origin: ModelOrigin = { from: 'folder', location: dir, addedAt: new Date().toISOString() };
+  return installNew(requireAddedRoot(roots), 'incoming', copy, packInstall(roots, origin, pack.manifest.id));
 }
 
 /** Removes an added pack (by id). Shipped packs are refused. Returns the folder removed. */
@@ -214,9 +212,6 @@ export async function removeAddedModel(id: string, roots: ModelRoots): Promise<s
       roots.added,
     );
   }
-  // Out of the listing first (a dot folder), then deleted.
-  const doomed = join(requireAddedRoot(roots), `.removing-${randomUUID()}`);
-  await rename(added.dir, doomed);
-  await rm(doomed, { recursive: true, force: true });
+  await removeInstalled(added.dir);
   return added.dir;
 }

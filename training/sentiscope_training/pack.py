@@ -7,8 +7,9 @@ import os
 import numpy as np
 import torch
 
-CLASSES = ['negative', 'neutral', 'positive']
-REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from .data import CLASSES, DATASET_WEIGHTS
+
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 
 DATASET_INFO = {
     'mosi': ('CMU-MOSI (segments.csv)', ['text'], 'CMU-MOSI, research use (Zadeh et al. 2016)',
@@ -164,7 +165,6 @@ def fmt(v):
 
 
 def write_model_card(args, rows, metrics, vocabulary, dims, calibration):
-    from late_fusion import DATASET_WEIGHTS
     lines = [
         '# late-fusion-v1', '',
         'A small late-fusion model over features Sentiscope computes itself (`src/core/analysis/features/segment-features.ts`).',

@@ -1,0 +1,242 @@
+"""Writing a seed model pack (resources/models/<arch>-seed-v1) from a finished train_seed run
+(training/seed_pack.py is the command).
+
+Per architecture: fusion.onnx + vocab.txt + parity/fixture.json copied from RUNS/<arch>/, and
+manifest.json (contract: src/core/models/manifest.ts) + MODEL_CARD.md written from the run's
+metrics.json, the ablation runs next to it and the features' recipes (features.json). No pack is
+marked default: which one is the default is decided from the table (training/README.md).
+"""
+import json
+import os
+import shutil
+
+from .data import CLASSES
+from .pack import DATASET_INFO, REPO
+
+ARCH_INFO = {
+    'late-fusion': ('Late fusion over sequences', 'late-fusion-sequences',
+                    'Per modality: projection -> masked mean over frames -> MLP -> 3 logits + raw score; decisions averaged '
+                    'with presence-masked learned softmax weights (gate `modality_weights`); score = 3*tanh(raw).'),
+    'tfn': ('Tensor Fusion Network', 'tfn',
+            'TFN (Zadeh et al. 2017): text LSTM (state at the last real token), audio/visual masked mean + 3-layer MLP, '
+            '3-fold outer product of [z;1] vectors -> MLP -> 3 logits + score.'),
+    'lmf': ('Low-rank Multimodal Fusion', 'lmf',
+            'LMF (Liu et al. 2018): TFN\'s modality subnetworks, rank-4 modality-specific factors instead of the full '
+            'fusion tensor -> MLP -> 3 logits + score.'),
+    'cmsta': ('CM-STA + CG + TCMFI', 'cmsta-cg-tcmfi',
+              'Text-query cross-attention over the visual and audio frames (2 layers per pair, learnable residual weights, '
+              'LayerNorm, mean pooling per pair); contextual gating (summed pair interactions -> 3 ReLU layers -> sigmoid '
+              'gate per modality, exported as `modality_gates`); Transformer fusion (6 encoder layers over all frames, '
+              'learnable positional and modality embeddings) with global pooling mixed with bilinear pooling of '
+              'text/visual/audio by learnable weights.'),
+    'fdcmdie': ('FD-CMDIE', 'fd-cmdie',
+                'Feature decoupling (one shared similarity encoder + three private encoders, LayerNorm -> Linear -> Tanh '
+                '-> Dropout); 2 stacked DIPU units per modality (cross-attention to the global similarity feature, '
+                'self-attention, second cross-attention to the original inputs, FFN); gated attention pooling between '
+                'layers (gate `modality_gates`); loss MAE + CE + 0.1 x (NT-Xent in-sample + cross-sample, k_cl = 2, + '
+                '0.5 x triplet with the text similarity feature as anchor).'),
+    'clip-ca': ('CLIP-CA-MSA style', 'clip-ca-msa',
+                'Text <-> image cross-attention (1 layer each way, here over Sentiscope\'s token embeddings and visual '
+                'frames, not CLIP embeddings); audio joins by masked mean + MLP; uncertainty-weighted multi-task loss '
+                '(learned log-variances) over score, class, text-only class and image-only class.'),
+}
+ABLATIONS = {
+    'cmsta': [('cmsta-no-cmsta', 'w/o CM-STA'), ('cmsta-no-cg', 'w/o CG'), ('cmsta-no-tcmfi', 'w/o TCMFI')],
+    'fdcmdie': [('fdcmdie-no-contrastive', 'w/o contrastive loss'), ('fdcmdie-no-gap', 'w/o gated attention pooling'),
+                ('fdcmdie-no-second-cross', 'w/o second cross-attention')],
+}
+USED = {
+    'mosi': 'text; score (L1) + class of the score (CE)',
+    'mvsa': 'text + image (visual frames: one per image, zeros where no face); post label (CE) + proxy score (L1 x 0.3)',
+    'emodb': 'audio (acoustic frames, 100/s, pooled x10 in the model); valence class (CE) + proxy score; all 8 speakers',
+    'sst2': 'text; binary label as negative/positive (CE) + proxy score',
+    'meld': 'text; sentiment class (CE) + proxy score',
+}
+
+
+def load_json(path):
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
+def numeric(metrics):
+    return {split: {k: v for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != 'seconds'}
+            for split, m in metrics.items()}
+
+
+def fmt(v):
+    return f'{v:.4f}' if isinstance(v, float) else str(v)
+
+
+def metric_lines(metrics):
+    lines = []
+    for split, m in metrics.items():
+        lines.append(f'- **{split}**: ' + ', '.join(f'{k} {fmt(v)}' for k, v in m.items() if not isinstance(v, dict) and k != 'seconds'))
+        for k, v in m.items():
+            if isinstance(v, dict):
+                lines.append(f'  - {k}: ' + ', '.join(f'{kk} {fmt(vv)}' for kk, vv in v.items()))
+    return lines
+
+
+def summary(m):
+    mo, mv, cv = m['mosi-dev'], m['mvsa-dev'], m.get('emodb-speaker-cv', {})
+    cv_text = f'{100 * cv["acc"]:.1f} / {100 * cv["f1_macro"]:.1f}' if cv else '—'
+    return (f'{100 * mo["acc2_non0"]:.1f} | {mo["mae"]:.3f} | {mo["corr"]:.3f} | {100 * mv["acc"]:.1f} | '
+            f'{100 * mv["f1_weighted"]:.1f} | {cv_text}')
+
+
+def write_pack(arch, runs, models, recipes, columns, ablation_runs):
+    run_dir = os.path.join(runs, arch)
+    r = load_json(os.path.join(run_dir, 'metrics.json'))
+    a = r['args']
+    pack_id = f'{arch}-seed-v1'
+    out = os.path.join(models, pack_id)
+    os.makedirs(os.path.join(out, 'parity'), exist_ok=True)
+    shutil.copyfile(os.path.join(run_dir, 'model.onnx'), os.path.join(out, 'fusion.onnx'))
+    shutil.copyfile(os.path.join(run_dir, 'vocab.txt'), os.path.join(out, 'vocab.txt'))
+    shutil.copyfile(os.path.join(run_dir, 'fixture.json'), os.path.join(out, 'parity', 'fixture.json'))
+    title, architecture, description = ARCH_INFO[arch]
+    face = load_json(os.path.join(REPO, 'resources', 'models', 'face', 'manifest.json'))
+    late = load_json(os.path.join(REPO, 'resources', 'models', 'late-fusion-v1', 'manifest.json'))
+    sets = list(r['train_rows'])
+    data = [{'name': DATASET_INFO[n][0], 'splits': ['train'], 'rows': r['train_rows'][n], 'modalities': DATASET_INFO[n][1],
+             'source': f'../shared/data ({DATASET_INFO[n][3]}); terms: {DATASET_INFO[n][2]}'} for n in sets]
+    command = r_command(arch, a, runs).replace('\n', ' && ')
+    gates = r['onnx']['gates']
+    manifest = {
+        'format': 'sentiscope-model-pack',
+        'formatVersion': 1,
+        'id': pack_id,
+        'version': '1.0.0',
+        'name': f'{title} (seed, short CPU training)',
+        'architecture': architecture,
+        'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts (token ids -> a '
+                        f'trained embedding table inside the graph; acoustic frames average-pooled x{a["audio_pool"]} '
+                        'inside the graph; visual frames) plus the presence mask; standardization is inside the ONNX '
+                        f'graph. Trained for only {a["steps"]} steps on CPU: see MODEL_CARD.md.'),
+        'modalities': ['text', 'audio', 'visual'],
+        'inputs': {
+            # The text recipe and the late-fusion-v1 vocabulary order are shared with late-fusion-v1.
+            'text': {'recipe': late['inputs']['text']['recipe'], 'vocabulary': 'vocab.txt', 'maxTokens': a['max_tokens']},
+            'audio': {'recipe': recipes['audio']},
+            'visual': {'recipe': recipes['visual']},
+        },
+        'fusion': {
+            'file': 'fusion.onnx',
+            'inputs': [
+                {'name': 'text_ids', 'dtype': 'int64', 'shape': [1, 'tokens'], 'feature': 'text.token_ids'},
+                {'name': 'audio_frames', 'dtype': 'float32', 'shape': [1, 'audio_frames', len(columns['audio_frames'])],
+                 'feature': 'audio.frames', 'columns': columns['audio_frames']},
+                {'name': 'visual_frames', 'dtype': 'float32', 'shape': [1, 'visual_frames', len(columns['visual_frames'])],
+                 'feature': 'visual.frames', 'columns': columns['visual_frames']},
+                {'name': 'presence', 'dtype': 'float32', 'shape': [1, 3], 'feature': 'presence', 'columns': columns['presence']},
+            ],
+            'outputs': {'score': 'score', 'logits': 'logits', **({'gates': {g: g for g in gates}} if gates else {})},
+        },
+        'output': {'scoreRange': [-3, 3], 'classes': CLASSES},
+        'training': {'data': data, 'command': command},
+        'metrics': numeric(r['metrics']),
+        'license': ('Research use only: the weights derive from CMU-MOSI, SST-2, MELD, MVSA and EmoDB, whose terms '
+                    'allow research use. The training code is part of Sentiscope (MIT).'),
+        'derivedFrom': [
+            *[{'name': DATASET_INFO[n][0], 'license': DATASET_INFO[n][2], 'source': DATASET_INFO[n][3]} for n in sets],
+            {'name': 'late-fusion-v1 token embeddings (initialisation of the embedding table)', 'license': 'research use (as above)',
+             'source': 'resources/models/late-fusion-v1'},
+            {'name': 'BlazeFace (face detector, visual features)', 'license': face['licenses']['blazeface'],
+             'source': 'resources/models/face/blazeface.onnx (@vladmandic/human)'},
+            {'name': 'mini-Xception FER2013 (expression net, visual features)', 'license': face['licenses']['emotion'],
+             'source': 'resources/models/face/emotion.onnx (@vladmandic/human)'},
+        ],
+    }
+    if r['flags']:
+        raise SystemExit(f'{run_dir} is an ablation run ({r["flags"]}); packs ship the full architectures only')
+    with open(os.path.join(out, 'manifest.json'), 'w', encoding='utf-8') as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write('\n')
+    write_card(arch, pack_id, r, ablation_runs, out)
+    return pack_id
+
+
+def write_card(arch, pack_id, r, ablation_runs, out):
+    a = r['args']
+    title, _, description = ARCH_INFO[arch]
+    size = os.path.getsize(os.path.join(out, 'fusion.onnx'))
+    lines = [
+        f'# {pack_id}: {title}', '',
+        description, '',
+        f'Code: `training/models/{arch.replace("-", "_")}.py` inside `training/models/pack_model.py` ([Note: seed pack model]).',
+        f'{r["parameters"]:,} parameters; fusion.onnx {size / 1e6:.1f} MB (opset 14, batch 1, dynamic lengths).', '',
+        '## Inputs (what the runtime feeds)', '',
+        f'- `text_ids` int64 [1, tokens]: tokenizer v1 ids from `vocab.txt` ({a["vocab_size"]} most frequent tokens of '
+        f'late-fusion-v1\'s vocabulary; id = 2 + line, pad 0, unknown 1), at most {a["max_tokens"]} tokens. The embedding '
+        'table (64-d, initialised from late-fusion-v1, then trained) is inside the graph; id 0 is masked.',
+        f'- `audio_frames` float32 [1, frames, 57]: the acoustic recipe\'s raw frames (100/s); the graph averages every '
+        f'{a["audio_pool"]} frames (10 per second) before the model.',
+        '- `visual_frames` float32 [1, frames, 9]: per sampled frame (5 fps; one per image) face, 7 expression '
+        'probabilities, face score; zeros without a face.',
+        '- `presence` float32 [1, 3]: an absent modality is fed as one zero frame (token id 0) with presence 0, and '
+        'its content cannot change any output (checked by `training/smoke.py` for every architecture).', '',
+        '## Training data (train splits only; ../shared/heldout never read)', '',
+        '| dataset | rows | what was used |', '|---|---|---|',
+    ]
+    for n, rows in r['train_rows'].items():
+        lines.append(f'| {DATASET_INFO[n][0]} | {rows} | {USED[n]} |')
+    lines += [
+        '', f'Batches sample datasets with weights {json.dumps(r["dataset_weights"])}; word dropout {a["word_dropout"]}, '
+        f'modality dropout {a["modality_dropout"]} on multi-modal rows. {a["steps"]} steps of batch {a["batch"]} '
+        f'(AdamW, one-cycle lr {a["lr"]}), d_model {a["d_model"]}, 1 CPU thread, {r["training"]["seconds"]:.0f} s.',
+        'MOSI media are not available here, so MOSI is text only; the only audio is acted German speech (EmoDB) and '
+        'the only images are MVSA tweets\' pictures (no video).', '',
+        '## Dev metrics (no test data)', '',
+        *metric_lines(r['metrics']), '',
+        '- mosi-dev: MMSA conventions (text only). mvsa-dev: text + image; mvsa-dev-text-only masks the image.',
+        f'- emodb-speaker-cv: {a["cv_folds"]} folds of whole speakers (speakers sorted, dealt round-robin), the same '
+        f'architecture trained on the other folds\' EmoDB rows alone for {a["cv_steps"]} steps (audio only); 3-class '
+        'valence accuracy and macro F1 over all held-out predictions. The pack itself saw all 8 speakers.', '',
+    ]
+    base_path = os.path.join(ablation_runs, arch, 'metrics.json')
+    if arch in ABLATIONS and os.path.exists(base_path):
+        base = load_json(base_path)
+        b = base['args']
+        lines += [f'## Ablations (runs of {b["steps"]} steps, EmoDB CV {b["cv_folds"]} folds x {b["cv_steps"]} steps; '
+                  'same data; `training/run_tables.py`)', '',
+                  '| variant | MOSI Acc-2 non0 | MAE | Corr | MVSA acc | MVSA wF1 | EmoDB CV acc / macro F1 |',
+                  '|---|---|---|---|---|---|---|', f'| full | {summary(base["metrics"])} |']
+        for name, label in ABLATIONS[arch]:
+            path = os.path.join(ablation_runs, name, 'metrics.json')
+            if os.path.exists(path):
+                lines.append(f'| {label} | {summary(load_json(path)["metrics"])} |')
+            else:
+                lines.append(f'| {label} | not run | | | | | |')
+        lines.append('')
+    lines += [
+        '## Known limits', '',
+        f'- Short-budget run ({a["steps"]} steps on a shared 2-core CPU): the numbers compare architectures at equal, '
+        'small budget; they are not the papers\' numbers and not tuned (no search on dev).',
+        '- No pretrained encoders: the text encoder is a 64-d embedding table trained here; the visual frames are face '
+        'statistics (most MVSA images have no face and give a zero frame); the audio encoder saw 409 acted German clips.',
+        '- Scores from audio or visual alone are proxy-scale valence guesses (negative -1.5, neutral 0, positive +1.5), '
+        'not MOSI-calibrated intensities.',
+        '- Long segments: the attention models are quadratic in frames (10 audio frames per second after pooling).',
+        *(['- CM-STA\'s learned positions cover 4,096 frames per modality (about 7 minutes of audio after pooling); '
+           'longer segments fail at run time: split them.'] if arch == 'cmsta' else []), '',
+        '## Reproduce', '', '```',
+        'npx sentiscope features --in training/data/emodb/input.csv --out training/data/emodb/features --base ../shared/data --sequences',
+        'npx sentiscope features --in training/data/mvsa/input.csv --out training/data/mvsa/features --base ../shared/data --sequences',
+        r_command(arch, a, os.path.dirname(out_run(r))), '```', '',
+        '## License', '',
+        'Research use only: derived from CMU-MOSI, SST-2, MELD (GPL-3.0 repository), MVSA and EmoDB, each research-use '
+        '(see ../shared/data/README.md). Visual features come from BlazeFace (Apache-2.0) and mini-Xception (MIT).', '',
+    ]
+    with open(os.path.join(out, 'MODEL_CARD.md'), 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines))
+
+
+def out_run(r):
+    return r['args']['out']
+
+
+def r_command(arch, a, runs):
+    rel = os.path.relpath(os.path.abspath(runs), REPO)
+    return (f'/usr/bin/python3 training/train_seed.py --arch {arch} --steps {a["steps"]} --cv-steps {a["cv_steps"]} '
+            f'--out {rel}/{arch}\n/usr/bin/python3 training/seed_pack.py --runs {rel} --arch {arch}')
