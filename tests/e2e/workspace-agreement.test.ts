@@ -2,9 +2,10 @@
 // a project with the keyboard (the annotator switched in the top bar, remembered per
 // project), the copies are combined into the team project from the app ("Combine
 // projects…", its report and a conflict listed), the Agreement page shows the figures with
-// their readings, the disagreement histogram and the annotator-by-annotator scatter, the
-// adjudicator works the review queue with the keyboard (set, move, undo), and the top bar's
-// export: the mean, then adjudicated with a minimum of annotators (MOSI and MVSA).
+// their readings, per media item, the annotator-pair matrix, the disagreement histogram and
+// the annotator-by-annotator scatter, the adjudicator works the review queue with the
+// keyboard (set, move, undo), and the top bar's export: the mean, then adjudicated with a
+// minimum of annotators (MOSI and MVSA).
 // With SENTISCOPE_DOCS_SCREENSHOTS=1 it also writes docs/agreement.png.
 
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../src/core/store';
+import type { AgreementReport } from '../../src/shared/agreement/report';
 import { collectProblems, startWorkspace, type Workspace } from './workspace-harness';
 
 const DOCS_SHOT = fileURLToPath(new URL('../../docs/agreement.png', import.meta.url));
@@ -165,6 +167,27 @@ describe('workspace: team work and the agreement page', () => {
     const class3 = page.locator('[data-testid="agreement-field"][data-field="class3"]');
     expect(await class3.locator('[data-stat="cohen_kappa"]').textContent()).toMatch(/kappa/i);
 
+    // Per media: one item here (the MOSI report has no post), so its figures read as the overall ones.
+    const overall = (await ws.handlers['agreement:report']({ scheme: 'mosi' })) as AgreementReport;
+    const perMedia = page.locator('[data-testid="per-media-row"][data-media="interview"][data-field="score"]');
+    expect(await perMedia.locator('[data-stat="alpha_interval"]').textContent()).toBe(
+      await score.locator('[data-stat="alpha_interval"]').textContent(),
+    );
+    expect(await page.getByTestId('per-media-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual([
+      'score',
+      'class3',
+    ]);
+    // The pair matrix: Ana against Bo over their six clips, both ways round, with the report's alpha.
+    const pair = overall.fields.score.pairwise![0];
+    for (const [a, b] of [
+      ['ana', 'bo'],
+      ['bo', 'ana'],
+    ]) {
+      const cell = page.locator(`[data-testid="pair-cell"][data-a="${a}"][data-b="${b}"]`);
+      expect(await cell.getAttribute('data-n')).toBe('6');
+      expect((await cell.textContent())!.replace(/\s+/g, ' ').trim()).toBe(`${pair.alpha_interval!.toFixed(2)} n 6`);
+    }
+
     // The histogram and its reading: spreads 1, 3, 0, 0, 1, 4.
     const counts = await page.getByTestId('histogram-bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
@@ -203,7 +226,13 @@ describe('workspace: team work and the agreement page', () => {
     expect(labelsIn(ws.projectPath)).toEqual({ ana: clips(SCORES.ana), bo: clips(SCORES.bo) });
 
     await page.getByTestId('scatter-a').selectOption('ana');
-    if (process.env.SENTISCOPE_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: DOCS_SHOT });
+    if (process.env.SENTISCOPE_DOCS_SCREENSHOTS === '1') {
+      // Tall enough for the whole page, read from its top (the focused queue scrolled it down).
+      await page.setViewportSize({ width: 1440, height: 1240 });
+      await page.getByTestId('agreement-page').evaluate((el) => el.scrollTo(0, 0));
+      await page.screenshot({ path: DOCS_SHOT });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
 
     // MVSA is decided side by side, with the labelling keys: 1 text negative, 6 image positive; z undoes the image.
     const postFinal = () => {
