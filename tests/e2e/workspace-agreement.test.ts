@@ -2,8 +2,10 @@
 // a project with the keyboard (the annotator switched in the top bar, remembered per
 // project), the copies are combined into the team project from the app ("Combine
 // projects…", its report and a conflict listed), the Agreement page shows the figures with
-// their readings, the disagreement histogram and the annotator-by-annotator scatter, and the
-// adjudicator works the review queue with the keyboard (set, move, undo); then the export.
+// their readings, per media item, the annotator-pair matrix, the disagreement histogram and
+// the annotator-by-annotator scatter, the adjudicator works the review queue with the
+// keyboard (set, move, undo), and the top bar's export: the mean, then adjudicated with a
+// minimum of annotators (MOSI and MVSA).
 // With SENTISCOPE_DOCS_SCREENSHOTS=1 it also writes docs/agreement.png.
 
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../src/core/store';
+import type { AgreementReport } from '../../src/shared/agreement/report';
 import { collectProblems, startWorkspace, type Workspace } from './workspace-harness';
 
 const DOCS_SHOT = fileURLToPath(new URL('../../docs/agreement.png', import.meta.url));
@@ -164,6 +167,27 @@ describe('workspace: team work and the agreement page', () => {
     const class3 = page.locator('[data-testid="agreement-field"][data-field="class3"]');
     expect(await class3.locator('[data-stat="cohen_kappa"]').textContent()).toMatch(/kappa/i);
 
+    // Per media: one item here (the MOSI report has no post), so its figures read as the overall ones.
+    const overall = (await ws.handlers['agreement:report']({ scheme: 'mosi' })) as AgreementReport;
+    const perMedia = page.locator('[data-testid="per-media-row"][data-media="interview"][data-field="score"]');
+    expect(await perMedia.locator('[data-stat="alpha_interval"]').textContent()).toBe(
+      await score.locator('[data-stat="alpha_interval"]').textContent(),
+    );
+    expect(await page.getByTestId('per-media-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual([
+      'score',
+      'class3',
+    ]);
+    // The pair matrix: Ana against Bo over their six clips, both ways round, with the report's alpha.
+    const pair = overall.fields.score.pairwise![0];
+    for (const [a, b] of [
+      ['ana', 'bo'],
+      ['bo', 'ana'],
+    ]) {
+      const cell = page.locator(`[data-testid="pair-cell"][data-a="${a}"][data-b="${b}"]`);
+      expect(await cell.getAttribute('data-n')).toBe('6');
+      expect((await cell.textContent())!.replace(/\s+/g, ' ').trim()).toBe(`${pair.alpha_interval!.toFixed(2)} n 6`);
+    }
+
     // The histogram and its reading: spreads 1, 3, 0, 0, 1, 4.
     const counts = await page.getByTestId('histogram-bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
@@ -202,7 +226,13 @@ describe('workspace: team work and the agreement page', () => {
     expect(labelsIn(ws.projectPath)).toEqual({ ana: clips(SCORES.ana), bo: clips(SCORES.bo) });
 
     await page.getByTestId('scatter-a').selectOption('ana');
-    if (process.env.SENTISCOPE_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: DOCS_SHOT });
+    if (process.env.SENTISCOPE_DOCS_SCREENSHOTS === '1') {
+      // Tall enough for the whole page, read from its top (the focused queue scrolled it down).
+      await page.setViewportSize({ width: 1440, height: 1240 });
+      await page.getByTestId('agreement-page').evaluate((el) => el.scrollTo(0, 0));
+      await page.screenshot({ path: DOCS_SHOT });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
 
     // MVSA is decided side by side, with the labelling keys: 1 text negative, 6 image positive; z undoes the image.
     const postFinal = () => {
@@ -226,18 +256,12 @@ describe('workspace: team work and the agreement page', () => {
     await page.keyboard.press('z');
     await expect.poll(() => page.getByTestId('review-final').textContent()).toBe('final: negative / –');
     expect(postFinal()).toEqual([{ text: 'negative', image: null, pair: null }]);
-    // The image side is nobody's decision and has no majority (neutral, positive): the post stays flagged.
-    const posts = join(ws.tmp, 'posts.csv');
-    expect(await ws.handlers['io:export']({ format: 'mvsa', path: posts, aggregate: 'adjudicated' })).toMatchObject({
-      rows: 0,
-      noMajority: ['post'],
-    });
-
-    // Export from the top bar: the annotators' mean; the adjudicated export takes the final label where there is one.
+    // Export from the top bar: the annotators' mean by default; then adjudicated, the final label where there is one.
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('agreement-page').count()).toBe(0);
     const mean = join(ws.tmp, 'mean.csv');
     await page.getByTestId('export-format').selectOption('mosi');
+    expect(await page.getByTestId('export-aggregate').inputValue()).toBe('mean');
     await page.getByTestId('export-path').fill(mean);
     await page.getByTestId('export').click();
     await expect.poll(() => page.getByTestId('notice').textContent()).toContain('mean.csv');
@@ -245,10 +269,26 @@ describe('workspace: team work and the agreement page', () => {
     expect(meanRows[2]).toBe('interview,2,clip 2,0.5000,,,,Positive,,2.000,4.000,ana;bo,2,-1.0000,2.0000,aggregated');
     expect(meanRows[6]).toBe('interview,6,clip 6,1.0000,,,,Positive,,10.000,12.000,ana;bo,2,3.0000,-1.0000,aggregated');
     const out = join(ws.tmp, 'label.csv');
-    await ws.handlers['io:export']({ format: 'mosi', path: out, aggregate: 'adjudicated' });
+    await page.getByTestId('export-aggregate').selectOption('adjudicated');
+    await page.getByTestId('export-min-annotators').fill('2');
+    await page.getByTestId('export-path').fill(out);
+    await page.getByTestId('export').click();
+    await expect.poll(() => page.getByTestId('notice').locator('span').textContent()).toBe(`Wrote 6 rows to ${out}`);
     const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(7);
     expect(rows[6]).toBe('interview,6,clip 6,1.0000,,,,Positive,,10.000,12.000,ana;bo,2,3.0000,-1.0000,adjudicated');
-    expect(rows[2]).toBe(meanRows[2]);
+    expect(rows.slice(1, 6)).toEqual(meanRows.slice(1, 6));
+
+    // MVSA keeps "adjudicated": the image side is nobody's decision and has no majority (neutral, positive), so the post stays flagged.
+    const posts = join(ws.tmp, 'posts.csv');
+    await page.getByTestId('export-format').selectOption('mvsa');
+    expect(await page.getByTestId('export-aggregate').inputValue()).toBe('adjudicated');
+    await page.getByTestId('export-path').fill(posts);
+    await page.getByTestId('export').click();
+    await expect
+      .poll(() => page.getByTestId('notice').locator('span').textContent())
+      .toBe(`Wrote 0 rows to ${posts} (1 posts without a majority left out: post)`);
+    expect(readFileSync(posts, 'utf8').trim().split('\n')).toHaveLength(1);
     expect(problems).toEqual([]);
   });
 });

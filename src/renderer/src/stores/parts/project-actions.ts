@@ -1,9 +1,11 @@
-// Opening a project, adding and selecting media, exporting, and the native file dialogs
+// Opening a project, adding and selecting media, exporting (with the aggregation of several
+// annotators, parts/export-aggregation.ts), and the native file dialogs
 // (desktop only): the actions that move the whole workspace from one item to another.
 
 import type { ContractClient, ExportFormat, ImportFormat } from '../../../../shared/contract';
 import { t } from '../../i18n';
 import type { Annotations } from './annotations';
+import { aggregationRequest, type ExportAggregation } from './export-aggregation';
 import type { EditCommands } from './edit-commands';
 import type { Library } from './library';
 import type { Status } from './status';
@@ -97,14 +99,25 @@ export function createProjectActions(api: ContractClient, status: Status, librar
     });
   }
 
-  async function exportTo(format: ExportFormat, path: string): Promise<void> {
+  /**
+   * Writes an export of the open project. MOSI and MVSA exports bring several annotators'
+   * labels together as `aggregation` says (default: the mean; MVSA the majority).
+   */
+  async function exportTo(
+    format: ExportFormat,
+    path: string,
+    aggregation: ExportAggregation = { choice: 'mean', minAnnotators: 1 },
+  ): Promise<void> {
     await guard(async () => {
       // ELAN and Praat files hold one media item: the one in the workspace.
       const one = (format === 'eaf' || format === 'textgrid') && mediaId.value !== null ? { mediaIds: [mediaId.value] } : {};
-      const report = await api.invoke('io:export', { format, path: path.trim(), ...one });
-      notice.value =
-        t('exported', { rows: report.rows, file: report.file }) +
-        (report.skippedConflicts ? ' ' + t('exportedConflicts', { n: report.skippedConflicts }) : '');
+      const report = await api.invoke('io:export', { format, path: path.trim(), ...one, ...aggregationRequest(format, aggregation) });
+      const notes = [
+        report.skippedConflicts ? t('exportedConflicts', { n: report.skippedConflicts }) : '',
+        report.skippedFewAnnotators ? t('exportedFewAnnotators', { n: report.skippedFewAnnotators }) : '',
+        report.noMajority?.length ? t('exportedNoMajority', { n: report.noMajority.length, ids: report.noMajority.join(', ') }) : '',
+      ];
+      notice.value = [t('exported', { rows: report.rows, file: report.file }), ...notes.filter(Boolean)].join(' ');
     });
   }
 
