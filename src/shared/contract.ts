@@ -111,6 +111,9 @@ export interface ImportReport {
   mediaCreated: number;
   segments: number;
   labels: number;
+  /** eaf and textgrid: annotators' rating traces read from "<annotator> trace" tiers, and their samples. */
+  traces?: number;
+  traceSamples?: number;
   /** eaf and textgrid: tiers whose names say neither transcript nor "<annotator> <field>". */
   skippedTiers?: string[];
 }
