@@ -231,6 +231,12 @@ describe('project combine', () => {
     expect(conflict).toMatchObject({ tracesAdded: 0, traceSamplesAdded: 0, changed: false });
     expect(traces()[0]).toEqual(['ana', take(0, [0, 0.5, 1, 1, 2, 2, 2])]);
     expect(readdirSync(folder).filter((f) => f.startsWith('.'))).toEqual([]);
+
+    const cli = await runSentiscope(['project', 'combine', '--into', team, again]);
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toBe(
+      `1 trace conflict (the same annotator's rating trace with other values): ${team} kept its trace for each; see "traceConflicts"\n`,
+    );
   });
 
   it('refuses a corrupt file, another schema version and a non-project by name, changing nothing', async () => {
