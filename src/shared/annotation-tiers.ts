@@ -29,7 +29,7 @@ export interface TimedValue {
 export type TierRole =
   { kind: 'transcript'; lane: number } | { kind: 'label'; annotator: string; scheme: LabelScheme; field: LabelTierField; lane: number };
 
-/** A live-mode rating trace: runs of equal values (ELAN export only; an import reports it as skipped). */
+/** A live-mode rating trace: runs of equal values on the 10 Hz grid (one tier per annotator, no lanes). */
 export type TraceTierRole = { kind: 'trace'; annotator: string };
 
 export interface AnnotationTier {
@@ -64,7 +64,7 @@ export function traceTierName(annotator: string): string {
 }
 
 /** What a tier name means here; null for a tier this format does not know (reported and skipped). */
-export function tierRoleOf(tierName: string): TierRole | null {
+export function tierRoleOf(tierName: string): TierRole | TraceTierRole | null {
   const laned = /^(.*\S) ([2-9]|[1-9]\d+)$/.exec(tierName);
   const name = laned ? laned[1] : tierName;
   const lane = laned ? Number(laned[2]) : 1;
@@ -74,6 +74,8 @@ export function tierRoleOf(tierName: string): TierRole | null {
   const annotator = name.slice(0, cut).trim();
   const field = name.slice(cut + 1);
   if (annotator === '') return null;
+  // A trace is one tier per annotator: "ann_a trace 2" is no tier of ours.
+  if (field === TRACE_TIER_FIELD) return laned ? null : { kind: 'trace', annotator };
   if ((MOSI_TIER_FIELDS as readonly string[]).includes(field))
     return { kind: 'label', annotator, scheme: 'mosi', field: field as MosiTierField, lane };
   if ((MVSA_TIER_FIELDS as readonly string[]).includes(field))

@@ -111,6 +111,9 @@ export interface ImportReport {
   mediaCreated: number;
   segments: number;
   labels: number;
+  /** eaf and textgrid: annotators' rating traces read from "<annotator> trace" tiers, and their samples. */
+  traces?: number;
+  traceSamples?: number;
   /** eaf and textgrid: tiers whose names say neither transcript nor "<annotator> <field>". */
   skippedTiers?: string[];
 }
@@ -140,6 +143,22 @@ export interface CombineConflict {
   file: string;
 }
 
+/**
+ * The same annotator's rating trace of one media item holding different values in the team
+ * project and in `file`, found while combining: the team's trace is kept whole.
+ */
+export interface CombineTraceConflict {
+  media: string;
+  annotator: string;
+  /** Samples (ticks) both traces hold, with different values. */
+  differing: number;
+  /** Seconds: the first tick where they differ, with the team's value and the file's there. */
+  at: number;
+  kept: number;
+  other: number;
+  file: string;
+}
+
 /** What combining annotators' projects into a team project did (`project combine`, 'project:combine'). */
 export interface CombineReport {
   into: string;
@@ -152,6 +171,12 @@ export interface CombineReport {
   /** Labels the team project already had, the same. */
   labelsSame: number;
   conflicts: CombineConflict[];
+  /** Rating traces the team project lacked (or lacked samples of, agreeing on every sample both hold), taken. */
+  tracesAdded: number;
+  traceSamplesAdded: number;
+  /** Traces the team project already held, every sample the same. */
+  tracesSame: number;
+  traceConflicts: CombineTraceConflict[];
   /** False when nothing was new: the team file was left untouched. */
   changed: boolean;
 }

@@ -71,3 +71,26 @@ export function traceRuns(samples: readonly TraceSample[]): TraceRun[] {
   if (open) runs.push({ start: timeOfTick(open.startTick), end: timeOfTick(open.endTick), value: open.value });
   return runs;
 }
+
+/**
+ * The grid ticks an annotation [startMs, endMs) holds: every tick whose time falls inside
+ * it, so the runs traceRuns writes give back their samples exactly, and touching
+ * annotations never share a tick. Integer milliseconds, so no float rounding decides.
+ */
+export function ticksWithin(startMs: number, endMs: number): number[] {
+  const step = 1000 / TRACE_HZ;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(startMs / step); tick * step < endMs; tick++) ticks.push(tick);
+  return ticks;
+}
+
+/** Samples in time order cut where the grid has a gap: each stretch is one take to write. */
+export function contiguousStretches(samples: readonly TraceSample[]): TraceSample[][] {
+  const stretches: TraceSample[][] = [];
+  for (const sample of samples) {
+    const last = stretches.at(-1);
+    if (last && tickOf(sample.time) === tickOf(last.at(-1)!.time) + 1) last.push(sample);
+    else stretches.push([sample]);
+  }
+  return stretches;
+}

@@ -1,11 +1,11 @@
 // Team work in browser mode, all through the page: two annotators label their own copies of
 // a project with the keyboard (the annotator switched in the top bar, remembered per
 // project), the copies are combined into the team project from the app ("Combine
-// projects…", its report and a conflict listed), the Agreement page shows the figures with
-// their readings, per media item, the annotator-pair matrix, the disagreement histogram and
-// the annotator-by-annotator scatter, the adjudicator works the review queue with the
-// keyboard (set, move, undo), and the top bar's export: the mean, then adjudicated with a
-// minimum of annotators (MOSI and MVSA).
+// projects…", its report, a label conflict and a rating-trace conflict listed), the Agreement
+// page shows the figures with their readings, per media item, the annotator-pair matrix, the
+// disagreement histogram and the annotator-by-annotator scatter, the adjudicator works the
+// review queue with the keyboard (set, move, undo), and the top bar's export: the mean, then
+// adjudicated with a minimum of annotators (MOSI and MVSA).
 // With SENTISCOPE_DOCS_SCREENSHOTS=1 it also writes docs/agreement.png.
 
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -54,6 +54,16 @@ beforeAll(async () => {
   const [first] = draft.listSegments(draft.listMedia()[0].id);
   draft.setMosiLabel({ segmentId: first.id, annotator: 'ana', values: { score: -3, text: null, audio: null, visual: null } });
   draft.close();
+  // Ana's rating trace of the interview, and the draft's, which rated 0.2 s otherwise: a trace conflict.
+  for (const [name, values] of [
+    ['ana', [1, 1, 1, 2, 2]],
+    ['ana-draft', [1, 1, -1, 2, 2]],
+  ] as const) {
+    const copy = ProjectStore.open(file(name));
+    const samples = values.map((value, i) => ({ time: i / 10, value }));
+    copy.replaceTrace({ mediaId: copy.listMedia()[0].id, annotator: 'ana', start: 0, end: 0.4, samples });
+    copy.close();
+  }
 }, 180_000);
 
 afterAll(async () => {
@@ -150,6 +160,14 @@ describe('workspace: team work and the agreement page', () => {
     expect(await conflict.getAttribute('data-clip')).toBe('1');
     expect(await conflict.getAttribute('data-annotator')).toBe('ana');
     expect(await conflict.textContent()).toContain('ana-draft.sentiscope');
+    expect(await page.getByTestId('combine-traces').textContent()).toContain('Rating traces added 1 (5 samples), already there 0');
+    expect(await page.getByTestId('combine-trace-conflicts-title').textContent()).toMatch(/^1 trace conflict/);
+    const traceConflict = page.getByTestId('combine-trace-conflict');
+    expect(await traceConflict.count()).toBe(1);
+    expect(await traceConflict.getAttribute('data-annotator')).toBe('ana');
+    expect(await traceConflict.textContent()).toMatch(
+      /interview · 0\.2 s\s*ana\s*1\.00\s*-1\.00 \(1 samples differ\) — .*ana-draft\.sentiscope/,
+    );
     // The team keeps Ana's own label; the page shows the combined labels at once.
     expect(labelsIn(ws.projectPath)).toEqual({ ana: clips(SCORES.ana), bo: clips(SCORES.bo) });
     await page.getByTestId('combine-close').click();

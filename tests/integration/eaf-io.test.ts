@@ -294,3 +294,107 @@ describe('importing files ELAN users made', () => {
     expect(again.stderr).toContain(`${broken} line 4: not well-formed XML: </ANNOTATION_DOCUMENT> closes <HEADER> (opened on line 3)`);
   });
 });
+
+/** Samples on the 10 Hz grid from tick `from`, one per value. */
+const take = (from: number, values: number[]) => values.map((value, i) => ({ time: (from + i) / 10, value }));
+
+describe('rating traces through .eaf', () => {
+  const project = () => join(dir, 'traces.sentiscope');
+  const eaf = () => join(dir, 'traces.eaf');
+
+  beforeAll(async () => {
+    const store = ProjectStore.open(project());
+    try {
+      const media = await addMediaFile(store, MOSI_CLIP);
+      store.createSegment({ mediaId: media.id, start: 0.5, end: 2, source: 'manual', text: 'so' });
+      // A held key (one run), a moving mouse (a run per sample), a gap, values at both ends of the scale.
+      store.replaceTrace({
+        mediaId: media.id,
+        annotator: 'ann_a',
+        start: 0,
+        end: 0.9,
+        samples: take(0, [0, 0, 0, 1.5, 1.5, 1.52, 1.55, -0.25, -3, 3]),
+      });
+      store.replaceTrace({ mediaId: media.id, annotator: 'ann_a', start: 5.3, end: 5.5, samples: take(53, [2, 2, 0.01]) });
+      store.replaceTrace({ mediaId: media.id, annotator: 'ann b', start: 7.4, end: 7.5, samples: take(74, [-1, -1]) });
+    } finally {
+      store.close();
+    }
+    const run = await runSentiscope(['export', '--project', project(), '--format', 'eaf', '--media', 'Oz06ZWiO20M_6', '--out', eaf()]);
+    expect(run.stderr).toBe('');
+  });
+
+  it('gives back every sample of every annotator (value and tick) in a new project', async () => {
+    if (XMLLINT) expect(validate(eaf()).status).toBe(0);
+    const copy = join(dir, 'traces-copy.sentiscope');
+    const run = await runSentiscope(['import', '--project', copy, '--format', 'eaf', eaf()]);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ segments: 1, labels: 0, traces: 2, traceSamples: 15, skippedTiers: [] });
+    const [a, b] = [ProjectStore.open(project()), ProjectStore.open(copy)];
+    try {
+      const [before, after] = [a.listTraces(a.listMedia()[0].id), b.listTraces(b.listMedia()[0].id)];
+      expect(after.map((t) => t.annotator)).toEqual(['ann b', 'ann_a']);
+      expect(after.map((t) => t.samples)).toEqual(before.map((t) => t.samples));
+      expect(after[1].samples.map((s) => s.time)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 5.3, 5.4, 5.5]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('writes a trace over the same ticks only, keeping the rest of the trace, and reads one annotator with --annotator', async () => {
+    const target = join(dir, 'traces-target.sentiscope');
+    const store = ProjectStore.open(target);
+    try {
+      const media = await addMediaFile(store, MOSI_CLIP);
+      store.replaceTrace({ mediaId: media.id, annotator: 'ann_a', start: 0.8, end: 1.2, samples: take(8, [-2, -2, -2, -2, -2]) });
+    } finally {
+      store.close();
+    }
+    const run = await runSentiscope(['import', '--project', target, '--format', 'eaf', eaf(), '--annotator', 'ann_a']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ traces: 1, traceSamples: 13, skippedTiers: ['ann b trace'] });
+    const again = ProjectStore.open(target);
+    try {
+      const [trace] = again.listTraces(again.listMedia()[0].id);
+      expect(trace.annotator).toBe('ann_a');
+      // 0.8 and 0.9 come from the file; 1.0–1.2 were the project's and stay.
+      expect(trace.samples.slice(8, 13)).toEqual([
+        { time: 0.8, value: -3 },
+        { time: 0.9, value: 3 },
+        { time: 1, value: -2 },
+        { time: 1.1, value: -2 },
+        { time: 1.2, value: -2 },
+      ]);
+      expect(trace.samples).toHaveLength(16);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('refuses a trace tier with a value outside -3..+3 or overlapping annotations, naming the tier and time, importing nothing', async () => {
+    const file = join(dir, 'bad-trace.eaf');
+    writeFileSync(
+      file,
+      elanFile(
+        `    <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="transcript">${annotation('a1', 'ts1', 'ts2', 'hello')}</TIER>
+    <TIER LINGUISTIC_TYPE_REF="rating-trace" TIER_ID="jo trace">${annotation('a2', 'ts1', 'ts2', '3.5')}</TIER>
+    <TIER LINGUISTIC_TYPE_REF="rating-trace" TIER_ID="mo trace">${annotation('a3', 'ts1', 'ts3', '1')}${annotation('a4', 'ts2', 'ts4', '-1')}</TIER>
+    <TIER LINGUISTIC_TYPE_REF="rating-trace" TIER_ID="lu trace">${annotation('a5', 'ts5', 'ts6', '1')}</TIER>`,
+        `\n        <TIME_SLOT TIME_SLOT_ID="ts5" TIME_VALUE="4020"/>\n        <TIME_SLOT TIME_SLOT_ID="ts6" TIME_VALUE="4090"/>`,
+      ),
+    );
+    const target = join(dir, 'bad-trace.sentiscope');
+    const run = await runSentiscope(['import', '--project', target, '--format', 'eaf', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file} line 15: tier "jo trace" at 1.000–2.500 s: "3.5" is not a trace value in [-3, 3]`);
+    expect(run.stderr).toContain(`line 16: tier "mo trace": annotations overlap: 1.000–4.000 s and 2.500–6.000 s`);
+    expect(run.stderr).toContain(`line 17: tier "lu trace" at 4.020–4.090 s: too short to hold a sample of the 10 Hz grid`);
+    const store = ProjectStore.open(target);
+    try {
+      expect(store.listMedia()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});

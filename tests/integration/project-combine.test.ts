@@ -23,6 +23,8 @@ beforeAll(async () => {
 afterAll(() => removeTempDir(dir));
 
 const mosi = (score: number) => ({ score, text: null, audio: null, visual: null });
+/** Rating trace samples on the 10 Hz grid from tick `from`, one per value. */
+const take = (from: number, values: number[]) => values.map((value, i) => ({ time: (from + i) / 10, value }));
 
 /** A base project (one video, three segments) copied to each annotator, who then labels their copy. */
 async function annotatorsCopies(folder: string): Promise<{ a: string; b: string }> {
@@ -170,6 +172,71 @@ describe('project combine', () => {
     } finally {
       store.close();
     }
+  });
+
+  it("carries every annotator's rating traces: a new one or new samples taken, a differing one listed, twice changes nothing", async () => {
+    const folder = join(dir, 'traces');
+    mkdirSync(folder, { recursive: true });
+    const { a, b } = await annotatorsCopies(folder);
+    const record = (file: string, annotator: string, from: number, values: number[]) => {
+      const store = ProjectStore.open(file);
+      try {
+        const samples = take(from, values);
+        store.replaceTrace({ mediaId: store.listMedia()[0].id, annotator, start: samples[0].time, end: samples.at(-1)!.time, samples });
+      } finally {
+        store.close();
+      }
+    };
+    record(a, 'ana', 0, [0, 0.5, 1, 1]);
+    record(b, 'bo', 20, [-2, -2.5]);
+    const team = join(folder, 'team.sentiscope');
+    const report = combineProjects({ into: team, sources: [a, b] });
+    expect(report).toMatchObject({ tracesAdded: 2, traceSamplesAdded: 6, tracesSame: 0, traceConflicts: [], changed: true });
+    const traces = () => {
+      const store = ProjectStore.open(team);
+      try {
+        return store.listTraces(store.listMedia()[0].id).map((t) => [t.annotator, t.samples]);
+      } finally {
+        store.close();
+      }
+    };
+    expect(traces()).toEqual([
+      ['ana', take(0, [0, 0.5, 1, 1])],
+      ['bo', take(20, [-2, -2.5])],
+    ]);
+    const bytes = readFileSync(team);
+    expect(combineProjects({ into: team, sources: [a, b] })).toMatchObject({
+      tracesAdded: 0,
+      traceSamplesAdded: 0,
+      tracesSame: 2,
+      traceConflicts: [],
+      changed: false,
+    });
+    expect(readFileSync(team).equals(bytes)).toBe(true);
+
+    // Ana went on rating in her copy: the samples the team lacks are taken, the rest agree.
+    record(a, 'ana', 4, [2, 2, 2]);
+    expect(combineProjects({ into: team, sources: [a] })).toMatchObject({ tracesAdded: 1, traceSamplesAdded: 3, changed: true });
+    expect(traces()[0]).toEqual(['ana', take(0, [0, 0.5, 1, 1, 2, 2, 2])]);
+
+    // A copy that re-rated a stretch differently, and rated further: a conflict, and nothing of it is taken.
+    const again = join(folder, 'ana-again.sentiscope');
+    copyFileSync(a, again);
+    record(again, 'ana', 1, [-1, 1]);
+    record(again, 'ana', 30, [3]);
+    const conflict = combineProjects({ into: team, sources: [again] });
+    expect(conflict.traceConflicts).toEqual([
+      { media: 'Oz06ZWiO20M_6', annotator: 'ana', differing: 1, at: 0.1, kept: 0.5, other: -1, file: again },
+    ]);
+    expect(conflict).toMatchObject({ tracesAdded: 0, traceSamplesAdded: 0, changed: false });
+    expect(traces()[0]).toEqual(['ana', take(0, [0, 0.5, 1, 1, 2, 2, 2])]);
+    expect(readdirSync(folder).filter((f) => f.startsWith('.'))).toEqual([]);
+
+    const cli = await runSentiscope(['project', 'combine', '--into', team, again]);
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toBe(
+      `1 trace conflict (the same annotator's rating trace with other values): ${team} kept its trace for each; see "traceConflicts"\n`,
+    );
   });
 
   it('refuses a corrupt file, another schema version and a non-project by name, changing nothing', async () => {

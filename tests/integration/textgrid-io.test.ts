@@ -14,6 +14,14 @@ const PRAAT = spawnSync('praat', ['--version']).status === 0;
 if (!PRAAT) console.warn('textgrid-io: praat is absent (Debian praat): the checks that Praat reads the files are SKIPPED');
 const LIST_TIERS = join(import.meta.dirname, '../fixtures/praat/list-tiers.praat');
 
+/** Samples on the 10 Hz grid from tick `from`, one per value. */
+const take = (from: number, values: number[]) => values.map((value, i) => ({ time: (from + i) / 10, value }));
+
+/** Every annotator's trace samples of a media item, to compare two projects by. */
+function tracesOf(store: ProjectStore, name: string) {
+  return store.listTraces(store.findMediaByName(name)!.id).map((t) => [t.annotator, t.samples]);
+}
+
 let dir: string;
 beforeAll(async () => {
   dir = await makeTempDir('sentiscope-textgrid-');
@@ -36,6 +44,9 @@ describe('Praat TextGrid export and import', () => {
       store.setMosiLabel({ segmentId: s1.id, annotator: 'ann_b', values: { score: 1, text: null, audio: null, visual: null } });
       store.setMosiLabel({ segmentId: s3.id, annotator: 'ann_b', values: { score: -3, text: null, audio: null, visual: null } });
       store.setMvsaLabel({ segmentId: s2.id, annotator: 'ann_b', values: { text: 'negative', image: null, pair: null } });
+      // Live mode's traces: a held key then a step down; a sample at the clip's very end, whose step runs past it.
+      store.replaceTrace({ mediaId: media.id, annotator: 'ann_a', start: 1, end: 1.2, samples: take(10, [1, 1, -0.5]) });
+      store.replaceTrace({ mediaId: media.id, annotator: 'ann_b', start: 7.5, end: 7.5, samples: take(75, [2]) });
     } finally {
       store.close();
     }
@@ -54,7 +65,11 @@ describe('Praat TextGrid export and import', () => {
       'ann_a text',
       'ann_b score',
       'ann_b text_label',
+      'ann_a trace',
+      'ann_b trace',
     ]);
+    // The tiers tile 0..7.6 s: the last trace sample's 0.1 s step runs past the 7.5 s clip.
+    expect(text).toContain('xmin = 0 \nxmax = 7.6 \n');
   });
 
   it.skipIf(!PRAAT)(
@@ -65,13 +80,15 @@ describe('Praat TextGrid export and import', () => {
       expect(praat.stderr).toBe('');
       expect(praat.status).toBe(0);
       const lines = praat.stdout.replace(/\n$/, '').split('\n');
-      const xmax = '7.500'; // the clip's duration: the tiers tile the whole file
+      const xmax = '7.600'; // the clip's duration and the last trace step: the tiers tile the whole file
       expect(lines.filter((l) => l.startsWith('tier\t'))).toEqual([
         'tier\ttranscript\t6',
         'tier\tann_a score\t4',
         'tier\tann_a text\t3',
         'tier\tann_b score\t5',
         'tier\tann_b text_label\t3',
+        'tier\tann_a trace\t4',
+        'tier\tann_b trace\t2',
       ]);
       const labelled = lines.filter((l) => l.startsWith('interval\t') && !l.endsWith('\t'));
       expect(labelled).toEqual([
@@ -83,6 +100,9 @@ describe('Praat TextGrid export and import', () => {
         'interval\tann_b score\t0.500\t2.345\t1.0000',
         'interval\tann_b score\t5.000\t7.250\t-3.0000',
         'interval\tann_b text_label\t2.345\t4.100\tnegative',
+        'interval\tann_a trace\t1.000\t1.200\t1.0000',
+        'interval\tann_a trace\t1.200\t1.300\t-0.5000',
+        'interval\tann_b trace\t7.500\t7.600\t2.0000',
       ]);
       expect(lines.filter((l) => l.startsWith('interval\t')).every((l) => l.split('\t')[3] <= xmax)).toBe(true);
       expect(lines).toContain(`interval\tann_b score\t7.250\t${xmax}\t`);
@@ -92,10 +112,18 @@ describe('Praat TextGrid export and import', () => {
       const copy = join(dir, 'copy.sentiscope');
       const run = await runSentiscope(['import', '--project', copy, '--format', 'textgrid', short, '--media-file', MOSI_CLIP]);
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 0, segments: 3, labels: 5, skippedTiers: [] });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        mediaCreated: 0,
+        segments: 3,
+        labels: 5,
+        traces: 2,
+        traceSamples: 4,
+        skippedTiers: [],
+      });
       const [a, b] = [ProjectStore.open(source()), ProjectStore.open(copy)];
       try {
         expect(mediaContents(b, 'Oz06ZWiO20M_6')).toEqual(mediaContents(a, 'Oz06ZWiO20M_6'));
+        expect(tracesOf(b, 'Oz06ZWiO20M_6')).toEqual(tracesOf(a, 'Oz06ZWiO20M_6'));
       } finally {
         a.close();
         b.close();
@@ -111,11 +139,12 @@ describe('Praat TextGrid export and import', () => {
       const project = join(folder, 'pair.sentiscope');
       const run = await runSentiscope(['import', '--project', project, '--format', 'textgrid', join(folder, 'Oz06ZWiO20M_6.TextGrid')]);
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 1, segments: 3, labels: 5 });
+      expect(JSON.parse(run.stdout)).toMatchObject({ mediaCreated: 1, segments: 3, labels: 5, traces: 2, traceSamples: 4 });
       const [a, b] = [ProjectStore.open(source()), ProjectStore.open(project)];
       try {
         expect(b.findMediaByName('Oz06ZWiO20M_6')).toMatchObject({ path: join(folder, 'Oz06ZWiO20M_6.mp4'), kind: 'video' });
         expect(mediaContents(b, 'Oz06ZWiO20M_6')).toEqual(mediaContents(a, 'Oz06ZWiO20M_6'));
+        expect(tracesOf(b, 'Oz06ZWiO20M_6')).toEqual(tracesOf(a, 'Oz06ZWiO20M_6'));
       } finally {
         a.close();
         b.close();
@@ -127,6 +156,23 @@ describe('Praat TextGrid export and import', () => {
 });
 
 describe('TextGrid files from elsewhere', () => {
+  it('refuses a trace tier with a value outside -3..+3, naming the tier and time, importing nothing', async () => {
+    const file = join(dir, 'bad-trace.TextGrid');
+    writeFileSync(
+      file,
+      'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n2\n<exists>\n1\n"IntervalTier"\n"jo trace"\n0\n2\n3\n' +
+        '0\n0.5\n""\n0.5\n1\n"-1"\n1\n2\n"-4"\n',
+    );
+    const project = join(dir, 'bad-trace.sentiscope');
+    const run = await runSentiscope(['import', '--project', project, '--format', 'textgrid', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file} line 18: tier "jo trace" at 1.000–2.000 s: "-4" is not a trace value in [-3, 3]`);
+    expect(run.stderr).toContain('fix these annotations in Praat');
+    const store = ProjectStore.open(project);
+    expect(store.listMedia()).toEqual([]);
+    store.close();
+  });
+
   it('reads a short-format file with a point tier, skipping it, and tiers it does not know', async () => {
     const file = join(dir, 'interview.TextGrid');
     writeFileSync(

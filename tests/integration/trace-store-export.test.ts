@@ -1,8 +1,8 @@
 // Live mode's rating traces in the project file and out of it: the trace table's round trip
 // (a take replaces its stretch and hands back what it replaced, which undo writes back),
 // refusals that leave the file as it was, a format-4 project gaining the table, and the two
-// exports through the real CLI: the trace CSV and the `<annotator> trace` tier of an .eaf,
-// valid against EAF 3.0 (xmllint) and read back by our own ELAN reader.
+// exports through the real CLI: the trace CSV and the `<annotator> trace` tier of an .eaf
+// (valid against EAF 3.0, xmllint) and of a TextGrid, read back by our own readers.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEaf } from '../../src/core/io/eaf';
+import { parseTextGrid } from '../../src/core/io/textgrid';
 import { addMediaFile, ProjectStore } from '../../src/core/store';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/core/store/migrations';
 import { parseCsv } from '../../src/shared/csv';
@@ -194,9 +195,46 @@ describe('trace exports (CLI)', () => {
       [2.1, 2.2, '3.0000'],
     ]);
     expect(values('ann_a score')).toEqual([[0.5, 2, '1.0000']]);
-    // A TextGrid tiles the file with intervals: the trace is not one of its tiers.
+  });
+
+  it('adds a trace tier per annotator to the TextGrid: the runs, with empty intervals tiling the rest', async () => {
     const grid = join(dir, 'clip.TextGrid');
-    await runSentiscope(['export', '--project', project(), '--format', 'textgrid', '--media', 'Oz06ZWiO20M_6', '--out', grid]);
-    expect(readFileSync(grid, 'utf8')).not.toContain('trace');
+    const run = await runSentiscope(['export', '--project', project(), '--format', 'textgrid', '--media', 'Oz06ZWiO20M_6', '--out', grid]);
+    expect(run.stderr).toBe('');
+    const tiers = parseTextGrid(readFileSync(grid, 'utf8'), grid).tiers;
+    const intervals = (name: string) => tiers.find((t) => t.name === name)?.annotations.map(({ start, end, value }) => [start, end, value]);
+    expect(intervals('ann_a trace')).toEqual([
+      [0, 1, ''],
+      [1, 1.2, '0.0000'],
+      [1.2, 1.5, '1.5000'],
+      [1.5, 1.6, '-0.2500'],
+      [1.6, 7.5, ''],
+    ]);
+    expect(intervals('ann b trace')).toEqual([
+      [0, 2, ''],
+      [2, 2.1, '-3.0000'],
+      [2.1, 2.2, '3.0000'],
+      [2.2, 7.5, ''],
+    ]);
+  });
+
+  it('exports an item with a trace and no segments, and reads the trace back', async () => {
+    for (const format of ['eaf', 'textgrid'] as const) {
+      const out = join(dir, `other.${format}`);
+      const run = await runSentiscope(['export', '--project', project(), '--format', format, '--media', 'other', '--out', out]);
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toMatchObject({ rows: 0 });
+      if (format === 'eaf' && XMLLINT) expect(spawnSync('xmllint', ['--noout', '--schema', SCHEMA, out]).status).toBe(0);
+      const copy = join(dir, `other-${format}.sentiscope`);
+      const back = await runSentiscope(['import', '--project', copy, '--format', format, out]);
+      expect(back.stderr).toBe('');
+      expect(JSON.parse(back.stdout)).toMatchObject({ segments: 0, traces: 1, traceSamples: 1 });
+      const store = ProjectStore.open(copy);
+      try {
+        expect(store.listTraces(store.findMediaByName('other')!.id)).toMatchObject([{ annotator: 'ann_a', samples: take(0, [0.5]) }]);
+      } finally {
+        store.close();
+      }
+    }
   });
 });

@@ -7,7 +7,7 @@ export const exportCommand: Command = {
   name: 'export',
   usage: `export --project DB --format ${EXPORT_FORMATS.join('|')} --out FILE [--media NAME] [--annotator NAME] [--aggregate ${EXPORT_AGGREGATES.join('|')}] [--min-annotators K]`,
   summary:
-    "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript, ELAN or Praat tiers; live mode's rating traces as CSV (trace)",
+    "write a project's human labels as MMSA label.csv, MVSA or segments CSV, or a media item's transcript, ELAN or Praat tiers (with live mode's rating traces); the traces alone as CSV (trace)",
   async run(args) {
     const { values } = parseCommandArgs(args, {
       project: { type: 'string' },

@@ -22,7 +22,7 @@ async function mediaItemOption(store: ProjectStore, name: string): Promise<numbe
 export const importCommand: Command = {
   name: 'import',
   usage: `import --project DB --format ${IMPORT_FORMATS.join('|')} FILE [--media NAME | --media-file PATH] [--annotator NAME]`,
-  summary: 'import labels, posts, segments, a transcript, or ELAN/Praat tiers into a project',
+  summary: 'import labels, posts, segments, a transcript, or ELAN/Praat tiers (labels and rating traces) into a project',
   async run(args) {
     const { values, positionals } = parseCommandArgs(
       args,

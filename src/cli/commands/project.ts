@@ -22,13 +22,21 @@ async function combine(args: string[]): Promise<number> {
         `${into} kept its label for each; see "conflicts"\n`,
     );
   }
+  const traces = report.traceConflicts.length;
+  if (traces) {
+    process.stderr.write(
+      `${traces} trace conflict${traces > 1 ? 's' : ''} (the same annotator's rating trace with other values): ` +
+        `${into} kept its trace for each; see "traceConflicts"\n`,
+    );
+  }
   return 0;
 }
 
 export const projectCommand: Command = {
   name: 'project',
   usage: 'project combine --into TEAM.sentiscope A.sentiscope B.sentiscope ...',
-  summary: "bring annotators' copies of a project into one: media by content, segments by clip id or overlap, every label kept",
+  summary:
+    "bring annotators' copies of a project into one: media by content, segments by clip id or overlap, every label and rating trace kept",
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === 'combine') return combine(rest);

@@ -70,10 +70,17 @@ function mvsaValue(label: MvsaLabel, field: LabelTierField): string | null {
  * each field some label of theirs fills, each on as many lanes as overlapping segments need;
  * `annotator` keeps only that annotator's tiers.
  */
-export function tiersOfMedia(store: ProjectStore, mediaId: number, file: string, format: string, annotator?: string): MediaTiers {
+export function tiersOfMedia(
+  store: ProjectStore,
+  mediaId: number,
+  file: string,
+  format: string,
+  annotator?: string,
+  options: { allowNoSegments?: boolean } = {},
+): MediaTiers {
   const media = store.getMedia(mediaId);
   const segments = [...store.listSegments(mediaId)].sort((a, b) => a.start - b.start || a.end - b.end);
-  if (!segments.length) {
+  if (!segments.length && !options.allowNoSegments) {
     throw new SentiscopeError('bad-request', `${file}: '${media.name}' has no segments to export; add or import some first.`, file);
   }
   checkTimed(media, segments, file, format);
@@ -119,6 +126,6 @@ export function tiersOfMedia(store: ProjectStore, mediaId: number, file: string,
       }
     }
   }
-  const lastEnd = Math.max(...segments.map((s) => s.end));
+  const lastEnd = Math.max(0, ...segments.map((s) => s.end));
   return { media, tiers, end: Math.max(media.probe?.duration ?? 0, lastEnd), segments: segments.length };
 }

@@ -2,14 +2,18 @@
 // identity (content hash, whatever the path), else by name when one side has no file;
 // segments by clip id or by time overlap (IoU >= 0.9); every annotator's labels are
 // kept. The same annotator with two different labels on one segment is a conflict: the
-// team's label stays and the other is listed, never chosen silently. Every source is
+// team's label stays and the other is listed, never chosen silently. Rating traces go by
+// media and annotator: one the team lacks is taken; one that agrees on every sample both
+// hold adds the samples the team lacks; one with a differing sample is a conflict and
+// nothing of it is taken. Every source is
 // read from a snapshot and checked before anything is written; the team file is written
 // as a copy renamed into place, so a refusal or a crash leaves it as it was.
 
 import fs from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { CombineConflict, CombineReport } from '../../shared/contract';
+import type { CombineConflict, CombineReport, CombineTraceConflict } from '../../shared/contract';
 import type { Label, Media, Segment } from '../../shared/domain';
+import { contiguousStretches, tickOf, type Trace, type TraceSample } from '../../shared/trace';
 import { SentiscopeError } from '../../shared/errors';
 import { sameSegment } from '../../shared/segment-overlap';
 import { ProjectStore, snapshotProject } from '../store';
@@ -21,10 +25,23 @@ export interface CombineRequest {
   sources: string[];
 }
 
-export type { CombineConflict, CombineReport };
+export type { CombineConflict, CombineReport, CombineTraceConflict };
 
 function sameLabel(a: Label, b: Label): boolean {
   return JSON.stringify(a.values) === JSON.stringify(b.values) && a.notes === b.notes && a.questionable === b.questionable;
+}
+
+/** How a source's trace meets the team's: the samples the team lacks, and those both hold that differ. */
+function compareTraces(kept: readonly TraceSample[], other: readonly TraceSample[]) {
+  const held = new Map(kept.map((s) => [tickOf(s.time), s.value]));
+  const missing: TraceSample[] = [];
+  const differing: { time: number; kept: number; other: number }[] = [];
+  for (const sample of other) {
+    const value = held.get(tickOf(sample.time));
+    if (value === undefined) missing.push(sample);
+    else if (value !== sample.value) differing.push({ time: sample.time, kept: value, other: sample.value });
+  }
+  return { missing, differing };
 }
 
 /** Segments stored at 0–0 were imported without times: only their clip id can match them. */
@@ -38,6 +55,10 @@ class Combiner {
     labelsAdded: 0,
     labelsSame: 0,
     conflicts: [],
+    tracesAdded: 0,
+    traceSamplesAdded: 0,
+    tracesSame: 0,
+    traceConflicts: [],
   };
 
   constructor(private readonly team: ProjectStore) {}
@@ -50,7 +71,42 @@ class Combiner {
         const into = this.matchSegment(target, segment);
         for (const label of labels.filter((l) => l.segmentId === segment.id)) this.addLabel(target, into, label, file);
       }
+      for (const trace of source.listTraces(media.id)) this.addTrace(target, trace, file);
     }
+  }
+
+  private addTrace(media: Media, trace: Trace, file: string): void {
+    const held = this.team.getTrace(media.id, trace.annotator).samples;
+    const { missing, differing } = compareTraces(held, trace.samples);
+    if (differing.length) {
+      const [first] = differing;
+      this.report.traceConflicts.push({
+        media: media.name,
+        annotator: trace.annotator,
+        differing: differing.length,
+        at: first.time,
+        kept: first.kept,
+        other: first.other,
+        file,
+      });
+      return;
+    }
+    if (!missing.length) {
+      this.report.tracesSame++;
+      return;
+    }
+    // Only ticks the team lacks are written, a stretch at a time: nothing it holds is replaced.
+    for (const stretch of contiguousStretches(missing)) {
+      this.team.replaceTrace({
+        mediaId: media.id,
+        annotator: trace.annotator,
+        start: stretch[0].time,
+        end: stretch.at(-1)!.time,
+        samples: stretch,
+      });
+    }
+    this.report.tracesAdded++;
+    this.report.traceSamplesAdded += missing.length;
   }
 
   private matchMedia(media: Media): Media {
@@ -191,7 +247,7 @@ export function combineProjects(request: CombineRequest): CombineReport {
       team.close();
     }
     const { report } = combiner;
-    const changed = report.mediaAdded + report.segmentsAdded + report.labelsAdded > 0 || !fs.existsSync(into);
+    const changed = report.mediaAdded + report.segmentsAdded + report.labelsAdded + report.traceSamplesAdded > 0 || !fs.existsSync(into);
     if (changed) {
       fs.renameSync(work, into);
       // A stale index of the old file's log must not be read against the new one.

@@ -1,4 +1,4 @@
-// Writing one media item's segments and human labels as an ELAN or Praat tier file.
+// Writing one media item's segments, human labels and rating traces as an ELAN or Praat tier file.
 // A TextGrid has no media link: Praat pairs clip.TextGrid with clip.wav by name.
 
 import { dirname, relative, sep } from 'node:path';
@@ -26,8 +26,17 @@ export function exportTierFile(
 ): TierExport {
   const what = format === 'eaf' ? 'An ELAN file' : 'A TextGrid';
   if (mediaIds?.length !== 1) throw new SentiscopeError('bad-request', `${what} is of one media item: name exactly one.`, file);
-  const { media, tiers, segments, end } = tiersOfMedia(store, mediaIds[0], file, format === 'eaf' ? 'ELAN' : 'Praat', annotator);
-  if (format === 'textgrid') return { text: formatTextGrid({ tiers, xmax: end }), rows: segments };
+  // Live mode's rating traces ride along as tiers of their own; an item with only a trace exports too.
+  const traceTiers = traceTiersOfMedia(store, mediaIds[0], annotator);
+  const { media, tiers, segments, end } = tiersOfMedia(store, mediaIds[0], file, format === 'eaf' ? 'ELAN' : 'Praat', annotator, {
+    allowNoSegments: traceTiers.length > 0,
+  });
+  const withTraces = [...tiers, ...traceTiers];
+  if (format === 'textgrid') {
+    // Every tier tiles 0..xmax, so xmax reaches the last trace sample's step too.
+    const xmax = Math.max(end, ...traceTiers.map((t) => t.annotations.at(-1)!.end));
+    return { text: formatTextGrid({ tiers: withTraces, xmax }), rows: segments };
+  }
   const mediaLink = media.path
     ? {
         url: pathToFileURL(media.path).href,
@@ -35,8 +44,6 @@ export function exportTierFile(
         mimeType: eafMimeType(media.path),
       }
     : null;
-  // Live mode's rating traces ride along as tiers of their own (ELAN only: TextGrid tiers tile the file).
-  const withTraces = [...tiers, ...traceTiersOfMedia(store, media.id, annotator)];
   return {
     text: formatEaf({ tiers: withTraces, media: mediaLink, mediaName: media.name, date: new Date().toISOString() }),
     rows: segments,

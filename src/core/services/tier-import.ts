@@ -1,9 +1,10 @@
-// Tiers read from an ELAN or Praat file -> one media item's segments and per-annotator labels.
-// The `transcript` tier gives segments and their text; "<annotator> <field>" tiers give labels
-// on those spans (a labelled span the transcript lacks becomes a segment without text). Any
-// other tier is reported and skipped. Everything is checked first (overlaps on one tier,
-// values, a per-modality score without the overall one); then the media and every segment
-// and label are written in ONE transaction, so nothing is half-imported.
+// Tiers read from an ELAN or Praat file -> one media item's segments, per-annotator labels
+// and rating traces. The `transcript` tier gives segments and their text; "<annotator> <field>"
+// tiers give labels on those spans (a labelled span the transcript lacks becomes a segment
+// without text); "<annotator> trace" tiers give that annotator's trace samples. Any other tier
+// is reported and skipped. Everything is checked first (overlaps on one tier, values, a
+// per-modality score without the overall one); then the media and every segment, label and
+// trace sample are written in ONE transaction, so nothing is half-imported.
 
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { tierRoleOf, type LabelTierField, type ReadTier } from '../../shared/annotation-tiers';
 import type { ImportReport } from '../../shared/contract';
 import type { Media, MosiLabelValues, MvsaLabelValues, Polarity } from '../../shared/domain';
+import { contiguousStretches, type TraceSample } from '../../shared/trace';
 import { isValidScore } from '../../shared/schemes/mosi';
 import { parsePolarity } from '../../shared/schemes/mvsa';
 import { sameSegment } from '../../shared/segment-overlap';
@@ -19,6 +21,7 @@ import { FileProblems, formatSeconds, parseNumberCell } from '../io/file-problem
 import { readTextFile } from '../io/text-file';
 import { parseTextGrid } from '../io/textgrid';
 import { inspectMediaFile, storeMediaFile, type InspectedMediaFile, type ProjectStore } from '../store';
+import { samplesOfTraceAnnotation } from './trace-tiers';
 
 export type TierFileFormat = 'eaf' | 'textgrid';
 
@@ -92,10 +95,18 @@ export async function readTierFile(
   return { tiers: eaf.tiers, media: { name: eaf.mediaName, paths: eafMediaPaths(file, eaf.media) }, skippedTiers: [] };
 }
 
-function collectSpans(request: TierImportRequest, problems: FileProblems): { spans: SpanEntry[]; skipped: string[] } {
+interface CollectedTiers {
+  spans: SpanEntry[];
+  /** Per annotator, the trace samples in time order. */
+  traces: Map<string, TraceSample[]>;
+  skipped: string[];
+}
+
+function collectSpans(request: TierImportRequest, problems: FileProblems): CollectedTiers {
   // Keyed by span and lane: two segments on the very same span sit on two lanes.
   const spans = new Map<string, SpanEntry>();
   const skipped: string[] = [];
+  const traces = new Map<string, TraceSample[]>();
   const seenNames = new Map<string, number>();
   const entry = (a: { start: number; end: number; line: number }, lane: number, transcript: boolean) => {
     const span = `${ms(a.start)}:${ms(a.end)}`;
@@ -115,7 +126,7 @@ function collectSpans(request: TierImportRequest, problems: FileProblems): { spa
 
   for (const tier of tiers) {
     const role = tierRoleOf(tier.name);
-    if (!role || (role.kind === 'label' && request.annotator && role.annotator !== request.annotator)) {
+    if (!role || (role.kind !== 'transcript' && request.annotator && role.annotator !== request.annotator)) {
       skipped.push(tier.name);
       continue;
     }
@@ -149,6 +160,11 @@ function collectSpans(request: TierImportRequest, problems: FileProblems): { spa
       }
       const value = a.value.trim();
       const where = `tier "${tier.name}" at ${spanText(a)}`;
+      if (role.kind === 'trace') {
+        // One tier per annotator (a second is refused above), annotations in time order.
+        traces.set(role.annotator, [...(traces.get(role.annotator) ?? []), ...samplesOfTraceAnnotation(a, where, problems)]);
+        continue;
+      }
       if (role.scheme === 'mosi') {
         const score = parseNumberCell(value);
         if (score === undefined || !isValidScore(score)) {
@@ -178,7 +194,7 @@ function collectSpans(request: TierImportRequest, problems: FileProblems): { spa
       }
     }
   }
-  return { spans: [...spans.values()].sort((a, b) => a.start - b.start || a.end - b.end), skipped };
+  return { spans: [...spans.values()].sort((a, b) => a.start - b.start || a.end - b.end), traces, skipped };
 }
 
 /** An existing media item, a file the tier file names (probed now, stored in the transaction), or a name. */
@@ -201,7 +217,7 @@ export async function importTierFile(store: ProjectStore, request: TierImportReq
     'bad-file',
     `Nothing was imported; fix these annotations in ${request.format === 'eaf' ? 'ELAN' : 'Praat'} and import the file again.`,
   );
-  const { spans, skipped } = collectSpans(request, problems);
+  const { spans, traces, skipped } = collectSpans(request, problems);
   problems.throwIfAny();
   const source = await mediaSource(store, request);
 
@@ -211,6 +227,8 @@ export async function importTierFile(store: ProjectStore, request: TierImportReq
     mediaCreated: 0,
     segments: 0,
     labels: 0,
+    traces: 0,
+    traceSamples: 0,
     skippedTiers: [...skipped, ...(request.skippedTiers ?? [])],
   };
   store.transaction(() => {
@@ -250,6 +268,16 @@ export async function importTierFile(store: ProjectStore, request: TierImportReq
         store.setMvsaLabel({ segmentId: segment.id, annotator, values });
         report.labels++;
       }
+    }
+    // A trace's samples replace the annotator's samples at the same ticks, as a take does;
+    // ticks the file leaves out keep what the project had there.
+    for (const [annotator, samples] of traces) {
+      if (!samples.length) continue;
+      for (const stretch of contiguousStretches(samples)) {
+        store.replaceTrace({ mediaId: media.id, annotator, start: stretch[0].time, end: stretch.at(-1)!.time, samples: stretch });
+      }
+      report.traces!++;
+      report.traceSamples! += samples.length;
     }
   });
   return report;

@@ -223,6 +223,11 @@ export const en = {
   combineColWhere: 'Media · clip',
   combineColKept: 'Kept',
   combineColOther: 'Not taken (file)',
+  combineTraces: 'Rating traces added {added} ({samples} samples), already there {same}',
+  combineTraceConflicts:
+    "{n} trace conflict(s): the same annotator's trace with other values; the team project keeps its trace whole and takes nothing of the other",
+  combineColTraceAt: 'Media · first difference',
+  combineTraceDiffering: '{n} samples differ',
   agreementScatter:
     'Scores of one annotator against another: one point per item both rated (larger: several items), dashed: the same score',
   scatterAgainst: 'against',
@@ -548,6 +553,10 @@ export const zh: Record<MessageKey, string> = {
   combineColWhere: '媒体 · 片段',
   combineColKept: '保留',
   combineColOther: '未采用（文件）',
+  combineTraces: '新增评分曲线 {added}（{samples} 个采样），已有 {same}',
+  combineTraceConflicts: '{n} 处曲线冲突：同一标注者的评分曲线取值不同；团队项目完整保留自己的曲线，另一条完全不采用',
+  combineColTraceAt: '媒体 · 首个不同处',
+  combineTraceDiffering: '{n} 个采样不同',
   agreementScatter: '两位标注者的分数对照：每个两人都标注过的条目一个点（点越大条目越多），虚线：分数相同',
   scatterAgainst: '对',
   scatterAnnotatorA: '横轴的标注者',
