@@ -127,7 +127,7 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
         'architecture': architecture,
         'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts (tokenizer v2 ids -> '
                         'frozen GloVe 6B 100-d vectors or trained vectors for tokens GloVe lacks, projected to the model '
-                        f'width, inside the graph; acoustic frames average-pooled x{a["audio_pool"]} '
+                        f'width with a width-3 context convolution, inside the graph; acoustic frames average-pooled x{a["audio_pool"]} '
                         'inside the graph; visual frames) plus the presence mask; standardization is inside the ONNX '
                         f'graph. Trained for only {a["steps"]} steps on CPU: see MODEL_CARD.md.'),
         'modalities': ['text', 'audio', 'visual'],
@@ -184,8 +184,9 @@ def write_card(arch, pack_id, r, ablation_runs, out):
         '## Inputs (what the runtime feeds)', '',
         f'- `text_ids` int64 [1, tokens]: tokenizer v2 ids from `vocab.txt` (id = 2 + line, pad 0, unknown 1), at most '
         f'{a["max_tokens"]} tokens; English only (manifest `languages: ["en"]`). Inside the graph: a GloVe word reads its '
-        'frozen GloVe 6B 100-d vector (fp16), every other token a trained 100-d vector, then a trained projection to '
-        f'd_model {a["d_model"]}; id 0 is masked.',
+        'frozen GloVe 6B 100-d vector (fp16, scaled by 1/4), every other token a trained 100-d vector; each is weighted '
+        'by a trained per-token weight, then a trained projection plus a width-3 context convolution to '
+        f'd_model {a["d_model"]} ([Note: seed text embedding], `training/models/glove_text.py`); id 0 is masked.',
         f'- `audio_frames` float32 [1, frames, 57]: the acoustic recipe\'s raw frames (100/s); the graph averages every '
         f'{a["audio_pool"]} frames (10 per second) before the model.',
         '- `visual_frames` float32 [1, frames, 9]: per sampled frame (5 fps; one per image) face, 7 expression '
