@@ -125,21 +125,27 @@ def train(model, rows, weights, args, steps, rng, log_every=50, label=''):
     prob /= prob.sum()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=steps, pct_start=0.15)
-    started, running = time.time(), []
+    started, running, skipped = time.time(), [], 0
     for step in range(steps):
         model.train()
         b = augment(rows.batch(rng.choice(len(rows), size=args.batch, p=prob)), rng, args.modality_dropout, args.word_dropout)
         loss = model.loss(run(model, b), b)['loss']
         optimizer.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        optimizer.step()
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        if torch.isfinite(norm):
+            optimizer.step()
+        else:
+            # An overflowing gradient (seen with the GloVe text side: late fusion at step 318 of 600)
+            # would turn every weight into NaN; skip that batch instead (a no-op for finite runs).
+            skipped += 1
         schedule.step()
         running.append(float(loss))
         if log_every and (step + 1) % log_every == 0:
             print(f'{label}step {step + 1}/{steps}: loss {np.mean(running[-log_every:]):.3f} ({time.time() - started:.0f} s)', flush=True)
     model.eval()
-    return {'steps': steps, 'seconds': round(time.time() - started, 1), 'loss_last': float(np.mean(running[-20:]))}
+    return {'steps': steps, 'seconds': round(time.time() - started, 1), 'loss_last': float(np.mean(running[-20:])),
+            'skipped_steps': skipped}
 
 
 @torch.no_grad()
