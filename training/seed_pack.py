@@ -6,14 +6,15 @@ Per architecture: fusion.onnx + vocab.txt + parity/fixture.json copied from RUNS
 manifest.json (contract: src/core/models/manifest.ts) + MODEL_CARD.md written from the run's
 metrics.json, the ablation runs next to it and the features' recipes (features.json), by
 sentiscope_training/seed_packs.py. No pack is marked default: which one is the default is
-decided from the table (training/README.md).
+decided from the table (training/README.md). A shipped pack is kept (and said so) when the new
+run is worse than it on MOSI dev Acc-2 (non0) or MVSA dev accuracy (`not_worse`; --force skips that).
 """
 import argparse
 import json
 import os
 
 from sentiscope_training.pack import REPO
-from sentiscope_training.seed_packs import ARCH_INFO, load_json, write_pack
+from sentiscope_training.seed_packs import ARCH_INFO, load_json, not_worse, write_pack
 
 
 def main():
@@ -24,6 +25,7 @@ def main():
     p.add_argument('--ablation-runs', default=os.path.join(here, 'runs', 'seed'), help='where the ablation table runs are')
     p.add_argument('--data', default=os.path.join(here, 'data'))
     p.add_argument('--arch', nargs='*', default=list(ARCH_INFO))
+    p.add_argument('--force', action='store_true', help='replace a shipped pack even where the new run is worse on dev')
     args = p.parse_args()
     described = {n: load_json(os.path.join(args.data, n, 'features', 'features.json')) for n in ('emodb', 'mvsa')}
     recipes = described['emodb']['recipes']
@@ -33,6 +35,12 @@ def main():
         if not os.path.exists(os.path.join(args.runs, arch, 'metrics.json')):
             print(f'{arch}: no finished run in {args.runs}, skipped')
             continue
+        shipped = os.path.join(args.models, f'{arch}-seed-v1', 'manifest.json')
+        if os.path.exists(shipped) and not args.force:
+            ok, why = not_worse(load_json(os.path.join(args.runs, arch, 'metrics.json'))['metrics'], load_json(shipped))
+            if not ok:
+                print(f'{arch}: kept the shipped pack ({why})')
+                continue
         print('wrote', write_pack(arch, args.runs, args.models, recipes, described['emodb']['columns'], args.ablation_runs))
 
 

@@ -3,9 +3,11 @@
   /usr/bin/python3 training/train_seed.py --arch cmsta [--flag use_cg=0] [--steps 300] [--out training/runs/seed/cmsta]
 
 Inputs are what the runtime computes (`sentiscope features --sequences`, training/README.md):
-- text: token ids (tokenizer v1) -> a trainable embedding table inside the model
-  ([Note: seed pack model], models/pack_model.py), initialised from late-fusion-v1's embeddings
-  for its --vocab-size most frequent tokens (its vocab.txt order); the run writes that vocab.txt;
+- text: token ids (tokenizer v2) -> frozen GloVe 6B 100-d vectors for the words GloVe has, trained
+  vectors for the training tokens it lacks, a trained projection to d_model, all inside the model
+  ([Note: seed pack model], models/pack_model.py; [Note: seed text embedding], models/glove_text.py);
+  the vocabulary is the training tokens plus the --extra-glove most frequent other GloVe words;
+  the run writes it as vocab.txt;
 - audio: the raw acoustic frames (57 per frame, 100/s), average-pooled by --audio-pool inside the model;
 - visual: the raw visual frames (9 per frame; MVSA: one frame per image, zeros without a face).
 Data (train splits only): MOSI text (score), MVSA-Single text + image (class), EmoDB audio (valence
@@ -22,18 +24,16 @@ import sys
 import time
 
 import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
+from models.glove_text import SeedVocabulary, load_glove, token_counts  # noqa: E402
 from models.pack_model import SeedPackModel  # noqa: E402
 from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
 from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402
-from sentiscope_training.metrics import accuracy, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
+from sentiscope_training.metrics import accuracy, expected_calibration_error, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PACK = os.path.join(HERE, '..', 'resources', 'models', 'late-fusion-v1')
 
 
 class Rows:
@@ -125,21 +125,27 @@ def train(model, rows, weights, args, steps, rng, log_every=50, label=''):
     prob /= prob.sum()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=steps, pct_start=0.15)
-    started, running = time.time(), []
+    started, running, skipped = time.time(), [], 0
     for step in range(steps):
         model.train()
         b = augment(rows.batch(rng.choice(len(rows), size=args.batch, p=prob)), rng, args.modality_dropout, args.word_dropout)
         loss = model.loss(run(model, b), b)['loss']
         optimizer.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        optimizer.step()
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        if torch.isfinite(norm):
+            optimizer.step()
+        else:
+            # An overflowing gradient (seen with the GloVe text side: late fusion at step 318 of 600)
+            # would turn every weight into NaN; skip that batch instead (a no-op for finite runs).
+            skipped += 1
         schedule.step()
         running.append(float(loss))
         if log_every and (step + 1) % log_every == 0:
             print(f'{label}step {step + 1}/{steps}: loss {np.mean(running[-log_every:]):.3f} ({time.time() - started:.0f} s)', flush=True)
     model.eval()
-    return {'steps': steps, 'seconds': round(time.time() - started, 1), 'loss_last': float(np.mean(running[-20:]))}
+    return {'steps': steps, 'seconds': round(time.time() - started, 1), 'loss_last': float(np.mean(running[-20:])),
+            'skipped_steps': skipped}
 
 
 @torch.no_grad()
@@ -153,10 +159,27 @@ def predict(model, rows, presence=None):
     return np.concatenate(scores), np.concatenate(logits)
 
 
+def softmax(logits):
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
 def class_metrics(rows, logits):
     true = [CLASSES[c] for c in rows.cls]
     pred = [CLASSES[int(k)] for k in logits.argmax(1)]
-    return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred), 'f1_macro': macro_f1(true, pred)}
+    confidence = softmax(logits).max(1)
+    return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred), 'f1_macro': macro_f1(true, pred),
+            'ece': expected_calibration_error(confidence.tolist(), [t == q for t, q in zip(true, pred)])}
+
+
+def mosi_ece(rows, logits):
+    """Calibration of the two-way decision on MOSI's non-zero rows: p(positive) against
+    p(negative), renormalised; correct = the sign of the gold score."""
+    probs = softmax(logits)[:, [0, 2]]
+    probs /= probs.sum(1, keepdims=True)
+    keep = rows.score != 0
+    correct = (probs[:, 1] >= probs[:, 0]) == (rows.score > 0)
+    return expected_calibration_error(probs.max(1)[keep].tolist(), correct[keep].tolist())
 
 
 def speaker_folds(groups, k):
@@ -188,15 +211,6 @@ def emodb_cv(args, make_model, emodb, vocab):
             'per_fold_acc': per_fold}
 
 
-def load_vocab(size):
-    """late-fusion-v1's vocabulary (frequency order) cut to `size` and its embedding rows."""
-    weights = {i.name: numpy_helper.to_array(i) for i in onnx.load(os.path.join(PACK, 'fusion.onnx')).graph.initializer}
-    table = weights['model.text.embedding.weight'].astype(np.float32)
-    with open(os.path.join(PACK, 'vocab.txt'), encoding='utf-8') as f:
-        tokens = [line.rstrip('\n') for line in f][:size]
-    return tokens, table[:len(tokens) + 2]
-
-
 @torch.no_grad()
 def parity_fixture(model, sets, vocab, args, info):
     """Real feature rows as the runtime feeds them (ids padded to maxTokens with 0; an absent
@@ -214,6 +228,11 @@ def parity_fixture(model, sets, vocab, args, info):
                  torch.from_numpy((visual if len(visual) else np.zeros((1, 9), np.float32))[None].astype(np.float32)),
                  torch.tensor([presence], dtype=torch.float32)]
         outs = wrapper(*feeds)
+        # The runtime pads to maxTokens; the model must give what it gives on the bare ids.
+        bare = [torch.tensor([ids_of(tokens)[:max(1, len(tokens[:args.max_tokens]))]], dtype=torch.int64)] + feeds[1:]
+        for o, ob in zip(outs, wrapper(*bare)):
+            if not torch.allclose(o, ob, atol=1e-5):
+                raise SystemExit(f'parity fixture {name}: padding the token ids to maxTokens changed an output')
         cases.append({'name': name,
                       'inputs': {n: {'dims': list(t.shape), 'data': t.reshape(-1).tolist()} for n, t in zip(PACK_INPUTS, feeds)},
                       'expected': {n: o.reshape(-1).tolist() for n, o in zip(info['outputs'], outs)}})
@@ -242,7 +261,9 @@ def main():
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--lr', type=float, default=2e-3)
     p.add_argument('--d-model', type=int, default=64)
-    p.add_argument('--vocab-size', type=int, default=8000)
+    p.add_argument('--glove', default=os.path.join(HERE, '..', '..', 'shared', 'data', 'text', 'glove'))
+    p.add_argument('--extra-glove', type=int, default=10000, help='GloVe words beyond the training tokens in the vocabulary')
+    p.add_argument('--min-count', type=int, default=2, help='sightings a token GloVe lacks needs for a trained vector')
     p.add_argument('--max-tokens', type=int, default=48)
     p.add_argument('--max-audio', type=int, default=1500, help='raw audio frames kept per training row (15 s)')
     p.add_argument('--audio-pool', type=int, default=10, help='raw audio frames averaged into one model frame')
@@ -265,27 +286,35 @@ def main():
         flags[k] = bool(int(v)) if v in ('0', '1') else float(v) if '.' in v else int(v)
     started = time.time()
 
-    tokens, table = load_vocab(args.vocab_size)
-    vocab = {t: 2 + i for i, t in enumerate(tokens)}
     extra = [d for d in args.text_extra.split(',') if d]
     weights = {'mosi': 0.35, 'mvsa': 0.3, 'emodb': 0.2}
     for d in extra:
         weights[d] = 0.15 / len(extra)
     sets = {n: SeqSet(os.path.join(args.data, n, 'features')) for n in weights}
+    for n, s in sets.items():
+        version = s.fs.description['recipes']['text']['tokenizer']['version']
+        if version != 2:
+            raise SystemExit(f'{s.fs.folder}: tokenizer v{version} features; the seed packs read tokenizer v2: re-run '
+                             '`npx sentiscope features` for it (training/README.md)')
+    glove_index, glove_vectors = load_glove(args.glove)
+    counts = token_counts(sets[n].fs.tokens[i] for n in sets for i in split_indices(sets[n].fs, 'train'))
+    vocabulary = SeedVocabulary(counts, args.min_count, args.extra_glove, glove_index, glove_vectors)
+    tokens, vocab = vocabulary.tokens, vocabulary.index
+    print('vocabulary:', json.dumps(vocabulary.summary()), flush=True)
     train_rows = Rows([(n, s, split_indices(s.fs, 'train')) for n, s in sets.items()], vocab, args.max_tokens, args.max_audio)
     dev = {n: Rows([(n, sets[n], split_indices(sets[n].fs, 'dev'))], vocab, args.max_tokens, args.max_audio) for n in ('mosi', 'mvsa')}
 
     def make_model():
-        m = SeedPackModel(args.arch, len(tokens), text_dim=table.shape[1], audio_pool=args.audio_pool, d_model=args.d_model, **flags)
-        m.embedding.weight.data.copy_(torch.from_numpy(table))
-        return m
+        return SeedPackModel(args.arch, vocabulary.learned, vocabulary.vectors, text_dim=args.d_model,
+                             audio_pool=args.audio_pool, d_model=args.d_model, **flags)
 
     model = make_model()
     model.set_normalization(normalization(train_rows))
     fit = train(model, train_rows, weights, args, args.steps, rng)
 
-    scores, _ = predict(model, dev['mosi'])
+    scores, logits = predict(model, dev['mosi'])
     metrics = {'mosi-dev': mosi_metrics(dev['mosi'].score.tolist(), scores.tolist())}
+    metrics['mosi-dev']['ece_non0'] = mosi_ece(dev['mosi'], logits)
     _, logits = predict(model, dev['mvsa'])
     metrics['mvsa-dev'] = class_metrics(dev['mvsa'], logits)
     _, logits = predict(model, dev['mvsa'], dev['mvsa'].presence * np.array([1, 0, 0], np.float32))
@@ -309,9 +338,11 @@ def main():
     torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
     result = {'architecture': args.arch, 'flags': flags, 'args': vars(args), 'seconds': round(time.time() - started),
               'training': fit, 'parameters': params, 'onnx': info, 'dataset_weights': weights,
-              'inputs': (f'text: token ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
-                         f'trainable embedding (init: late-fusion-v1); audio: raw acoustic frames averaged by '
+              'inputs': (f'text: tokenizer v2 ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
+                         f'frozen GloVe 6B 100-d ({vocabulary.glove} words) or trained vectors ({vocabulary.learned} '
+                         f'tokens) -> projection to {args.d_model}; audio: raw acoustic frames averaged by '
                          f'{args.audio_pool} inside the model; visual: raw visual frames'),
+              'vocabulary': vocabulary.summary(),
               'train_rows': sizes, 'train_frames': frames,
               'dev_rows': {n: len(r) for n, r in dev.items()}, 'metrics': metrics}
     print(json.dumps({k: result[k] for k in ('architecture', 'flags', 'seconds', 'metrics')}, indent=1), flush=True)

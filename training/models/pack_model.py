@@ -3,15 +3,17 @@
 [Note: seed pack model]
     SeedPackModel(text_ids [B, Lt] int64, audio [B, La, 57], visual [B, Lv, 9],
                   audio_mask [B, La], visual_mask [B, Lv], presence [B, 3]) -> the seed interface's dict
-- Text: a trainable embedding table (vocabulary id = 2 + line of vocab.txt, pad 0, unknown 1)
-  INSIDE the model, so the pack reads `text.token_ids`; the text mask is ids != 0, so the
-  runtime's zero padding up to maxTokens (and an absent text's single 0) changes nothing.
+- Text: token ids (tokenizer v2; vocabulary id = 2 + line of vocab.txt, pad 0, unknown 1) ->
+  frozen GloVe or trained vectors -> a trained projection, all INSIDE the model ([Note: seed
+  text embedding], models/glove_text.py), so the pack reads `text.token_ids`; the text mask is
+  ids != 0, so the runtime's zero padding up to maxTokens (and an absent text's single 0)
+  changes nothing.
 - Audio: the raw acoustic frames (100 per second) are average-pooled by a fixed factor INSIDE
   the model (masked: padding and the trailing partial window count only their real frames),
   so the ONNX graph takes the frames exactly as the extractor writes them.
 - Visual: the raw visual frames (one per sampled frame, 5 per second; one per image).
 The wrapped architecture (training/models, [Note: seed model interface]) standardizes, folds
-presence into the masks and fuses; text standardization stays the identity (the embedding is
+presence into the masks and fuses; text standardization stays the identity (the projection is
 trained). Its ONNX export (batch 1, dynamic lengths; inputs text_ids, audio_frames, visual_frames,
 presence) is export_pack_onnx in sentiscope_training/export.py.
 """
@@ -20,6 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import build
+from .glove_text import GloveEmbedding
 
 class FramePool(nn.Module):
     """Masked average pooling over time by a fixed factor: [B, L, D] -> [B, ceil(L / k), D]."""
@@ -42,10 +45,11 @@ class FramePool(nn.Module):
 
 
 class SeedPackModel(nn.Module):
-    def __init__(self, arch, vocab_size, text_dim=64, audio_dim=57, visual_dim=9, audio_pool=10, **options):
+    def __init__(self, arch, learned, glove_vectors, text_dim=64, audio_dim=57, visual_dim=9, audio_pool=10, **options):
+        """learned: the vocabulary's learned-token count; glove_vectors: its GloVe block [n, 100]."""
         super().__init__()
         self.arch = arch
-        self.embedding = nn.Embedding(vocab_size + 2, text_dim, padding_idx=0)
+        self.embedding = GloveEmbedding(learned, glove_vectors, text_dim)
         self.audio_pool = FramePool(audio_pool)
         self.core = build(arch, {'text': text_dim, 'audio': audio_dim, 'visual': visual_dim}, **options)
         self.dims = {'text': text_dim, 'audio': audio_dim, 'visual': visual_dim}

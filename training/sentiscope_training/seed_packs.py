@@ -5,6 +5,7 @@ Per architecture: fusion.onnx + vocab.txt + parity/fixture.json copied from RUNS
 manifest.json (contract: src/core/models/manifest.ts) + MODEL_CARD.md written from the run's
 metrics.json, the ablation runs next to it and the features' recipes (features.json). No pack is
 marked default: which one is the default is decided from the table (training/README.md).
+A pack is only replaced by a run at least as good as it on MOSI dev and MVSA dev (`not_worse`).
 """
 import json
 import os
@@ -45,6 +46,11 @@ ABLATIONS = {
     'fdcmdie': [('fdcmdie-no-contrastive', 'w/o contrastive loss'), ('fdcmdie-no-gap', 'w/o gated attention pooling'),
                 ('fdcmdie-no-second-cross', 'w/o second cross-attention')],
 }
+VERSION = '2.0.0'  # 2.x: tokenizer v2 ids, GloVe text side ([Note: seed text embedding])
+GLOVE = {'name': 'GloVe 6B 100-d word vectors (100,000 most frequent words; text embeddings, frozen)', 'license': 'PDDL 1.0',
+         'source': '../shared/data/text/glove (Pennington, Socher & Manning 2014, nlp.stanford.edu/projects/glove)'}
+# What a new run must match on dev to replace a shipped pack: (split, metric).
+GATE = [('mosi-dev', 'acc2_non0'), ('mvsa-dev', 'acc')]
 USED = {
     'mosi': 'text; score (L1) + class of the score (CE)',
     'mvsa': 'text + image (visual frames: one per image, zeros where no face); post label (CE) + proxy score (L1 x 0.3)',
@@ -85,6 +91,16 @@ def summary(m):
             f'{100 * mv["f1_weighted"]:.1f} | {cv_text}')
 
 
+def not_worse(run_metrics, shipped_manifest):
+    """(ok, why): the run matches or beats the shipped pack on every GATE metric."""
+    why = []
+    for split, key in GATE:
+        new, old = run_metrics[split][key], shipped_manifest.get('metrics', {}).get(split, {}).get(key)
+        if old is not None and new < old:
+            why.append(f'{split} {key} {100 * new:.1f} < shipped {100 * old:.1f}')
+    return not why, '; '.join(why)
+
+
 def write_pack(arch, runs, models, recipes, columns, ablation_runs):
     run_dir = os.path.join(runs, arch)
     r = load_json(os.path.join(run_dir, 'metrics.json'))
@@ -97,7 +113,6 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
     shutil.copyfile(os.path.join(run_dir, 'fixture.json'), os.path.join(out, 'parity', 'fixture.json'))
     title, architecture, description = ARCH_INFO[arch]
     face = load_json(os.path.join(REPO, 'resources', 'models', 'face', 'manifest.json'))
-    late = load_json(os.path.join(REPO, 'resources', 'models', 'late-fusion-v1', 'manifest.json'))
     sets = list(r['train_rows'])
     data = [{'name': DATASET_INFO[n][0], 'splits': ['train'], 'rows': r['train_rows'][n], 'modalities': DATASET_INFO[n][1],
              'source': f'../shared/data ({DATASET_INFO[n][3]}); terms: {DATASET_INFO[n][2]}'} for n in sets]
@@ -107,17 +122,18 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
         'format': 'sentiscope-model-pack',
         'formatVersion': 1,
         'id': pack_id,
-        'version': '1.0.0',
-        'name': f'{title} (seed, short CPU training)',
+        'version': VERSION,
+        'name': f'{title} (seed, GloVe text, short CPU training)',
         'architecture': architecture,
-        'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts (token ids -> a '
-                        f'trained embedding table inside the graph; acoustic frames average-pooled x{a["audio_pool"]} '
+        'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts (tokenizer v2 ids -> '
+                        'frozen GloVe 6B 100-d vectors or trained vectors for tokens GloVe lacks, projected to the model '
+                        f'width with a width-3 context convolution, inside the graph; acoustic frames average-pooled x{a["audio_pool"]} '
                         'inside the graph; visual frames) plus the presence mask; standardization is inside the ONNX '
                         f'graph. Trained for only {a["steps"]} steps on CPU: see MODEL_CARD.md.'),
         'modalities': ['text', 'audio', 'visual'],
         'inputs': {
-            # The text recipe and the late-fusion-v1 vocabulary order are shared with late-fusion-v1.
-            'text': {'recipe': late['inputs']['text']['recipe'], 'vocabulary': 'vocab.txt', 'maxTokens': a['max_tokens']},
+            # The text recipe the features were extracted with (tokenizer v2, as late-fusion-v1); English only.
+            'text': {'recipe': recipes['text'], 'vocabulary': 'vocab.txt', 'maxTokens': a['max_tokens'], 'languages': ['en']},
             'audio': {'recipe': recipes['audio']},
             'visual': {'recipe': recipes['visual']},
         },
@@ -140,8 +156,7 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
                     'allow research use. The training code is part of Sentiscope (MIT).'),
         'derivedFrom': [
             *[{'name': DATASET_INFO[n][0], 'license': DATASET_INFO[n][2], 'source': DATASET_INFO[n][3]} for n in sets],
-            {'name': 'late-fusion-v1 token embeddings (initialisation of the embedding table)', 'license': 'research use (as above)',
-             'source': 'resources/models/late-fusion-v1'},
+            GLOVE,
             {'name': 'BlazeFace (face detector, visual features)', 'license': face['licenses']['blazeface'],
              'source': 'resources/models/face/blazeface.onnx (@vladmandic/human)'},
             {'name': 'mini-Xception FER2013 (expression net, visual features)', 'license': face['licenses']['emotion'],
@@ -167,15 +182,19 @@ def write_card(arch, pack_id, r, ablation_runs, out):
         f'Code: `training/models/{arch.replace("-", "_")}.py` inside `training/models/pack_model.py` ([Note: seed pack model]).',
         f'{r["parameters"]:,} parameters; fusion.onnx {size / 1e6:.1f} MB (opset 14, batch 1, dynamic lengths).', '',
         '## Inputs (what the runtime feeds)', '',
-        f'- `text_ids` int64 [1, tokens]: tokenizer v1 ids from `vocab.txt` ({a["vocab_size"]} most frequent tokens of '
-        f'late-fusion-v1\'s vocabulary; id = 2 + line, pad 0, unknown 1), at most {a["max_tokens"]} tokens. The embedding '
-        'table (64-d, initialised from late-fusion-v1, then trained) is inside the graph; id 0 is masked.',
+        f'- `text_ids` int64 [1, tokens]: tokenizer v2 ids from `vocab.txt` (id = 2 + line, pad 0, unknown 1), at most '
+        f'{a["max_tokens"]} tokens; English only (manifest `languages: ["en"]`). Inside the graph: a GloVe word reads its '
+        'frozen GloVe 6B 100-d vector (fp16, scaled by 1/4), every other token a trained 100-d vector; each is weighted '
+        'by a trained per-token weight, then a trained projection plus a width-3 context convolution to '
+        f'd_model {a["d_model"]} ([Note: seed text embedding], `training/models/glove_text.py`); id 0 is masked.',
         f'- `audio_frames` float32 [1, frames, 57]: the acoustic recipe\'s raw frames (100/s); the graph averages every '
         f'{a["audio_pool"]} frames (10 per second) before the model.',
         '- `visual_frames` float32 [1, frames, 9]: per sampled frame (5 fps; one per image) face, 7 expression '
         'probabilities, face score; zeros without a face.',
         '- `presence` float32 [1, 3]: an absent modality is fed as one zero frame (token id 0) with presence 0, and '
         'its content cannot change any output (checked by `training/smoke.py` for every architecture).', '',
+        '## Vocabulary', '',
+        *vocabulary_lines(r.get('vocabulary'), a), '',
         '## Training data (train splits only; ../shared/heldout never read)', '',
         '| dataset | rows | what was used |', '|---|---|---|',
     ]
@@ -189,7 +208,10 @@ def write_card(arch, pack_id, r, ablation_runs, out):
         'the only images are MVSA tweets\' pictures (no video).', '',
         '## Dev metrics (no test data)', '',
         *metric_lines(r['metrics']), '',
-        '- mosi-dev: MMSA conventions (text only). mvsa-dev: text + image; mvsa-dev-text-only masks the image.',
+        '- mosi-dev: MMSA conventions (text only); ece_non0: expected calibration error (10 bins) of the two-way '
+        'decision p(positive) vs p(negative) on the non-zero rows. mvsa-dev: text + image; mvsa-dev-text-only masks the '
+        'image; ece: calibration error of the 3-class probabilities. No temperature is fitted: these are raw softmax '
+        'probabilities.',
         f'- emodb-speaker-cv: {a["cv_folds"]} folds of whole speakers (speakers sorted, dealt round-robin), the same '
         f'architecture trained on the other folds\' EmoDB rows alone for {a["cv_steps"]} steps (audio only); 3-class '
         'valence accuracy and macro F1 over all held-out predictions. The pack itself saw all 8 speakers.', '',
@@ -213,8 +235,9 @@ def write_card(arch, pack_id, r, ablation_runs, out):
         '## Known limits', '',
         f'- Short-budget run ({a["steps"]} steps on a shared 2-core CPU): the numbers compare architectures at equal, '
         'small budget; they are not the papers\' numbers and not tuned (no search on dev).',
-        '- No pretrained encoders: the text encoder is a 64-d embedding table trained here; the visual frames are face '
-        'statistics (most MVSA images have no face and give a zero frame); the audio encoder saw 409 acted German clips.',
+        '- Text: frozen GloVe vectors (2014, Wikipedia + Gigaword; English only); the encoder above them is trained '
+        'here on small data. The visual frames are face statistics (most MVSA images have no face and give a zero '
+        'frame); the audio encoder saw 409 acted German clips.',
         '- Scores from audio or visual alone are proxy-scale valence guesses (negative -1.5, neutral 0, positive +1.5), '
         'not MOSI-calibrated intensities.',
         '- Long segments: the attention models are quadratic in frames (10 audio frames per second after pooling).',
@@ -226,10 +249,21 @@ def write_card(arch, pack_id, r, ablation_runs, out):
         r_command(arch, a, os.path.dirname(out_run(r))), '```', '',
         '## License', '',
         'Research use only: derived from CMU-MOSI, SST-2, MELD (GPL-3.0 repository), MVSA and EmoDB, each research-use '
-        '(see ../shared/data/README.md). Visual features come from BlazeFace (Apache-2.0) and mini-Xception (MIT).', '',
+        '(see ../shared/data/README.md). Word vectors: GloVe 6B (PDDL 1.0, Pennington, Socher & Manning 2014). Visual '
+        'features come from BlazeFace (Apache-2.0) and mini-Xception (MIT).', '',
     ]
     with open(os.path.join(out, 'MODEL_CARD.md'), 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines))
+
+
+def vocabulary_lines(v, a):
+    if not v:
+        return ['- (not recorded by this run)']
+    return [f'- {v["size"]:,} tokens: {v["glove"]:,} GloVe words ({v["glove_from_training"]:,} seen in the training text, '
+            f'{v["glove"] - v["glove_from_training"]:,} more of the most frequent GloVe words) and {v["learned"]:,} trained '
+            f'tokens GloVe lacks (seen at least {a["min_count"]} times: "didnt", "youre", emoticons, emoji).',
+            f'- Coverage of the training token occurrences: {100 * v["coverage"]["glove"]:.1f} % have a GloVe vector, '
+            f'{100 * v["coverage"]["vocabulary"]:.1f} % have an id (the rest read as unknown).']
 
 
 def out_run(r):
