@@ -50,6 +50,7 @@ import torch.nn.functional as F
 
 from sentiscope_training.data import CLASSES, DATASET_WEIGHTS, MODALITIES, PROXY_SCORE, load_all, split_indices
 from sentiscope_training.export import export_late_fusion_onnx
+from sentiscope_training.glove import GLOVE_DIM, is_cjk, load_glove, token_counts
 from sentiscope_training.metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share,
                                          macro_f1, mosi_metrics, weighted_f1)
 
@@ -61,14 +62,6 @@ THREE_WAY_BINARY = False  # --three-way-binary: the 3.0.0 loss, for comparison
 
 
 # ---------------------------------------------------------------- data
-
-def token_counts(token_lists):
-    counts = {}
-    for tokens in token_lists:
-        for t in tokens:
-            counts[t] = counts.get(t, 0) + 1
-    return counts
-
 
 class Table:
     """Rows of several feature sets, flattened into arrays the trainer indexes."""
@@ -235,10 +228,6 @@ class ExpressionBranch(nn.Module):
         return torch.cat([logits, a[3] * (pos - neg)], dim=1)
 
 
-def is_cjk(token):
-    return len(token) == 1 and ('\u3040' <= token <= '\u30ff' or '\u3400' <= token <= '\u9fff' or '\uf900' <= token <= '\ufaff')
-
-
 class Vocabulary:
     """[Note: text vocabulary] The pack's token list (id = 2 + line of vocab.txt) in three
     blocks: CJK characters, then other learned tokens (words GloVe lacks: MOSI's "didnt",
@@ -268,18 +257,7 @@ class Vocabulary:
         return len(self.tokens)
 
 
-GLOVE_DIM = 100
 EMPTY_VOCABULARY = Vocabulary({}, 1, 0, {}, None)
-
-
-def load_glove(folder):
-    with open(os.path.join(folder, 'words-100k.txt'), encoding='utf-8') as f:
-        words = [line.rstrip('\n') for line in f]
-    vectors = np.load(os.path.join(folder, 'vectors-100k-f16.npy'))
-    index = {}
-    for k, w in enumerate(words):
-        index.setdefault(w, k)
-    return index, vectors
 
 
 class TextBranch(nn.Module):

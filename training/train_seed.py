@@ -27,7 +27,8 @@ import numpy as np
 import torch
 
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
-from models.glove_text import SeedVocabulary, load_glove, token_counts  # noqa: E402
+from models.glove_text import SeedVocabulary  # noqa: E402
+from sentiscope_training.glove import load_glove, token_counts  # noqa: E402
 from models.pack_model import SeedPackModel  # noqa: E402
 from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
 from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402

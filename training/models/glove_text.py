@@ -18,34 +18,14 @@
   how much padding follows (the runtime pads to maxTokens). Same vector layout as late-fusion-v1's
   text branch (its Vocabulary / TextBranch), English only (the seed packs read no Chinese).
 """
-import os
-
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-GLOVE_DIM = 100
+from sentiscope_training.glove import GLOVE_DIM
+
 GLOVE_SCALE = 0.25
-
-
-def load_glove(folder):
-    """(word -> row, fp16 vectors [100000, 100]) of ../shared/data/text/glove, rows in frequency order."""
-    with open(os.path.join(folder, 'words-100k.txt'), encoding='utf-8') as f:
-        words = [line.rstrip('\n') for line in f]
-    vectors = np.load(os.path.join(folder, 'vectors-100k-f16.npy'))
-    index = {}
-    for k, w in enumerate(words):
-        index.setdefault(w, k)
-    return index, vectors
-
-
-def token_counts(token_lists):
-    counts = {}
-    for tokens in token_lists:
-        for t in tokens:
-            counts[t] = counts.get(t, 0) + 1
-    return counts
 
 
 class SeedVocabulary:

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from .data import CLASSES, DATASET_WEIGHTS
+from .glove import is_cjk
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 
@@ -60,7 +61,6 @@ class VocabularySummary:
     training text it covers, from the token list, the GloVe word list and the training tokens."""
 
     def __init__(self, vocab, sets, glove_folder):
-        from late_fusion import is_cjk
         with open(os.path.join(glove_folder, 'words-100k.txt'), encoding='utf-8') as f:
             glove = {line.rstrip('\n') for line in f}
         self.tokens = vocab
