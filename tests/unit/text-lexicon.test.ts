@@ -57,10 +57,19 @@ describe('lexicon features', () => {
     expect(feature('hmm', 'afinn_max')).toBe(0);
   });
 
+  it('reads words only: the marks version 3 gives the encoder leave the lexicon values as in version 2', () => {
+    for (const text of ['not good!!! at all?', 'What?! No way!', 'i loved it!']) {
+      const v3 = lexiconFeatures(text, 3)!;
+      expect(v3.tokens.filter((t) => t === '!' || t === '?').length).toBeGreaterThan(0);
+      expect(Array.from(v3.values)).toEqual(Array.from(lexiconFeatures(text, 2)!.values));
+    }
+  });
+
   it('states in the recipe what the numbers depend on', () => {
     expect(DEFAULT_TEXT_RECIPE.lexicon.features).toEqual([...LEXICON_FEATURE_NAMES]);
-    expect(DEFAULT_TEXT_RECIPE.tokenizer).toEqual({ name: 'sentiscope-words', version: 2 });
+    expect(DEFAULT_TEXT_RECIPE.tokenizer).toEqual({ name: 'sentiscope-words', version: 3 });
     expect(builtTextRecipe(1).tokenizer.version).toBe(1);
+    expect(builtTextRecipe(2).tokenizer.version).toBe(2);
     expect(builtTextRecipe(7)).toBe(DEFAULT_TEXT_RECIPE);
     expect(DEFAULT_TEXT_RECIPE.lexicon.negators).toContain('didnt');
   });

@@ -22,17 +22,22 @@ describe('tokenize', () => {
   });
 
   it('splits Chinese into characters but keeps Latin words whole beside them', () => {
-    expect(tokenize('服务态度非常好，下次还来！')).toEqual(['服', '务', '态', '度', '非', '常', '好', '下', '次', '还', '来']);
+    expect(tokenize('服务态度非常好，下次还来！')).toEqual(['服', '务', '态', '度', '非', '常', '好', '下', '次', '还', '来', '!']);
     expect(tokenize('iPhone手机')).toEqual(['iphone', '手', '机']);
   });
 
   it('keeps version 1 for packs trained with it: no emoticons, hashtags whole, elongations kept', () => {
     expect(tokenize('so happy :) #NotHappy soooo', 1)).toEqual(['so', 'happy', 'nothappy', 'soooo']);
     expect(tokenize("I DIDN'T like it 😍", 1)).toEqual(['i', 'didnt', 'like', 'it', '😍']);
-    expect(() => tokenize('x', 3)).toThrow(/version 3/);
+    expect(() => tokenize('x', 4)).toThrow(/version 4/);
     // Version 1 lowercased before removing URLs: an upper-case scheme is a URL in both versions.
     expect(tokenize('see HTTP://T.CO/AbC now', 1)).toEqual(['see', 'now']);
     expect(tokenize('see HTTP://T.CO/AbC now')).toEqual(['see', 'now']);
+  });
+
+  it('keeps version 2 for packs trained with it: no exclamation or question marks', () => {
+    expect(tokenize('No way!!! What?! :)', 2)).toEqual(['no', 'way', 'what', ':)']);
+    expect(tokenize('?!', 2)).toEqual([]);
   });
 
   it('is idempotent on its own output', () => {

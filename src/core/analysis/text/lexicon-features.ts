@@ -3,7 +3,7 @@
 // never a row of NaN or of zeros that would pass for neutral text.
 
 import { afinnMatches } from './afinn';
-import { TOKENIZER_VERSION, tokenize } from './tokenizer';
+import { MARKS, TOKENIZER_VERSION, tokenize } from './tokenizer';
 import { vaderScores } from './vader';
 
 /** Column names, in vector order. */
@@ -39,9 +39,11 @@ export interface LexiconFeatures {
  */
 export function lexiconFeatures(text: string, tokenizerVersion: number = TOKENIZER_VERSION): LexiconFeatures | null {
   const tokens = tokenize(text, tokenizerVersion);
-  if (tokens.length === 0) return null;
+  // The encoder reads the marks '!' and '?' (tokenizer version 3); the lexicon reads words.
+  const words = tokens.filter((t) => !MARKS.has(t));
+  if (words.length === 0) return null;
   const vader = vaderScores(text.trim());
-  const matches = afinnMatches(tokens, tokenizerVersion);
+  const matches = afinnMatches(words, tokenizerVersion);
   let sum = 0;
   let max = 0;
   let min = 0;
@@ -60,12 +62,12 @@ export function lexiconFeatures(text: string, tokenizerVersion: number = TOKENIZ
     vader.neu,
     vader.neg,
     sum,
-    sum / tokens.length,
+    sum / words.length,
     max,
     min,
     positive,
     negative,
-    tokens.length,
+    words.length,
   );
   return { values, names: LEXICON_FEATURE_NAMES, tokens };
 }
