@@ -294,9 +294,9 @@ def main():
     sets = {n: SeqSet(os.path.join(args.data, n, 'features')) for n in weights}
     for n, s in sets.items():
         version = s.fs.description['recipes']['text']['tokenizer']['version']
-        if version != 2:
-            raise SystemExit(f'{s.fs.folder}: tokenizer v{version} features; the seed packs read tokenizer v2: re-run '
-                             '`npx sentiscope features` for it (training/README.md)')
+        if version not in (2, 3):
+            raise SystemExit(f'{s.fs.folder}: tokenizer v{version} features; the seed packs read tokenizer v2 or v3: '
+                             're-run `npx sentiscope features` for it (training/README.md)')
     glove_index, glove_vectors = load_glove(args.glove)
     counts = token_counts(sets[n].fs.tokens[i] for n in sets for i in split_indices(sets[n].fs, 'train'))
     vocabulary = SeedVocabulary(counts, args.min_count, args.extra_glove, glove_index, glove_vectors)
@@ -339,7 +339,7 @@ def main():
     torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
     result = {'architecture': args.arch, 'flags': flags, 'args': vars(args), 'seconds': round(time.time() - started),
               'training': fit, 'parameters': params, 'onnx': info, 'dataset_weights': weights,
-              'inputs': (f'text: tokenizer v2 ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
+              'inputs': (f'text: tokenizer v{version} ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
                          f'frozen GloVe 6B 100-d ({vocabulary.glove} words) or trained vectors ({vocabulary.learned} '
                          f'tokens) -> projection to {args.d_model}; audio: raw acoustic frames averaged by '
                          f'{args.audio_pool} inside the model; visual: raw visual frames'),

@@ -125,14 +125,15 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
         'version': VERSION,
         'name': f'{title} (seed, GloVe text, short CPU training)',
         'architecture': architecture,
-        'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts (tokenizer v2 ids -> '
+        'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts (tokenizer '
+                        f'v{recipes["text"]["tokenizer"]["version"]} ids -> '
                         'frozen GloVe 6B 100-d vectors or trained vectors for tokens GloVe lacks, projected to the model '
                         f'width with a width-3 context convolution, inside the graph; acoustic frames average-pooled x{a["audio_pool"]} '
                         'inside the graph; visual frames) plus the presence mask; standardization is inside the ONNX '
                         f'graph. Trained for only {a["steps"]} steps on CPU: see MODEL_CARD.md.'),
         'modalities': ['text', 'audio', 'visual'],
         'inputs': {
-            # The text recipe the features were extracted with (tokenizer v2, as late-fusion-v1); English only.
+            # The text recipe the features were extracted with (its tokenizer version included); English only.
             'text': {'recipe': recipes['text'], 'vocabulary': 'vocab.txt', 'maxTokens': a['max_tokens'], 'languages': ['en']},
             'audio': {'recipe': recipes['audio']},
             'visual': {'recipe': recipes['visual']},
@@ -168,11 +169,11 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
     with open(os.path.join(out, 'manifest.json'), 'w', encoding='utf-8') as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write('\n')
-    write_card(arch, pack_id, r, ablation_runs, out)
+    write_card(arch, pack_id, r, ablation_runs, out, recipes['text']['tokenizer']['version'])
     return pack_id
 
 
-def write_card(arch, pack_id, r, ablation_runs, out):
+def write_card(arch, pack_id, r, ablation_runs, out, tokenizer_version):
     a = r['args']
     title, _, description = ARCH_INFO[arch]
     size = os.path.getsize(os.path.join(out, 'fusion.onnx'))
@@ -182,7 +183,7 @@ def write_card(arch, pack_id, r, ablation_runs, out):
         f'Code: `training/models/{arch.replace("-", "_")}.py` inside `training/models/pack_model.py` ([Note: seed pack model]).',
         f'{r["parameters"]:,} parameters; fusion.onnx {size / 1e6:.1f} MB (opset 14, batch 1, dynamic lengths).', '',
         '## Inputs (what the runtime feeds)', '',
-        f'- `text_ids` int64 [1, tokens]: tokenizer v2 ids from `vocab.txt` (id = 2 + line, pad 0, unknown 1), at most '
+        f'- `text_ids` int64 [1, tokens]: tokenizer v{tokenizer_version} ids from `vocab.txt` (id = 2 + line, pad 0, unknown 1), at most '
         f'{a["max_tokens"]} tokens; English only (manifest `languages: ["en"]`). Inside the graph: a GloVe word reads its '
         'frozen GloVe 6B 100-d vector (fp16, scaled by 1/4), every other token a trained 100-d vector; each is weighted '
         'by a trained per-token weight, then a trained projection plus a width-3 context convolution to '
