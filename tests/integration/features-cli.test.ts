@@ -72,7 +72,7 @@ describe('sentiscope features', () => {
     expect(tokens).toEqual([
       ['but', 'it', 'was', 'a', 'little', 'boring'],
       [],
-      ['so', 'proud', 'of', 'her', 'today'],
+      ['so', 'proud', 'of', 'her', 'today', '!'],
       ['i', 'didnt', 'like', 'it'],
     ]);
 

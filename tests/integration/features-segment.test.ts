@@ -103,7 +103,7 @@ describe('SegmentFeatureExtractor', () => {
   it('gives text and a face for an MVSA image post', async () => {
     const features = await extractor.extract({ text: 'So proud of her today! #graduation', visual: { path: MVSA_FACE } });
     expect(features.absent).toEqual({ audio: 'not given' });
-    expect(features.text!.tokens).toEqual(['so', 'proud', 'of', 'her', 'today', 'graduation']);
+    expect(features.text!.tokens).toEqual(['so', 'proud', 'of', 'her', 'today', '!', 'graduation']);
     // A still image is one frame: the face ratio is exactly 1.
     expect(features.visual!.statistics[0]).toBe(1);
   });

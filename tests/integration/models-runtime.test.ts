@@ -92,12 +92,12 @@ describe('model packs', () => {
 
   it('refuses differing text and visual recipes, naming the fields', async () => {
     const copy = await packCopy('recipes', (m) => {
-      // Tokenizer 1 and 2 are both computed; 3 is not.
-      m.inputs.text!.recipe.tokenizer.version = 3;
+      // Tokenizers 1, 2 and 3 are all computed; 4 is not.
+      m.inputs.text!.recipe.tokenizer.version = 4;
       m.inputs.visual!.recipe.detector.minScore = 0.5;
     });
     const message = (await refusal(loadModelPack(copy))).message;
-    expect(message).toContain('tokenizer.version: pack expects 3');
+    expect(message).toContain('tokenizer.version: pack expects 4');
     expect(message).toContain('detector.minScore: pack expects 0.5');
   });
 
