@@ -100,12 +100,7 @@ class Table:
         # per corpus, so the audio branch cannot win by always saying "negative".
         self.weight = np.ones(len(cls), dtype=np.float32)
         for name in SPEECH:
-            rows_of = [i for i, d in enumerate(dataset) if d == name and cls[i] >= 0]
-            for c in range(3):
-                members = [i for i in rows_of if cls[i] == c]
-                for i in members:
-                    self.weight[i] = len(rows_of) / (3 * len(members))
-
+            equal_class_mass(self.weight, [i for i, d in enumerate(dataset) if d == name and cls[i] >= 0], cls, (0, 1, 2))
         # [Note: review domains] Hotel reviews are 69 % positive, takeaway reviews 33 %: a review's
         # domain would tell its class. Each domain's two classes get equal mass, so the Chinese
         # branch learns the words of praise and complaint, not the share of a domain it will
@@ -114,11 +109,7 @@ class Table:
         # takeaway -> hotel 57.8 % -> 61.5 %.
         zh_rows = [i for i, d in enumerate(dataset) if d == 'zh' and cls[i] >= 0]
         for g in {group[i] for i in zh_rows}:
-            in_group = [i for i in zh_rows if group[i] == g]
-            for c in (0, 2):
-                members = [i for i in in_group if cls[i] == c]
-                for i in members:
-                    self.weight[i] = len(in_group) / (2 * len(members))
+            equal_class_mass(self.weight, [i for i in zh_rows if group[i] == g], cls, (0, 2))
 
     def __len__(self):
         return len(self.ids)
@@ -135,6 +126,14 @@ class Table:
             'score': take(self.score), 'has_score': take(self.has_score), 'weight': take(self.weight),
             'binary': take(self.binary),
         }
+
+
+def equal_class_mass(weight, rows, cls, classes):
+    """Weights of `rows` so that each of `classes` carries the same total: len(rows) / (len(classes) * members)."""
+    for c in classes:
+        members = [i for i in rows if cls[i] == c]
+        for i in members:
+            weight[i] = len(rows) / (len(classes) * len(members))
 
 
 def standardizer(values, present):
