@@ -125,13 +125,7 @@ def tables(args):
             if RUNS[n][0] == base and done[n]:
                 label = base + ' (full)' if not RUNS[n][1] else f'{base} {ABLATION_LABEL[RUNS[n][1][0]]}'
                 lines.append(row(label, done[n]))
-    missing = [n for n, r in done.items() if r is None and n in (args.only or RUNS)]
-    if missing:
-        lines += ['', f'Not finished: {", ".join(missing)}.']
-    text = '\n'.join(lines) + '\n'
-    with open(os.path.join(args.runs, 'tables.md'), 'w', encoding='utf-8') as f:
-        f.write(text)
-    print(text)
+    write_tables(args, lines, [n for n, r in done.items() if r is None and n in (args.only or RUNS)])
 
 
 SEED_METRICS = [('MOSI dev Acc-2 (non0)', 'mosi-dev', 'acc2_non0', pct), ('Corr', 'mosi-dev', 'corr', num),
@@ -178,7 +172,11 @@ def seed_tables(args):
         label = n if not RUNS[n][1] else f'{RUNS[n][0]} {ABLATION_LABEL[RUNS[n][1][0]]}'
         lines.append(f'| {label} | ' + ' | '.join(cells) + f' | {cv_text} | {fin[0]["training"]["steps"]} | '
                      f'{sum(r["seconds"] for r in fin) / len(fin):.0f} |')
-    missing = [f'{n} seed {s}' for (n, s), r in done.items() if r is None]
+    write_tables(args, lines, [f'{n} seed {s}' for (n, s), r in done.items() if r is None])
+
+
+def write_tables(args, lines, missing):
+    """tables.md in the runs folder (and stdout), with the runs that did not finish named."""
     if missing:
         lines += ['', f'Not finished: {", ".join(missing)}.']
     text = '\n'.join(lines) + '\n'
