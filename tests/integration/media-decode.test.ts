@@ -9,6 +9,7 @@ import {
   ANALYSIS_SAMPLE_RATE,
   decodeAudio,
   decodeAudioToArray,
+  decoderThreads,
   fileIdentity,
   fitFrameSize,
   getWaveformPeaks,
@@ -225,6 +226,35 @@ describe('sampleFrames', () => {
       count++;
     }
     expect(Math.abs(count - 7.5 * 5)).toBeLessThanOrEqual(2);
+  });
+
+  it('decodes on its own decoder threads (half the cores) the same pixels as ffmpeg by default', async () => {
+    expect([1, 2, 3, 8].map((cores) => decoderThreads(cores))).toEqual([1, 1, 1, 4]);
+    const sampled = [];
+    for await (const f of sampleFrames(MOSI_CLIP, { fps: 5, maxSize: 320 })) sampled.push(f.rgb);
+    // ffmpeg's own threading (one per core), the same filters as sampleFrames.
+    const plain = execFileSync(
+      resolveMediaTools().ffmpeg.path,
+      [
+        '-v',
+        'error',
+        '-i',
+        MOSI_CLIP,
+        '-map',
+        '0:v:0',
+        '-an',
+        '-vf',
+        'fps=5,scale=320:240:flags=area,setsar=1',
+        '-pix_fmt',
+        'rgb24',
+        '-f',
+        'rawvideo',
+        'pipe:1',
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(sampled.length * 320 * 240 * 3).toBe(plain.length);
+    expect(Buffer.concat(sampled).equals(plain)).toBe(true);
   });
 
   it('samples a range, never scales up, and keeps the aspect ratio', async () => {

@@ -10,7 +10,7 @@ export type { DecodeAudioOptions } from './audio-decode';
 export { fileIdentity } from './file-identity';
 export { computeWaveformPeaks, getWaveformPeaks, peaksCacheName } from './peaks';
 export type { WaveformPeaksOptions } from './peaks';
-export { fitFrameSize, sampleFrames } from './frame-sampler';
+export { decoderThreads, fitFrameSize, sampleFrames } from './frame-sampler';
 export type { SampleFramesOptions, VideoFrame } from './frame-sampler';
 export { mediaContentType, openMediaResponse, parseRangeHeader } from './byte-range';
 export type { ByteRange, MediaResponse } from './byte-range';
