@@ -651,6 +651,15 @@ def ood_rates(model, dev):
     return rates
 
 
+def speech_summary(true, probs, ece_key='ece_uncalibrated'):
+    """Accuracy, balanced accuracy, macro F1, largest predicted-class share and ECE (under `ece_key`)."""
+    pred = [CLASSES[int(np.argmax(p))] for p in probs]
+    conf = [float(p.max()) for p in probs]
+    return {'acc': accuracy(true, pred), 'balanced_acc': balanced_accuracy(true, pred), 'f1_macro': macro_f1(true, pred),
+            'largest_class_share': largest_class_share(pred),
+            ece_key: expected_calibration_error(conf, [t == p for t, p in zip(true, pred)]), 'rows': len(true)}
+
+
 def speech_cv(sets, args):
     """Speaker-independent evaluation of the audio branch alone (same recipe and loss as the pack):
     - leave-speakers-out within each corpus: 4 folds of whole speakers per corpus (sorted
@@ -669,13 +678,6 @@ def speech_cv(sets, args):
         train_model(model, train, args, weights, log=False, epochs=args.cv_epochs)
         _, probs = predict(model, test)
         return [CLASSES[c] for c in test.cls], probs
-
-    def summary(true, probs, ece_key='ece_uncalibrated'):
-        pred = [CLASSES[int(np.argmax(p))] for p in probs]
-        conf = [float(p.max()) for p in probs]
-        return {'acc': accuracy(true, pred), 'balanced_acc': balanced_accuracy(true, pred), 'f1_macro': macro_f1(true, pred),
-                'largest_class_share': largest_class_share(pred),
-                ece_key: expected_calibration_error(conf, [t == p for t, p in zip(true, pred)]), 'rows': len(true)}
 
     def as_shipped(train_name, test_name):
         """[Note: as-shipped cross-corpus] What the pack's own steps make of an unseen corpus:
@@ -697,7 +699,7 @@ def speech_cv(sets, args):
         tfs = speech[test_name]
         test = Table([(test_name, tfs, list(range(len(tfs))))], {}, args.max_tokens)
         _, probs = predict(model, test)
-        result = summary([CLASSES[c] for c in test.cls], probs, 'ece')
+        result = speech_summary([CLASSES[c] for c in test.cls], probs, 'ece')
         b = test.batch(np.arange(len(test)))
         _, _, ood = model(b['token_ids'], b['lexicon'], b['audio'], b['visual'], b['presence'])
         audio_rows = b['presence'][:, 1] > 0
@@ -716,7 +718,7 @@ def speech_cv(sets, args):
             true, probs = run(train_parts, [(name, fs, test_idx)])
             true_all += true
             probs_all.append(probs)
-        results[f'{name}-leave-speakers-out'] = summary(true_all, np.concatenate(probs_all))
+        results[f'{name}-leave-speakers-out'] = speech_summary(true_all, np.concatenate(probs_all))
         print(name, 'leave-speakers-out', json.dumps(results[f'{name}-leave-speakers-out']), flush=True)
     shipped_runs = []
     if len(speech) == 2:
@@ -724,7 +726,7 @@ def speech_cv(sets, args):
             tfs = speech[test_name]
             test_idx = list(range(len(tfs)))  # the whole other corpus (RAVDESS: all 20 actors)
             true, probs = run([(train_name, speech[train_name], pools[train_name])], [(test_name, tfs, test_idx)])
-            results[f'train-{train_name}-test-{test_name}'] = summary(true, probs)
+            results[f'train-{train_name}-test-{test_name}'] = speech_summary(true, probs)
             print(f'train {train_name} test {test_name}', json.dumps(results[f'train-{train_name}-test-{test_name}']), flush=True)
             key = f'train-{train_name}-test-{test_name}-as-shipped'
             results[key], run_parts = as_shipped(train_name, test_name)
@@ -744,12 +746,10 @@ def unseen_corpus_factor(runs):
     training corpora is too sure on a corpus never heard (as-shipped cross-corpus ECE 0.21-0.22
     against 0.09 within). The pack's audio temperature is multiplied by the factor k (grid
     1.00-3.00) that minimises the worst ECE of the four as-shipped predictions: each corpus's
-    held-out speakers and the other corpus, both directions. Train data only: no dev row."""
+    held-out speakers and the other corpus, both directions (runs: one per direction). Train
+    data only: no dev row."""
     def ece_of(model, table):
-        _, probs = predict(model, table)
-        pred = probs.argmax(1)
-        keep = table.cls >= 0
-        return expected_calibration_error(list(probs.max(1)[keep]), list((pred == table.cls)[keep]))
+        return speech_summary([CLASSES[c] for c in table.cls], predict(model, table)[1], 'ece')['ece']
     best = None
     for k in np.round(np.arange(1.0, 3.001, 0.05), 2):
         eces = []
@@ -760,7 +760,7 @@ def unseen_corpus_factor(runs):
             model.log_temperature.copy_(base)
         if best is None or max(eces) < best['worst_ece']:
             best = {'factor': float(k), 'worst_ece': max(eces), 'ece_within_cross_per_run': eces}
-    return best or {'factor': 1.0, 'worst_ece': float('nan'), 'ece_within_cross_per_run': []}
+    return best
 
 
 # ---------------------------------------------------------------- main
