@@ -13,7 +13,6 @@ Run from the repository root with Debian's python (torch 1.13 CPU):
   ([Note: text vocabulary]; id = 2 + line of vocab.txt, pad 0, unknown 1), an English and a
   Chinese convolutional encoder with attention pooling ([Note: text encoder]) ++
   standardized lexicon features -> MLP -> 3 logits + 1 raw score.
-- audio: standardized utterance statistics -> MLP -> 3 logits + 1 raw score.
 - audio: recording-invariant features computed INSIDE the graph from the utterance
   statistics ([Note: recording-invariant audio]) -> standardized -> MLP -> 3 logits + 1 raw score.
 - visual: a fixed mapping of the expression net's 7 probabilities to valence
@@ -35,7 +34,8 @@ acted speech and each Chinese review domain weighted to equal class mass, [Note:
 domains]); L1 on the score where a true score exists (MOSI) and,
 with weight PROXY_SCORE_WEIGHT, L1 towards a proxy score (negative -1.5, neutral 0,
 positive +1.5) for class-only rows, so the audio and visual branches (which never see a
-MOSI score here) give a score on the same scale. Modality dropout on multi-modal rows.
+MOSI score here) give a score on the same scale; those rows keep their class-mass weight
+([Note: proxy score mass]). Modality dropout on multi-modal rows.
 """
 import argparse
 import json
@@ -164,24 +164,27 @@ class Branch(nn.Module):
         return self.mlp(self.standardized(x))
 
 
+STATISTICS_BLOCK = 231  # one block of the acoustic recipe's utterance statistics
+
+
 def audio_invariants(a):
     """[Note: recording-invariant audio]
-    From the 231 utterance statistics (column order of the acoustic recipe: 40 log-mel bins x
-    mean/std/min/max, 13 MFCC x 4, f0_hz, voicing_prob, log_energy, zcr x 4, f0_hz_voiced_mean,
-    f0_hz_voiced_std, voiced_ratio), keep what describes how the voice moves, not the studio:
-    - log-mel means minus the utterance's own level and spectral tilt (least-squares line over
-      the 40 bins): the residual spectral shape (a gain or a microphone slope is removed);
+    From the utterance statistics over the ACTIVE frames (the second block of 231: frames
+    within 30 dB of the segment's loudest, [Note: active frames] in statistics.ts; column order
+    of a block: 40 log-mel bins x mean/std/min/max, 13 MFCC x 4, f0_hz, voicing_prob,
+    log_energy, zcr x 4, f0_hz_voiced_mean, f0_hz_voiced_std, voiced_ratio), keep what
+    describes how the voice moves, not the studio or the silence around it:
     - log-mel std and max-minus-mean per bin, MFCC std, log-energy std and max-minus-mean: all
-      unchanged by a gain (log domain); no MFCC means (cepstral mean normalisation);
+      unchanged by a gain (log domain); no MFCC means (cepstral mean normalisation) and no
+      log-mel means: even with level and tilt removed, their residual shape told the studio
+      (trained on one corpus, the other fell 78-97 % in one class);
     - pitch relative to the file's own range: voiced f0 std / voiced mean, log(max f0 / voiced
       mean); voicing mean/std, voiced ratio, zero-crossing mean/std. No absolute f0 or level.
+    The all-frame block is not read: how much silence a file holds is not a feeling.
     Inside the graph, so the runtime still feeds the raw statistics."""
+    a = a[:, STATISTICS_BLOCK:2 * STATISTICS_BLOCK]
     mel = a[:, 0:160].reshape(-1, 40, 4)
     mel_mean, mel_std, mel_max = mel[:, :, 0], mel[:, :, 1], mel[:, :, 3]
-    k = torch.arange(40, dtype=a.dtype) - 19.5
-    level = mel_mean.mean(dim=1, keepdim=True)
-    tilt = ((mel_mean - level) * k).sum(dim=1, keepdim=True) / (k * k).sum()
-    shape = mel_mean - level - tilt * k
     mfcc_std = a[:, 160:212].reshape(-1, 13, 4)[:, :, 1]
     energy = a[:, 220:224]
     zcr = a[:, 224:228]
@@ -191,11 +194,11 @@ def audio_invariants(a):
     safe_mean = voiced_mean.clamp(min=30.0)
     has_pitch = (voiced_mean > 30.0).to(a.dtype)
     pitch = torch.cat([has_pitch * voiced_std / safe_mean, has_pitch * torch.log(f0_max.clamp(min=30.0) / safe_mean)], dim=1)
-    return torch.cat([shape, mel_std, mel_max - mel_mean, mfcc_std, energy[:, 1:2], energy[:, 3:4] - energy[:, 0:1],
+    return torch.cat([mel_std, mel_max - mel_mean, mfcc_std, energy[:, 1:2], energy[:, 3:4] - energy[:, 0:1],
                       zcr[:, 0:2], voicing[:, 0:2], voiced_ratio, pitch], dim=1)
 
 
-AUDIO_INVARIANTS = 40 * 3 + 13 + 2 + 2 + 2 + 1 + 2
+AUDIO_INVARIANTS = 40 * 2 + 13 + 2 + 2 + 2 + 1 + 2
 
 
 class AudioBranch(Branch):
@@ -452,7 +455,10 @@ def losses(model, b, modality_dropout, word_dropout, training):
         ce = (w * F.cross_entropy(logits[labelled] + neutral_out, b['cls'][labelled], reduction='none')).sum() / w.sum()
     else:
         ce = logits.sum() * 0
-    weight = b['has_score'] + (1 - b['has_score']) * PROXY_SCORE_WEIGHT * labelled.to(torch.float32)
+    # [Note: proxy score mass] The proxy rows carry their class-mass weight too: unweighted,
+    # acted speech (61 % negative) pulled the audio score towards the negative proxy's -1.5 on
+    # every voice, calm or not (an L1 fit is a median).
+    weight = b['has_score'] + (1 - b['has_score']) * PROXY_SCORE_WEIGHT * labelled.to(torch.float32) * b['weight']
     l1 = (weight * (score.squeeze(1) - b['score']).abs()).sum() / weight.sum().clamp(min=1e-6)
     return ce + l1, ce.item(), l1.item()
 

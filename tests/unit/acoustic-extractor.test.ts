@@ -199,6 +199,25 @@ describe('utteranceStatistics', () => {
     expect(get('f0_hz_mean')).toBeLessThan(150);
   });
 
+  it('the active block leaves out the frames 30 dB below the loudest: a tone with a silent half reads as all voice', () => {
+    const m = extractAcousticFeatures(Float32Array.from([...tone(200, 0.5), ...new Float32Array(8000)]));
+    const stats = utteranceStatistics(m)!;
+    const get = (name: string) => stats.values[stats.names.indexOf(name)];
+    const energy = column(m, 'log_energy');
+    const loudest = Math.max(...energy);
+    const active = energy.filter((v) => v >= loudest - 3 * Math.LN10);
+    expect(active.length).toBeLessThan(m.frames * 0.6);
+    expect(get('active_log_energy_min')).toBe(Math.min(...active));
+    expect(get('active_log_energy_max')).toBe(loudest);
+    const mean = active.reduce((s, v) => s + v, 0) / active.length;
+    expect(get('active_log_energy_mean')).toBeCloseTo(mean, 4);
+    // The silence dragged the all-frame figures; the active ones see the tone alone.
+    expect(get('voiced_ratio')).toBeLessThan(0.6);
+    expect(get('active_voiced_ratio')).toBeGreaterThan(0.9);
+    expect(Math.abs(get('active_f0_hz_voiced_mean') - 200)).toBeLessThan(2);
+    expect(get('active_log_energy_std')).toBeLessThan(get('log_energy_std'));
+  });
+
   it('silence: all statistics finite, voiced statistics 0', () => {
     const stats = utteranceStatistics(extractAcousticFeatures(new Float32Array(8000)))!;
     expect(stats.values.every((v) => Number.isFinite(v))).toBe(true);

@@ -29,11 +29,12 @@ describe('acoustic recipe', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('names statistics per column, then the voiced-only F0 statistics', () => {
+  it('names statistics per column, then the voiced-only F0 statistics; then the same over active frames', () => {
     const names = acousticStatisticNames();
-    expect(names.length).toBe(57 * 4 + 3);
+    expect(names.length).toBe(2 * (57 * 4 + 3));
     expect(names.slice(0, 4)).toEqual(['logmel_0_mean', 'logmel_0_std', 'logmel_0_min', 'logmel_0_max']);
-    expect(names.slice(-3)).toEqual(['f0_hz_voiced_mean', 'f0_hz_voiced_std', 'voiced_ratio']);
+    expect(names.slice(228, 231)).toEqual(['f0_hz_voiced_mean', 'f0_hz_voiced_std', 'voiced_ratio']);
+    expect(names.slice(231)).toEqual(names.slice(0, 231).map((n) => `active_${n}`));
   });
 
   it('derives 400-sample frames, a 160-sample hop and the YIN lag range at 16 kHz', () => {

@@ -100,7 +100,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
         'format': 'sentiscope-model-pack',
         'formatVersion': 1,
         'id': 'late-fusion-v1',
-        'version': '3.2.1',
+        'version': '3.3.0',
         'name': 'Late fusion v1 (GloVe text encoder for English, character encoder for Chinese, lexicon, '
                 'recording-invariant acoustic statistics, expression valence)',
         'default': True,
@@ -109,7 +109,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
             'Per-modality branches (text: frozen GloVe 6B 100-d word vectors plus trained vectors for other tokens '
             '(Chinese characters, emoticons, emoji), an English and a Chinese convolutional encoder (widths 1-3, max + '
             'attention pooling) + VADER/AFINN lexicon features -> MLP, the mean of the text branches of '
-            f'{args.text_seeds} runs with different seeds; audio: level-, tilt- and pitch-range-normalised utterance statistics -> MLP; '
+            f'{args.text_seeds} runs with different seeds; audio: gain- and pitch-range-normalised statistics of the active frames (within 30 dB of the loudest) -> MLP; '
             'visual: a fixed mapping of the 7 expression probabilities to valence, weighted by the share of frames '
             'with a face, with fitted scales), added to a prior in logit and score space (per-modality temperatures '
             'fitted on dev, the audio one widened for corpora never heard); score = 3*tanh(prior + sum). Contributions are measured against the prior (no modality). '
@@ -181,9 +181,12 @@ def write_model_card(args, rows, metrics, vocabulary, dims, calibration, tokeniz
         f'branches of {args.text_seeds} joint runs that differ only in their seed (seeds {args.seed}-{args.seed + args.text_seeds - 1}; audio, visual and prior from the',
         'first), which steadies what one seed gets by luck. Text in a language other than English or Chinese is',
         '"text absent" with the reason (`inputs.text.languages`), never read as English.',
-        f'Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1), turned INSIDE the graph into',
-        'recording-invariant features (log-mel shape with the utterance\'s own level and spectral tilt removed; spreads and',
-        'peaks per bin; MFCC spreads without cepstral means; pitch relative to the file\'s own voiced mean) -> MLP.',
+        f'Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1: all frames, then the same over the active',
+        'frames, those within 30 dB of the segment\'s loudest), turned INSIDE the graph into recording-invariant features',
+        'of the active frames only (spreads and peaks per log-mel bin; MFCC spreads without cepstral means; energy spread and',
+        'peak; pitch relative to the file\'s own voiced mean; no absolute level, no spectral means) -> MLP. How much silence',
+        'a file holds, and the spectral colour of its studio, say nothing of the speaker\'s feeling: trained on one acted',
+        'corpus, the branch on all-frame statistics put 95 % of the other corpus in one class (training/README.md).',
         'Visual: the expression net\'s 7 probabilities mapped to valence (happy +1; angry, disgust, fear, sad -1; neutral,',
         'surprise 0), times the share of frames with a face; only four non-negative scales are fitted (on MVSA train).',
         'A neutral face, or face presence alone, gives exactly 0.', '',
@@ -213,7 +216,9 @@ def write_model_card(args, rows, metrics, vocabulary, dims, calibration, tokeniz
     lines += [
         '', 'Rows are sampled per batch with dataset weights ' + ', '.join(f'{k} {v}' for k, v in DATASET_WEIGHTS.items()) + '.',
         'Proxy score for class-only rows: negative -1.5, neutral 0, positive +1.5 — the audio and visual scores are',
-        'coarse valence on the MOSI scale, not MOSI-calibrated intensities.', '',
+        'coarse valence on the MOSI scale, not MOSI-calibrated intensities. The proxy rows carry their class-mass weight',
+        '(acted speech: each valence class the same total), so a voice the branch cannot read scores about 0, not the',
+        'negative proxy of the majority class.', '',
         '## Calibration', '',
         f'Per-modality temperatures fitted on the dev sets (MOSI dev by score sign, MELD dev, MVSA dev, RAVDESS dev actors;',
         f'equal weight per set; inside the graph): text {t["text"]:.3f}, audio {t["audio"]:.3f}, visual {t["visual"]:.3f}.',
