@@ -423,7 +423,7 @@ def build_model(train, vocab, args):
     aud_mean, aud_std = standardizer(invariants, train.presence[:, 1])
     vis_mean, vis_std = standardizer(train.visual, train.presence[:, 2])
     text = TextBranch(vocab, args.embedding, lex_mean, lex_std, args.text_hidden, args.dropout, args.channels)
-    audio = AudioBranch(aud_mean, aud_std, args.hidden, args.dropout)
+    audio = AudioBranch(aud_mean, aud_std, args.hidden, args.audio_dropout)
     visual = ExpressionBranch(vis_mean, vis_std)
     return LateFusion(text, audio, visual)
 
@@ -783,7 +783,11 @@ def main():
     parser.add_argument('--embedding', type=int, default=128, help='text encoder width after the GloVe projection')
     parser.add_argument('--channels', type=int, default=64, help='text convolution channels per width')
     parser.add_argument('--text-hidden', type=int, default=128)
-    parser.add_argument('--hidden', type=int, default=64)
+    # [Note: audio width] 128 units with dropout 0.4 (the audio MLP alone, 6 seeds, train data only):
+    # EmoDB -> RAVDESS balanced 0.445 -> 0.456, largest class 50.6 % -> 46.5 %; RAVDESS -> EmoDB
+    # 0.482 -> 0.494, 58.8 % -> 51.6 %; EmoDB speaker folds 71.6 % -> 71.8 % (64 units, dropout 0.2).
+    parser.add_argument('--hidden', type=int, default=128, help='audio MLP width')
+    parser.add_argument('--audio-dropout', type=float, default=0.4)
     parser.add_argument('--dropout', type=float, default=0.2)
     parser.add_argument('--modality-dropout', type=float, default=0.2)
     parser.add_argument('--word-dropout', type=float, default=0.05)
