@@ -198,9 +198,6 @@ def audio_invariants(a):
                       zcr[:, 0:2], voicing[:, 0:2], voiced_ratio, pitch], dim=1)
 
 
-AUDIO_INVARIANTS = 40 * 2 + 13 + 2 + 2 + 2 + 1 + 2
-
-
 class AudioBranch(Branch):
     def standardized(self, x):
         return (audio_invariants(x) - self.mean) / self.std

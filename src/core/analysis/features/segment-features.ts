@@ -17,6 +17,7 @@ import type { Modality } from '../../../shared/domain';
 import {
   type AcousticRecipe,
   type AcousticFrames,
+  type AcousticStatistics,
   DEFAULT_ACOUSTIC_RECIPE,
   acousticFeatureNames,
   acousticStatisticNames,
@@ -130,6 +131,12 @@ export interface SegmentExtractOptions {
 /** ln(1e-8): a frame quieter than -80 dBFS counts as digital silence, see [Note: segment presence]. */
 export const SILENCE_LOG_ENERGY = Math.log(1e-8);
 
+/** Digital silence: no frame reaches SILENCE_LOG_ENERGY and none is voiced (read from the statistics). */
+export function isSilent(statistics: AcousticStatistics): boolean {
+  const get = (name: string) => statistics.values[statistics.names.indexOf(name)];
+  return get('log_energy_max') < SILENCE_LOG_ENERGY && get('voiced_ratio') === 0;
+}
+
 // Media errors that mean "this content has nothing for the modality", not "bad input".
 export class SegmentFeatureExtractor {
   private visualAnalyzer: Promise<VisualAnalyzer> | null = null;
@@ -227,11 +234,7 @@ export class SegmentFeatureExtractor {
     }
     const statistics = utteranceStatistics(frames);
     if (!statistics) return 'too short (no full audio frame)';
-    const energy = frames.names.indexOf('log_energy');
-    let loudest = -Infinity;
-    for (let t = 0; t < frames.frames; t++) loudest = Math.max(loudest, frames.data[t * frames.dims + energy]);
-    const voicedRatio = statistics.values[statistics.names.indexOf('voiced_ratio')];
-    if (loudest < SILENCE_LOG_ENERGY && voicedRatio === 0) return 'silent';
+    if (isSilent(statistics)) return 'silent';
     return { statistics: statistics.values, frames };
   }
 

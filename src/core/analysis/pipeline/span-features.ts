@@ -24,7 +24,7 @@ import type { Media, Modality } from '../../../shared/domain';
 import { decodeAudio } from '../../media';
 import { AcousticExtractor, type AcousticFrames, type AcousticRecipe, frameGeometry, utteranceStatistics } from '../acoustic';
 import type { VisualRecipe } from '../face';
-import { SILENCE_LOG_ENERGY, type SegmentFeatures, segmentText } from '../features/segment-features';
+import { isSilent, type SegmentFeatures, segmentText } from '../features/segment-features';
 import { TOKENIZER_VERSION } from '../text';
 import { type VisualPassFactory, type VisualPassRunner, inThreadVisualPass } from './visual-pass';
 import { absenceReason } from '../features/absence';
@@ -118,7 +118,6 @@ export class SpanFeatureExtractor {
     }
     const { hop, frameLength } = frameGeometry(recipe);
     const rate = recipe.sampleRate;
-    const energy = frames.names.indexOf('log_energy');
     return segments.map((s) => {
       if (s.end <= s.start) return 'empty range';
       const first = Math.ceil(((s.start - from) * rate) / hop - 1e-9);
@@ -129,10 +128,7 @@ export class SpanFeatureExtractor {
       const slice: AcousticFrames = { ...frames, frames: count, data: frames.data.subarray(at * frames.dims, (at + count) * frames.dims) };
       const statistics = utteranceStatistics(slice);
       if (!statistics) return 'too short (no full audio frame)';
-      let loudest = -Infinity;
-      for (let t = 0; t < count; t++) loudest = Math.max(loudest, slice.data[t * slice.dims + energy]);
-      const voicedRatio = statistics.values[statistics.names.indexOf('voiced_ratio')];
-      if (loudest < SILENCE_LOG_ENERGY && voicedRatio === 0) return 'silent';
+      if (isSilent(statistics)) return 'silent';
       return statistics.values;
     });
   }
