@@ -131,7 +131,12 @@ def tables(args):
 SEED_METRICS = [('MOSI dev Acc-2 (non0)', 'mosi-dev', 'acc2_non0', pct), ('Corr', 'mosi-dev', 'corr', num),
                 ('MAE', 'mosi-dev', 'mae', num), ('MOSI ECE (non0)', 'mosi-dev', 'ece_non0', num),
                 ('MVSA dev acc', 'mvsa-dev', 'acc', pct), ('MVSA wF1', 'mvsa-dev', 'f1_weighted', pct),
-                ('MVSA ECE', 'mvsa-dev', 'ece', num), ('MVSA text-only acc', 'mvsa-dev-text-only', 'acc', pct)]
+                ('MVSA ECE', 'mvsa-dev', 'ece', num), ('MVSA text-only acc', 'mvsa-dev-text-only', 'acc', pct),
+                ('RAVDESS dev bal. acc', 'ravdess-dev', 'balanced_acc', num),
+                ('RAVDESS largest class', 'ravdess-dev', 'largest_class', pct), ('RAVDESS ECE', 'ravdess-dev', 'ece', num),
+                ('MVSA faces, image only: largest class', 'mvsa-dev-image-only-faces', 'largest_class', pct),
+                ('positive − negative score', 'mvsa-dev-image-only-faces', 'positive_minus_negative', num),
+                ('temperature', 'calibration', 'temperature', num)]
 
 
 def spread(values, fmt):
@@ -165,7 +170,7 @@ def seed_tables(args):
         runs = [done[(n, s)] for s in args.seeds]
         if not any(runs):
             continue
-        cells = [spread([r['metrics'][split].get(key) if r else None for r in runs], fmt) for _, split, key, fmt in SEED_METRICS]
+        cells = [spread([r['metrics'].get(split, {}).get(key) if r else None for r in runs], fmt) for _, split, key, fmt in SEED_METRICS]
         cv = [r['metrics']['emodb-speaker-cv'] for r in runs if r and 'emodb-speaker-cv' in r['metrics']]
         cv_text = ', '.join(f'{pct(c["acc"])} / {pct(c["f1_macro"])}' for c in cv) or '—'
         fin = [r for r in runs if r]

@@ -16,7 +16,9 @@ Checks per architecture (and per ablation variant where the model has switches):
 - all-absent rows give finite outputs; score in [-3, 3]; every gate in [0, 1];
 - export: ONNX at batch 1 with dynamic lengths; PyTorch outputs for cases of different lengths.
 Plus: FD-CMDIE cross-sample pair selection on a toy batch gives the pairs worked out by hand,
-and the contrastive / triplet / uncertainty-weighted losses are finite.
+and the contrastive / triplet / uncertainty-weighted losses are finite; the seed packs' audio
+and visual input transforms remove a gain, a tilt, trailing silence, the pitch register and a
+neutral face, as they claim (pack_input_checks).
 """
 import argparse
 import json
@@ -30,6 +32,7 @@ import torch
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
 from models import ARCHITECTURES, build  # noqa: E402
 from models.fdcmdie import FDCMDIELoss, select_cross_sample_pairs  # noqa: E402
+from models.pack_model import ENERGY, F0, LOGMEL_MFCC, ActiveFrames, ExpressionFrames  # noqa: E402
 from sentiscope_training.data import MODALITIES  # noqa: E402
 from sentiscope_training.export import INPUT_NAMES, ExportWrapper, export_onnx  # noqa: E402
 
@@ -219,6 +222,41 @@ def toy_pair_selection(checks):
     checks.expect(bool(torch.isfinite(loss)), 'fdcmdie: contrastive loss finite with one modality')
 
 
+def pack_input_checks(fx, checks):
+    """[Note: seed active frames] and [Note: seed expression frames] on the fixture's real frames:
+    what they claim to remove (a studio's gain and tilt, the silence after a voice, the speaker's
+    pitch register, a neutral face) must not change what the architecture reads."""
+    active = ActiveFrames()
+    rows = [i for i in range(fx.n) if fx.presence[i, 1] > 0 and len(fx.seqs['audio'][i]) > 5]
+    x = torch.from_numpy(np.asarray(fx.seqs['audio'][rows[0]], np.float32))[None]
+    ones = torch.ones(1, x.shape[1])
+    base, base_mask = active(x, ones)
+    studio = x.clone()
+    studio[:, :, LOGMEL_MFCC] += torch.linspace(-3.0, 2.0, 53)  # a gain and a spectral tilt, per column
+    studio[:, :, ENERGY] += 2.5
+    got, got_mask = active(studio, ones)
+    checks.expect(float((got - base).abs().max()) < 1e-4 and bool((got_mask == base_mask).all()),
+                  'seed audio: a gain and a spectral tilt change nothing')
+    quiet = x.clone()[:, :20]
+    quiet[:, :, ENERGY] = x[:, :, ENERGY].min() - 20.0  # 87 dB below the quietest frame: silence, whatever its spectrum
+    padded = torch.cat([x, quiet], dim=1)
+    got, got_mask = active(padded, torch.ones(1, padded.shape[1]))
+    checks.expect(float((got[:, :x.shape[1]] - base).abs().max()) < 1e-4 and float(got_mask[:, x.shape[1]:].sum()) == 0,
+                  'seed audio: trailing silence is not read and changes nothing')
+    higher = x.clone()
+    higher[:, :, F0] *= 1.5
+    got, _ = active(higher, ones)
+    checks.expect(float((got - base).abs().max()) < 1e-4, 'seed audio: pitch is read relative to the utterance\'s own')
+    checks.expect(float(base_mask.sum()) > 0, 'seed audio: a real clip has active frames')
+    expression = ExpressionFrames()
+    frames = torch.tensor([[[1, 0, 0, 0, 0, 0, 0, 1, 0.9], [0] * 9, [1, 0, 0, 0, 0.9, 0, 0, 0.1, 0.9],
+                            [1, 0.1, 0, 0, 0, 0.8, 0, 0.1, 0.9]]], dtype=torch.float32)
+    out = expression(frames)[0]
+    checks.expect(float(out[0].abs().max()) == 0.0 and float(out[1].abs().max()) == 0.0,
+                  'seed visual: a neutral face reads exactly like no face (zeros)')
+    checks.expect(float(out[2, -1]) > 0 > float(out[3, -1]), 'seed visual: a smile has positive valence, a sad face negative')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--out', required=True)
@@ -234,6 +272,7 @@ def main():
     report = {'fixture_rows': fx.n, 'dims': fx.dims, 'architectures': {}}
     parity_out = {'tolerance': TOLERANCE, 'inputNames': INPUT_NAMES, 'architectures': {}}
     toy_pair_selection(checks)
+    pack_input_checks(fx, checks)
     for name in args.arch:
         t0 = time.time()
         variants = [({}, name)] + [(flags, f'{name} w/o {",".join(flags)}') for flags in ABLATIONS.get(name, [])]

@@ -27,14 +27,17 @@ import numpy as np
 import torch
 
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
-from models.glove_text import SeedVocabulary  # noqa: E402
+from models.glove_text import GloveEmbedding, SeedVocabulary  # noqa: E402
+from models.pack_text import TOKEN_FEATURES, PackTextEncoder, check_same_vocabulary, load_text_state, read_vocabulary  # noqa: E402
 from sentiscope_training.glove import load_glove, token_counts  # noqa: E402
-from models.pack_model import SeedPackModel  # noqa: E402
+from models.pack_model import ActiveFrames, ExpressionFrames, SeedPackModel  # noqa: E402
 from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
 from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402
-from sentiscope_training.metrics import accuracy, expected_calibration_error, macro_f1, mosi_metrics, weighted_f1  # noqa: E402
+from sentiscope_training.metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share,  # noqa: E402
+                                         macro_f1, mosi_metrics, weighted_f1)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SPEECH = ('emodb', 'ravdess')
 
 
 class Rows:
@@ -62,6 +65,15 @@ class Rows:
         self.presence = np.asarray(pres, np.float32).reshape(-1, 3)
         self.cls, self.score = np.asarray(cls, np.int64), np.asarray(score, np.float32)
         self.has_score = np.asarray(has_score, np.float32)
+        # Acted speech at equal class mass per corpus (as late-fusion-v1, [Note: review domains]):
+        # RAVDESS is 62 % negative, so unweighted the voice would learn "acted = negative".
+        self.weight = np.ones(len(self.cls), np.float32)
+        names = np.asarray(self.dataset)
+        for name in SPEECH:
+            for c in range(len(CLASSES)):
+                rows = (names == name) & (self.cls == c)
+                if rows.any():
+                    self.weight[rows] = ((names == name) & (self.cls >= 0)).sum() / (len(CLASSES) * rows.sum())
 
     def __len__(self):
         return len(self.cls)
@@ -85,6 +97,7 @@ class Rows:
         b['presence'] = torch.from_numpy(self.presence[idx] if presence is None else presence[idx])
         b['cls'], b['score'] = torch.from_numpy(self.cls[idx]), torch.from_numpy(self.score[idx])
         b['has_score'] = torch.from_numpy(self.has_score[idx])
+        b['weight'] = torch.from_numpy(self.weight[idx])
         return b
 
 
@@ -92,14 +105,29 @@ def run(model, b):
     return model(b['text_ids'], b['audio'], b['visual'], b['audio_mask'], b['visual_mask'], b['presence'])
 
 
+@torch.no_grad()
 def normalization(rows):
+    """Standardization constants over the present training frames as the architecture reads
+    them: audio after [Note: seed active frames] (active frames only), visual after [Note: seed
+    expression frames] with mean 0, so a neutral face (and a frame without one) stays 0."""
     stats = {}
+    active, expression = ActiveFrames(), ExpressionFrames()
     for m, seqs in (('audio', rows.audio), ('visual', rows.visual)):
         k = MODALITY_INDEX[m]
-        frames = [s for s, p in zip(seqs, rows.presence[:, k]) if p > 0 and len(s)]
+        frames = []
+        for s, p in zip(seqs, rows.presence[:, k]):
+            if p <= 0 or not len(s):
+                continue
+            x = torch.from_numpy(np.asarray(s, np.float32))[None]
+            if m == 'audio':
+                x, keep = active(x, torch.ones(1, x.shape[1]))
+                frames.append(x[0][keep[0] > 0].numpy())
+            else:
+                frames.append(expression(x)[0].numpy())
         if frames:
             x = np.concatenate(frames)
-            stats[m] = (x.mean(0), x.std(0))
+            stats[m] = (x.mean(0) if m == 'audio' else np.zeros(x.shape[1], np.float32), x.std(0) if m == 'audio' else
+                        np.sqrt((x * x).mean(0)))
     return stats
 
 
@@ -171,6 +199,53 @@ def class_metrics(rows, logits):
     confidence = softmax(logits).max(1)
     return {'acc': accuracy(true, pred), 'f1_weighted': weighted_f1(true, pred), 'f1_macro': macro_f1(true, pred),
             'ece': expected_calibration_error(confidence.tolist(), [t == q for t, q in zip(true, pred)])}
+
+
+def speech_metrics(rows, logits):
+    """Acted speech, 3-class valence (surprise has no agreed valence: left out, as the data README says)."""
+    true = [CLASSES[c] for c in rows.cls]
+    pred = [CLASSES[int(k)] for k in logits.argmax(1)]
+    m = class_metrics(rows, logits)
+    m.update({'balanced_acc': balanced_accuracy(true, pred), 'largest_class': largest_class_share(pred)})
+    return m
+
+
+def face_image_metrics(rows, scores, logits):
+    """MVSA dev posts with a face, image only: share of the largest predicted class and the mean
+    score of positive minus negative posts (face presence alone must not decide)."""
+    face = rows.presence[:, 2] > 0
+    pred = [CLASSES[int(k)] for k in logits[face].argmax(1)]
+    cls = rows.cls[face]
+    s = scores[face]
+    return {'rows': int(face.sum()), 'largest_class': largest_class_share(pred),
+            'positive_minus_negative': float(s[cls == 2].mean() - s[cls == 0].mean())}
+
+
+def class_metrics_any(name, rows, logits):
+    return {'ece': mosi_ece(rows, logits)} if name == 'mosi' else class_metrics(rows, logits)
+
+
+def dev_classes(rows):
+    """Gold classes of a dev set; MOSI's from the sign of its score (the 3-class view of the data README)."""
+    return np.where(rows.cls >= 0, rows.cls, np.sign(rows.score).astype(np.int64) + 1)
+
+
+def fit_temperature(model, dev):
+    """[Note: seed temperature] The temperature minimising the negative log-likelihood of the dev
+    sets' classes (MOSI 3-class view, MVSA, RAVDESS actors 17-20), by a grid over log T; written
+    into the model (inside the exported graph). Returns (T, logits before, after)."""
+    model.log_temperature.zero_()
+    logits = {n: predict(model, r)[1] for n, r in dev.items()}
+    z = np.concatenate(list(logits.values()))
+    y = np.concatenate([dev_classes(r) for r in dev.values()])
+    best, best_nll = 0.0, float('inf')
+    for log_t in np.linspace(np.log(0.25), np.log(4.0), 121):
+        p = softmax(z / np.exp(log_t))
+        nll = float(-np.log(p[np.arange(len(y)), y].clip(1e-12)).mean())
+        if nll < best_nll:
+            best, best_nll = log_t, nll
+    model.log_temperature.fill_(float(best))
+    return float(np.exp(best))
 
 
 def mosi_ece(rows, logits):
@@ -262,6 +337,13 @@ def main():
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--lr', type=float, default=2e-3)
     p.add_argument('--d-model', type=int, default=64)
+    p.add_argument('--text-side', choices=['pack', 'glove'], default='pack',
+                   help='pack: the default pack\'s frozen token encoder ([Note: seed text from the default pack]); '
+                        'glove: the 2.x GloVe embedding trained here ([Note: seed text embedding])')
+    p.add_argument('--text-state', default=os.path.join(HERE, 'runs', 'late-fusion-v1.pt'),
+                   help='late-fusion-v1 state the pack text side is read from (written by late_fusion.py)')
+    p.add_argument('--text-vocab', default=os.path.join(HERE, '..', 'resources', 'models', 'late-fusion-v1', 'vocab.txt'))
+    p.add_argument('--speech', default='emodb,ravdess', help='acted speech sets (audio only)')
     p.add_argument('--glove', default=os.path.join(HERE, '..', '..', 'shared', 'data', 'text', 'glove'))
     p.add_argument('--extra-glove', type=int, default=10000, help='GloVe words beyond the training tokens in the vocabulary')
     p.add_argument('--min-count', type=int, default=2, help='sightings a token GloVe lacks needs for a trained vector')
@@ -288,38 +370,58 @@ def main():
     started = time.time()
 
     extra = [d for d in args.text_extra.split(',') if d]
-    weights = {'mosi': 0.35, 'mvsa': 0.3, 'emodb': 0.2}
+    speech = [d for d in args.speech.split(',') if d]
+    weights = {'mosi': 0.35, 'mvsa': 0.3, **{d: 0.2 / len(speech) for d in speech}}
     for d in extra:
         weights[d] = 0.15 / len(extra)
     sets = {n: SeqSet(os.path.join(args.data, n, 'features')) for n in weights}
     for n, s in sets.items():
         version = s.fs.description['recipes']['text']['tokenizer']['version']
-        if version not in (2, 3):
-            raise SystemExit(f'{s.fs.folder}: tokenizer v{version} features; the seed packs read tokenizer v2 or v3: '
-                             're-run `npx sentiscope features` for it (training/README.md)')
-    glove_index, glove_vectors = load_glove(args.glove)
+        if version not in ((3,) if args.text_side == 'pack' else (2, 3)):
+            raise SystemExit(f'{s.fs.folder}: tokenizer v{version} features; the seed packs read tokenizer v2 or v3 '
+                             '(v3 with --text-side pack): re-run `npx sentiscope features` for it (training/README.md)')
     counts = token_counts(sets[n].fs.tokens[i] for n in sets for i in split_indices(sets[n].fs, 'train'))
-    vocabulary = SeedVocabulary(counts, args.min_count, args.extra_glove, glove_index, glove_vectors)
-    tokens, vocab = vocabulary.tokens, vocabulary.index
-    print('vocabulary:', json.dumps(vocabulary.summary()), flush=True)
+    if args.text_side == 'pack':
+        text_state = load_text_state(args.text_state)
+        tokens, vocab = read_vocabulary(args.text_vocab)
+        check_same_vocabulary(text_state, tokens)
+        total = max(1, sum(counts.values()))
+        summary = {'size': len(tokens), 'from': os.path.relpath(args.text_vocab, os.path.join(HERE, '..')),
+                   'coverage': {'vocabulary': sum(c for t, c in counts.items() if t in vocab) / total}}
+        text_dim = TOKEN_FEATURES
+    else:
+        glove_index, glove_vectors = load_glove(args.glove)
+        vocabulary = SeedVocabulary(counts, args.min_count, args.extra_glove, glove_index, glove_vectors)
+        tokens, vocab, summary, text_dim = vocabulary.tokens, vocabulary.index, vocabulary.summary(), args.d_model
+    print('vocabulary:', json.dumps(summary), flush=True)
     train_rows = Rows([(n, s, split_indices(s.fs, 'train')) for n, s in sets.items()], vocab, args.max_tokens, args.max_audio)
-    dev = {n: Rows([(n, sets[n], split_indices(sets[n].fs, 'dev'))], vocab, args.max_tokens, args.max_audio) for n in ('mosi', 'mvsa')}
+    dev = {n: Rows([(n, sets[n], split_indices(sets[n].fs, 'dev'))], vocab, args.max_tokens, args.max_audio)
+           for n in ('mosi', 'mvsa', 'ravdess') if n in sets and split_indices(sets[n].fs, 'dev')}
 
     def make_model():
-        return SeedPackModel(args.arch, vocabulary.learned, vocabulary.vectors, text_dim=args.d_model,
-                             audio_pool=args.audio_pool, d_model=args.d_model, **flags)
+        text = PackTextEncoder(text_state) if args.text_side == 'pack' else \
+            GloveEmbedding(vocabulary.learned, vocabulary.vectors, args.d_model)
+        return SeedPackModel(args.arch, text, text_dim, audio_pool=args.audio_pool, d_model=args.d_model, **flags)
 
     model = make_model()
     model.set_normalization(normalization(train_rows))
     fit = train(model, train_rows, weights, args, args.steps, rng)
 
+    uncalibrated = {n: class_metrics_any(n, r, predict(model, r)[1])['ece'] for n, r in dev.items()}
+    temperature = fit_temperature(model, dev)
     scores, logits = predict(model, dev['mosi'])
     metrics = {'mosi-dev': mosi_metrics(dev['mosi'].score.tolist(), scores.tolist())}
     metrics['mosi-dev']['ece_non0'] = mosi_ece(dev['mosi'], logits)
+    metrics['calibration'] = {'temperature': temperature, **{f'{n}_ece_uncalibrated': v for n, v in uncalibrated.items()}}
     _, logits = predict(model, dev['mvsa'])
     metrics['mvsa-dev'] = class_metrics(dev['mvsa'], logits)
     _, logits = predict(model, dev['mvsa'], dev['mvsa'].presence * np.array([1, 0, 0], np.float32))
     metrics['mvsa-dev-text-only'] = class_metrics(dev['mvsa'], logits)
+    scores, logits = predict(model, dev['mvsa'], dev['mvsa'].presence * np.array([0, 0, 1], np.float32))
+    metrics['mvsa-dev-image-only-faces'] = face_image_metrics(dev['mvsa'], scores, logits)
+    if 'ravdess' in dev:
+        _, logits = predict(model, dev['ravdess'])
+        metrics['ravdess-dev'] = speech_metrics(dev['ravdess'], logits)
     print(json.dumps(metrics), flush=True)
     if args.cv_folds > 1:
         cv_started = time.time()
@@ -339,11 +441,15 @@ def main():
     torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
     result = {'architecture': args.arch, 'flags': flags, 'args': vars(args), 'seconds': round(time.time() - started),
               'training': fit, 'parameters': params, 'onnx': info, 'dataset_weights': weights,
-              'inputs': (f'text: tokenizer v{version} ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
-                         f'frozen GloVe 6B 100-d ({vocabulary.glove} words) or trained vectors ({vocabulary.learned} '
-                         f'tokens) -> projection to {args.d_model}; audio: raw acoustic frames averaged by '
-                         f'{args.audio_pool} inside the model; visual: raw visual frames'),
-              'vocabulary': vocabulary.summary(),
+              'inputs': ((f'text: tokenizer v{version} ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} '
+                          f'tokens) -> the frozen token encoder of late-fusion-v1 ({TOKEN_FEATURES} per token)')
+                         if args.text_side == 'pack' else
+                         (f'text: tokenizer v{version} ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} tokens) -> '
+                          f'frozen GloVe 6B 100-d ({vocabulary.glove} words) or trained vectors ({vocabulary.learned} '
+                          f'tokens) -> projection to {args.d_model}')) +
+                        (f'; audio: active, utterance-relative acoustic frames averaged by {args.audio_pool} inside the model; '
+                        'visual: expression frames (a neutral face = no face)'),
+              'vocabulary': summary,
               'train_rows': sizes, 'train_frames': frames,
               'dev_rows': {n: len(r) for n, r in dev.items()}, 'metrics': metrics}
     print(json.dumps({k: result[k] for k in ('architecture', 'flags', 'seconds', 'metrics')}, indent=1), flush=True)

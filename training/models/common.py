@@ -176,7 +176,13 @@ def supervised_loss(out, batch, proxy_weight=0.3):
     proxy score otherwise (as late-fusion-v1); cross-entropy on labelled rows."""
     cls, score, has_score = batch['cls'], batch['score'], batch['has_score']
     labelled = cls >= 0
-    ce = F.cross_entropy(out['logits'][labelled], cls[labelled]) if bool(labelled.any()) else out['logits'].sum() * 0
-    weight = has_score + (1 - has_score) * proxy_weight * labelled.to(torch.float32)
+    # Optional per-row weight (train_seed: acted speech at equal class mass per corpus); 1 otherwise.
+    row = batch.get('weight', torch.ones_like(score))
+    if bool(labelled.any()):
+        ce_rows = F.cross_entropy(out['logits'][labelled], cls[labelled], reduction='none')
+        ce = (row[labelled] * ce_rows).sum() / row[labelled].sum().clamp(min=1e-6)
+    else:
+        ce = out['logits'].sum() * 0
+    weight = row * (has_score + (1 - has_score) * proxy_weight * labelled.to(torch.float32))
     l1 = (weight * (out['score'].squeeze(1) - score).abs()).sum() / weight.sum().clamp(min=1e-6)
     return {'loss': ce + l1, 'ce': ce, 'l1': l1}

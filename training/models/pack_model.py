@@ -3,26 +3,30 @@
 [Note: seed pack model]
     SeedPackModel(text_ids [B, Lt] int64, audio [B, La, 57], visual [B, Lv, 9],
                   audio_mask [B, La], visual_mask [B, Lv], presence [B, 3]) -> the seed interface's dict
-- Text: token ids (tokenizer v2; vocabulary id = 2 + line of vocab.txt, pad 0, unknown 1) ->
-  frozen GloVe or trained vectors -> a trained projection, all INSIDE the model ([Note: seed
-  text embedding], models/glove_text.py), so the pack reads `text.token_ids`; the text mask is
-  ids != 0, so the runtime's zero padding up to maxTokens (and an absent text's single 0)
-  changes nothing.
-- Audio: the raw acoustic frames (100 per second) are average-pooled by a fixed factor INSIDE
-  the model (masked: padding and the trailing partial window count only their real frames),
-  so the ONNX graph takes the frames exactly as the extractor writes them.
-- Visual: the raw visual frames (one per sampled frame, 5 per second; one per image).
+- Text: token ids (vocabulary id = 2 + line of vocab.txt, pad 0, unknown 1) -> token frames
+  INSIDE the model: since 3.0.0 the default pack's frozen token encoder ([Note: seed text from
+  the default pack], models/pack_text.py; tokenizer v3), in 2.x frozen GloVe or trained vectors
+  with a trained projection ([Note: seed text embedding], models/glove_text.py). The pack reads
+  `text.token_ids`; the text mask is ids != 0, so the runtime's zero padding up to maxTokens (and
+  an absent text's single 0) changes nothing.
+- Audio: the raw acoustic frames (100 per second) -> active, utterance-relative frames ([Note:
+  seed active frames]) -> average-pooled by a fixed factor INSIDE the model (masked: padding,
+  inactive frames and the trailing partial window count only their real frames), so the ONNX
+  graph takes the frames exactly as the extractor writes them.
+- Visual: the raw visual frames (one per sampled frame, 5 per second; one per image) -> what the
+  face shows, a neutral face equal to no face ([Note: seed expression frames]).
 The wrapped architecture (training/models, [Note: seed model interface]) standardizes, folds
 presence into the masks and fuses; text standardization stays the identity (the projection is
 trained). Its ONNX export (batch 1, dynamic lengths; inputs text_ids, audio_frames, visual_frames,
 presence) is export_pack_onnx in sentiscope_training/export.py.
 """
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from . import build
-from .glove_text import GloveEmbedding
 
 class FramePool(nn.Module):
     """Masked average pooling over time by a fixed factor: [B, L, D] -> [B, ceil(L / k), D]."""
@@ -44,25 +48,89 @@ class FramePool(nn.Module):
         return pooled.transpose(1, 2), (count.squeeze(1) > 0).to(x.dtype)
 
 
+# Acoustic frame columns (the acoustic recipe's frame order).
+LOGMEL_MFCC = slice(0, 53)  # 40 log-mel bins, 13 MFCC
+F0, VOICING, ENERGY, ZCR = 53, 54, 55, 56
+ACTIVE_RANGE = 3.0 * math.log(10.0)  # 30 dB in log_energy's natural-log power units
+
+
+class ActiveFrames(nn.Module):
+    """[Note: seed active frames] The sequence form of late-fusion-v1's recording-invariant audio
+    ([Note: recording-invariant audio], [Note: active frames]): only frames within 30 dB of the
+    utterance's loudest count (not the silence or room tone around the voice), and each frame is
+    expressed against its own utterance: log-mel and MFCC minus their mean over the active frames
+    (cepstral mean normalisation: the studio's tilt and the gain go), log energy minus the
+    loudest frame's, f0 as log(f0 / the utterance's mean voiced f0) (0 when unvoiced); voicing and
+    zero-crossing rate as they are. [B, L, 57] -> ([B, L, 57], active mask [B, L])."""
+
+    def forward(self, x, mask):
+        energy = x[:, :, ENERGY]
+        loudest = (energy + (mask - 1.0) * 1e4).max(dim=1, keepdim=True).values
+        active = mask * (energy >= loudest - ACTIVE_RANGE).to(x.dtype)
+        count = active.sum(dim=1, keepdim=True).clamp(min=1.0)
+        spectral = x[:, :, LOGMEL_MFCC]
+        spectral = spectral - (spectral * active.unsqueeze(-1)).sum(dim=1, keepdim=True) / count.unsqueeze(-1)
+        f0 = x[:, :, F0]
+        voiced = active * (f0 > 0).to(x.dtype)
+        mean_f0 = (f0 * voiced).sum(dim=1, keepdim=True) / voiced.sum(dim=1, keepdim=True).clamp(min=1.0)
+        pitch = voiced * torch.log(f0.clamp(min=30.0) / mean_f0.clamp(min=30.0))
+        out = torch.cat([spectral, pitch.unsqueeze(-1), x[:, :, VOICING:VOICING + 1], (energy - loudest).unsqueeze(-1),
+                         x[:, :, ZCR:ZCR + 1]], dim=2)
+        return out * active.unsqueeze(-1), active
+
+
+# The expression net's labels in the visual frame (column 0 is `face`, 8 `face_score`).
+EXPRESSIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']
+NEGATIVE_EXPRESSIONS = [EXPRESSIONS.index(e) for e in ('angry', 'disgust', 'fear', 'sad')]
+EXPRESSION_FEATURES = 7
+
+
+class ExpressionFrames(nn.Module):
+    """[Note: seed expression frames] Visual frames as what the face shows, with a neutral face
+    equal to no face: face x (the six non-neutral expression probabilities, and valence = happy
+    minus angry, disgust, fear, sad; [Note: expression valence]). A fully neutral face is the zero
+    vector, as is a frame without a face, so face presence alone carries nothing into the
+    architecture's input (standardization keeps 0 at 0: scale only, set by train_seed).
+    [B, L, 9] -> [B, L, 7]."""
+
+    def forward(self, x):
+        face, probs = x[:, :, 0:1], x[:, :, 1:8]
+        valence = probs[:, :, 3:4] - probs[:, :, NEGATIVE_EXPRESSIONS].sum(dim=2, keepdim=True)
+        return face * torch.cat([probs[:, :, 0:6], valence], dim=2)
+
+
 class SeedPackModel(nn.Module):
-    def __init__(self, arch, learned, glove_vectors, text_dim=64, audio_dim=57, visual_dim=9, audio_pool=10, **options):
-        """learned: the vocabulary's learned-token count; glove_vectors: its GloVe block [n, 100]."""
+    def __init__(self, arch, text_encoder, text_dim, audio_dim=57, visual_dim=9, audio_pool=10, **options):
+        """text_encoder: token ids [B, L] -> [B, L, text_dim] (PackTextEncoder, or the 2.x GloveEmbedding)."""
         super().__init__()
         self.arch = arch
-        self.embedding = GloveEmbedding(learned, glove_vectors, text_dim)
+        self.embedding = text_encoder
+        self.active = ActiveFrames()
+        self.expression = ExpressionFrames()
         self.audio_pool = FramePool(audio_pool)
-        self.core = build(arch, {'text': text_dim, 'audio': audio_dim, 'visual': visual_dim}, **options)
-        self.dims = {'text': text_dim, 'audio': audio_dim, 'visual': visual_dim}
+        self.core = build(arch, {'text': text_dim, 'audio': audio_dim, 'visual': EXPRESSION_FEATURES}, **options)
+        self.dims = {'text': text_dim, 'audio': audio_dim, 'visual': visual_dim}  # the graph's raw input widths
+        # [Note: seed temperature] One temperature on the class logits, fitted on the dev sets after
+        # training (train_seed.fit_temperature); 1 while training. The score is not changed by it.
+        self.register_buffer('log_temperature', torch.zeros(()))
 
     def set_normalization(self, stats):
-        """stats: {'audio': (mean, std), 'visual': (mean, std)} over raw present training frames."""
+        """stats: {'audio': (mean, std), 'visual': (mean, std)} over transformed present training frames."""
         self.core.set_normalization(stats)
+
+    def audio_frames(self, audio, audio_mask):
+        """Raw acoustic frames -> the active, utterance-relative frames the architecture reads, pooled."""
+        audio, active = self.active(audio, audio_mask)
+        return self.audio_pool(audio, active)
 
     def forward(self, text_ids, audio, visual, audio_mask, visual_mask, presence):
         text_mask = (text_ids != 0).to(torch.float32)
         text = self.embedding(text_ids)
-        audio, audio_mask = self.audio_pool(audio, audio_mask)
-        return self.core(text, audio, visual, text_mask, audio_mask, visual_mask, presence)
+        audio, audio_mask = self.audio_frames(audio, audio_mask)
+        out = self.core(text, audio, self.expression(visual), text_mask, audio_mask, visual_mask, presence)
+        if not self.training:
+            out = {**out, 'logits': out['logits'] / torch.exp(self.log_temperature)}
+        return out
 
     def loss(self, out, batch):
         return self.core.loss(out, batch)
