@@ -7,7 +7,8 @@ manifest.json (contract: src/core/models/manifest.ts) + MODEL_CARD.md written fr
 metrics.json, the ablation runs next to it and the features' recipes (features.json), by
 sentiscope_training/seed_packs.py. No pack is marked default: which one is the default is
 decided from the table (training/README.md). A shipped pack is kept (and said so) when the new
-run is worse than it on MOSI dev Acc-2 (non0) or MVSA dev accuracy (`not_worse`; --force skips that).
+run is worse than it on MOSI dev Acc-2 (non0) or MVSA dev accuracy and more than one standard error
+below the default pack there (`not_worse`; --force skips that).
 """
 import argparse
 import json
@@ -37,7 +38,9 @@ def main():
             continue
         shipped = os.path.join(args.models, f'{arch}-seed-v1', 'manifest.json')
         if os.path.exists(shipped) and not args.force:
-            ok, why = not_worse(load_json(os.path.join(args.runs, arch, 'metrics.json'))['metrics'], load_json(shipped))
+            default = os.path.join(args.models, 'late-fusion-v1', 'manifest.json')
+            ok, why = not_worse(load_json(os.path.join(args.runs, arch, 'metrics.json'))['metrics'], load_json(shipped),
+                                load_json(default) if os.path.exists(default) else None)
             if not ok:
                 print(f'{arch}: kept the shipped pack ({why})')
                 continue
