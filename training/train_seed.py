@@ -30,7 +30,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the working tree
 from models.glove_text import GloveEmbedding, SeedVocabulary  # noqa: E402
 from models.pack_text import TOKEN_FEATURES, PackTextEncoder, check_same_vocabulary, load_text_state, read_vocabulary  # noqa: E402
 from sentiscope_training.glove import load_glove, token_counts  # noqa: E402
-from models.pack_model import ActiveFrames, ExpressionFrames, SeedPackModel  # noqa: E402
+from models.pack_model import OOD_QUANTILE, ActiveFrames, ExpressionFrames, SeedPackModel  # noqa: E402
 from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
 from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402
 from sentiscope_training.metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share,  # noqa: E402
@@ -248,6 +248,57 @@ def fit_temperature(model, dev):
     return float(np.exp(best))
 
 
+@torch.no_grad()
+def fit_input_range(model, rows, sample=20000, seed=13):
+    """[Note: seed out-of-range] Row-mean standardization and the 99th-percentile thresholds from
+    the training rows (a seeded sample of at most `sample` rows, every speech and image row kept)."""
+    model.eval()
+    rng = np.random.default_rng(seed)
+    keep = rows.presence[:, 1:].sum(1) > 0
+    text_only = np.flatnonzero(~keep)
+    idx = np.concatenate([np.flatnonzero(keep), rng.choice(text_only, size=min(len(text_only), sample), replace=False)])
+    means, pres, unknown = {m: [] for m in ('text', 'audio', 'visual')}, [], []
+    for start in range(0, len(idx), 256):
+        b = rows.batch(idx[start:start + 256])
+        x, masks = model.inputs(b['text_ids'], b['audio'], b['visual'], b['audio_mask'], b['visual_mask'])
+        for m in means:
+            means[m].append(model.range.row_mean(x[m], masks[m]).numpy())
+        ids = b['text_ids']
+        unknown.append(((ids == 1).sum(1).float() / (ids != 0).sum(1).clamp(min=1).float()).numpy())
+        pres.append(b['presence'].numpy())
+    pres = np.concatenate(pres)
+    for k, m in enumerate(('text', 'audio', 'visual')):
+        v = np.concatenate(means[m])[pres[:, k] > 0]
+        std = v.std(0)
+        std[std < 1e-6] = 1.0
+        getattr(model.range, f'{m}_mean').copy_(torch.from_numpy(v.mean(0)))
+        getattr(model.range, f'{m}_std').copy_(torch.from_numpy(std))
+    thresholds = []
+    for start in range(0, len(idx), 256):
+        b = rows.batch(idx[start:start + 256])
+        x, masks = model.inputs(b['text_ids'], b['audio'], b['visual'], b['audio_mask'], b['visual_mask'])
+        thresholds.append(model.range.distances(x, masks).numpy())
+    d = np.concatenate(thresholds)
+    values = [float(np.quantile(d[pres[:, k] > 0, k], OOD_QUANTILE)) if (pres[:, k] > 0).any() else 1e9 for k in range(3)]
+    model.range.threshold.copy_(torch.tensor(values))
+    shares = np.concatenate(unknown)[pres[:, 0] > 0]
+    model.range.unknown_threshold.fill_(max(0.5, float(np.quantile(shares, OOD_QUANTILE))))
+    return {'distance_thresholds': dict(zip(('text', 'audio', 'visual'), values)),
+            'unknown_share_threshold': float(model.range.unknown_threshold), 'rows': int(len(idx))}
+
+
+@torch.no_grad()
+def ood_rates(model, rows):
+    """Share of a dev set's rows flagged out of range, per modality (of the rows where it is present)."""
+    flags, pres = [], []
+    for start in range(0, len(rows), 64):
+        b = rows.batch(np.arange(start, min(len(rows), start + 64)))
+        flags.append(run(model, b)['ood'].numpy())
+        pres.append(b['presence'].numpy())
+    flags, pres = np.concatenate(flags), np.concatenate(pres)
+    return {m: float(flags[pres[:, k] > 0, k].mean()) for k, m in enumerate(('text', 'audio', 'visual')) if (pres[:, k] > 0).any()}
+
+
 def mosi_ece(rows, logits):
     """Calibration of the two-way decision on MOSI's non-zero rows: p(positive) against
     p(negative), renormalised; correct = the sign of the gold score."""
@@ -357,6 +408,7 @@ def main():
     p.add_argument('--cv-steps', type=int, default=120)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--seed', type=int, default=13)
+    p.add_argument('--from-state', default=None, help="a finished run's model.pt: no training, re-evaluate and re-export it")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -404,8 +456,16 @@ def main():
         return SeedPackModel(args.arch, text, text_dim, audio_pool=args.audio_pool, d_model=args.d_model, **flags)
 
     model = make_model()
-    model.set_normalization(normalization(train_rows))
-    fit = train(model, train_rows, weights, args, args.steps, rng)
+    if args.from_state:
+        # Re-evaluate and re-export a finished run (e.g. with outputs added since): its weights, no training.
+        previous = json.load(open(os.path.join(os.path.dirname(args.from_state), 'metrics.json'), encoding='utf-8'))
+        missing, unexpected = model.load_state_dict(torch.load(args.from_state, map_location='cpu'), strict=False)
+        if unexpected or any(not k.startswith('range.') for k in missing):
+            raise SystemExit(f'{args.from_state}: not a run of this architecture (missing {missing}, unexpected {unexpected})')
+        fit = previous['training']
+    else:
+        model.set_normalization(normalization(train_rows))
+        fit = train(model, train_rows, weights, args, args.steps, rng)
 
     uncalibrated = {n: class_metrics_any(n, r, predict(model, r)[1])['ece'] for n, r in dev.items()}
     temperature = fit_temperature(model, dev)
@@ -413,6 +473,8 @@ def main():
     metrics = {'mosi-dev': mosi_metrics(dev['mosi'].score.tolist(), scores.tolist())}
     metrics['mosi-dev']['ece_non0'] = mosi_ece(dev['mosi'], logits)
     metrics['calibration'] = {'temperature': temperature, **{f'{n}_ece_uncalibrated': v for n, v in uncalibrated.items()}}
+    input_range = fit_input_range(model, train_rows)
+    metrics['out-of-range-dev'] = {f'{n}_{m}': v for n, r in dev.items() for m, v in ood_rates(model, r).items()}
     _, logits = predict(model, dev['mvsa'])
     metrics['mvsa-dev'] = class_metrics(dev['mvsa'], logits)
     _, logits = predict(model, dev['mvsa'], dev['mvsa'].presence * np.array([1, 0, 0], np.float32))
@@ -423,7 +485,9 @@ def main():
         _, logits = predict(model, dev['ravdess'])
         metrics['ravdess-dev'] = speech_metrics(dev['ravdess'], logits)
     print(json.dumps(metrics), flush=True)
-    if args.cv_folds > 1:
+    if args.from_state and 'emodb-speaker-cv' in previous['metrics']:
+        metrics['emodb-speaker-cv'] = previous['metrics']['emodb-speaker-cv']  # the fold models, not this one
+    elif args.cv_folds > 1:
         cv_started = time.time()
         metrics['emodb-speaker-cv'] = emodb_cv(args, make_model, sets['emodb'], vocab)
         metrics['emodb-speaker-cv']['seconds'] = round(time.time() - cv_started, 1)
@@ -439,7 +503,8 @@ def main():
     with open(os.path.join(out_dir, 'vocab.txt'), 'w', encoding='utf-8', newline='\n') as f:
         f.write(''.join(t + '\n' for t in tokens))
     torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
-    result = {'architecture': args.arch, 'flags': flags, 'args': vars(args), 'seconds': round(time.time() - started),
+    seconds = previous['seconds'] if args.from_state else round(time.time() - started)
+    result = {'architecture': args.arch, 'flags': flags, 'args': vars(args), 'seconds': seconds,
               'training': fit, 'parameters': params, 'onnx': info, 'dataset_weights': weights,
               'inputs': ((f'text: tokenizer v{version} ids (vocabulary {len(tokens)} + pad/unknown, max {args.max_tokens} '
                           f'tokens) -> the frozen token encoder of late-fusion-v1 ({TOKEN_FEATURES} per token)')
@@ -449,7 +514,7 @@ def main():
                           f'tokens) -> projection to {args.d_model}')) +
                         (f'; audio: active, utterance-relative acoustic frames averaged by {args.audio_pool} inside the model; '
                         'visual: expression frames (a neutral face = no face)'),
-              'vocabulary': summary,
+              'vocabulary': summary, 'input_range': input_range,
               'train_rows': sizes, 'train_frames': frames,
               'dev_rows': {n: len(r) for n, r in dev.items()}, 'metrics': metrics}
     print(json.dumps({k: result[k] for k in ('architecture', 'flags', 'seconds', 'metrics')}, indent=1), flush=True)

@@ -99,6 +99,48 @@ class ExpressionFrames(nn.Module):
         return face * torch.cat([probs[:, :, 0:6], valence], dim=2)
 
 
+OOD_QUANTILE = 0.99
+
+
+class InputRange(nn.Module):
+    """[Note: seed out-of-range] Per modality, whether a row's input lies outside what the pack
+    was trained on, as late-fusion-v1 does it ([Note: out-of-range shrinkage], late_fusion.py):
+    the mean squared standardized distance of the row's mean input frame (text: the encoder's
+    token features; audio: the active, pooled frames; visual: the expression frames) from the
+    training rows, above the 99th percentile of the training rows where that modality is present;
+    text is also out of range when more of its tokens are unknown than in 99 % of the training
+    rows (at least half). Only flags: nothing here changes the score or the logits. Constants fitted
+    after training (train_seed.fit_input_range); until then (1e9) nothing is flagged."""
+
+    def __init__(self, dims):
+        super().__init__()
+        for m in ('text', 'audio', 'visual'):
+            self.register_buffer(f'{m}_mean', torch.zeros(dims[m]))
+            self.register_buffer(f'{m}_std', torch.ones(dims[m]))
+        self.register_buffer('threshold', torch.full((3,), 1e9))
+        self.register_buffer('unknown_threshold', torch.tensor(1.0))
+
+    @staticmethod
+    def row_mean(x, mask):
+        m = mask.unsqueeze(-1)
+        return (x * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
+
+    def distances(self, frames, masks):
+        """frames/masks: {modality: [B, L, D] / [B, L]} -> [B, 3]."""
+        out = []
+        for m in ('text', 'audio', 'visual'):
+            z = (self.row_mean(frames[m], masks[m]) - getattr(self, f'{m}_mean')) / getattr(self, f'{m}_std')
+            out.append((z * z).mean(dim=1))
+        return torch.stack(out, dim=1)
+
+    def forward(self, text_ids, frames, masks, presence):
+        real = (text_ids != 0).to(torch.float32).sum(1)
+        unknown = (text_ids == 1).to(torch.float32).sum(1) / real.clamp(min=1.0)
+        far = self.distances(frames, masks) > self.threshold
+        far = torch.cat([far[:, :1] | (unknown > self.unknown_threshold).unsqueeze(1), far[:, 1:]], dim=1)
+        return presence * far.to(torch.float32)
+
+
 class SeedPackModel(nn.Module):
     def __init__(self, arch, text_encoder, text_dim, audio_dim=57, visual_dim=9, audio_pool=10, **options):
         """text_encoder: token ids [B, L] -> [B, L, text_dim] (PackTextEncoder, or the 2.x GloveEmbedding)."""
@@ -113,6 +155,7 @@ class SeedPackModel(nn.Module):
         # [Note: seed temperature] One temperature on the class logits, fitted on the dev sets after
         # training (train_seed.fit_temperature); 1 while training. The score is not changed by it.
         self.register_buffer('log_temperature', torch.zeros(()))
+        self.range = InputRange({'text': text_dim, 'audio': audio_dim, 'visual': EXPRESSION_FEATURES})
 
     def set_normalization(self, stats):
         """stats: {'audio': (mean, std), 'visual': (mean, std)} over transformed present training frames."""
@@ -123,13 +166,18 @@ class SeedPackModel(nn.Module):
         audio, active = self.active(audio, audio_mask)
         return self.audio_pool(audio, active)
 
-    def forward(self, text_ids, audio, visual, audio_mask, visual_mask, presence):
-        text_mask = (text_ids != 0).to(torch.float32)
-        text = self.embedding(text_ids)
+    def inputs(self, text_ids, audio, visual, audio_mask, visual_mask):
+        """What the architecture reads: ({modality: frames}, {modality: mask})."""
         audio, audio_mask = self.audio_frames(audio, audio_mask)
-        out = self.core(text, audio, self.expression(visual), text_mask, audio_mask, visual_mask, presence)
+        frames = {'text': self.embedding(text_ids), 'audio': audio, 'visual': self.expression(visual)}
+        return frames, {'text': (text_ids != 0).to(torch.float32), 'audio': audio_mask, 'visual': visual_mask}
+
+    def forward(self, text_ids, audio, visual, audio_mask, visual_mask, presence):
+        x, masks = self.inputs(text_ids, audio, visual, audio_mask, visual_mask)
+        out = self.core(x['text'], x['audio'], x['visual'], masks['text'], masks['audio'], masks['visual'], presence)
         if not self.training:
-            out = {**out, 'logits': out['logits'] / torch.exp(self.log_temperature)}
+            out = {**out, 'logits': out['logits'] / torch.exp(self.log_temperature),
+                   'ood': self.range(text_ids, x, masks, presence)}
         return out
 
     def loss(self, out, batch):

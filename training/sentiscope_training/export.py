@@ -99,7 +99,8 @@ class PackExport(nn.Module):
 
     def forward(self, text_ids, audio, visual, presence):
         out = self.model(text_ids, audio, visual, torch.ones_like(audio[:, :, 0]), torch.ones_like(visual[:, :, 0]), presence)
-        return tuple([out['score'], out['logits']] + [out['gates'][g] for g in self.gate_names])
+        return tuple([out['score'], out['logits']] + [out['gates'][g] for g in self.gate_names] +
+                     ([out['ood']] if 'ood' in out else []))
 
 
 def pack_example_inputs(model, lengths=(6, 23, 3)):
@@ -115,7 +116,7 @@ def export_pack_onnx(model, path):
     with torch.no_grad():
         out = model(ex[0], ex[1], ex[2], torch.ones(1, ex[1].shape[1]), torch.ones(1, ex[2].shape[1]), ex[3])
         gates = sorted(out.get('gates', {}))
-        outputs = ['score', 'logits'] + gates
+        outputs = ['score', 'logits'] + gates + (['ood'] if 'ood' in out else [])
         dynamic = {'text_ids': {1: 'tokens'}, 'audio_frames': {1: 'audio_frames'}, 'visual_frames': {1: 'visual_frames'}}
         torch.onnx.export(PackExport(model, gates), ex, path, input_names=PACK_INPUTS, output_names=outputs,
                           dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)

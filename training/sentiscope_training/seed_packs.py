@@ -171,7 +171,8 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
                  'feature': 'visual.frames', 'columns': columns['visual_frames']},
                 {'name': 'presence', 'dtype': 'float32', 'shape': [1, 3], 'feature': 'presence', 'columns': columns['presence']},
             ],
-            'outputs': {'score': 'score', 'logits': 'logits', **({'gates': {g: g for g in gates}} if gates else {})},
+            'outputs': {'score': 'score', 'logits': 'logits', **({'gates': {g: g for g in gates}} if gates else {}),
+                        **({'ood': 'ood'} if 'ood' in r['onnx']['outputs'] else {})},
         },
         'output': {'scoreRange': [-3, 3], 'classes': CLASSES},
         'training': {'data': data, 'command': command},
@@ -243,6 +244,10 @@ def write_card(arch, pack_id, r, ablation_runs, out, tokenizer_version):
         'image; mvsa-dev-image-only-faces: the 219 dev posts with a face, image only (largest predicted class, mean score '
         'of positive minus negative posts). ravdess-dev: RAVDESS actors 17-20, audio, 3-class valence (surprise left '
         'out). ece: calibration error of the 3-class probabilities.',
+        '- out-of-range-dev ([Note: seed out-of-range], output `ood`, the `ood_*` columns of `predict`): the share of '
+        'each dev set\'s rows flagged per modality. A modality is flagged when the mean squared standardized distance of '
+        'its mean input frame from the training rows is above their 99th percentile (text also when more of its tokens '
+        'are unknown than in 99 % of the training rows, at least half). Flags only: they change no score.',
         '- calibration ([Note: seed temperature]): one temperature on the class logits, fitted on MOSI dev (3-class view '
         'of the score), MVSA dev and RAVDESS dev (negative log-likelihood), inside the graph; every ECE above is after it, '
         'the `*_ece_uncalibrated` values before it. The score is not changed by it.',
@@ -276,8 +281,7 @@ def write_card(arch, pack_id, r, ablation_runs, out, tokenizer_version):
                 'here on small data.']),
         '- Voice: acted speech only (EmoDB, German, one studio; RAVDESS, English, 16 actors): a real conversation is '
         'unlike both. Faces: there is no labelled face video here; MVSA\'s post labels say little about the face in '
-        'the picture, so the visual side learns little (see mvsa-dev-image-only-faces). No out-of-range flags: '
-        'those are the default pack\'s.',
+        'the picture, so the visual side learns little (see mvsa-dev-image-only-faces).',
         '- Scores from audio or visual alone are proxy-scale valence guesses (negative -1.5, neutral 0, positive +1.5), '
         'not MOSI-calibrated intensities.',
         '- Long segments: the attention models are quadratic in frames (10 audio frames per second after pooling).',
