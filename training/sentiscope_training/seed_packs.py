@@ -259,8 +259,9 @@ def write_card(arch, pack_id, r, ablation_runs, out, tokenizer_version):
     if arch in ABLATIONS and os.path.exists(base_path):
         base = load_json(base_path)
         b = base['args']
-        lines += [f'## Ablations (runs of {b["steps"]} steps, EmoDB CV {b["cv_folds"]} folds x {b["cv_steps"]} steps; '
-                  'same data; `training/run_tables.py`)', '',
+        cv = f'EmoDB CV {b["cv_folds"]} folds x {b["cv_steps"]} steps' if b['cv_folds'] > 1 else 'no EmoDB CV'
+        lines += [f'## Ablations (runs of {b["steps"]} steps, seed {b["seed"]}, {cv}; same data; `training/run_tables.py`; '
+                  'the table with two seeds is in training/README.md)', '',
                   '| variant | MOSI Acc-2 non0 | MAE | Corr | MVSA acc | MVSA wF1 | EmoDB CV acc / macro F1 |',
                   '|---|---|---|---|---|---|---|', f'| full | {summary(base["metrics"])} |']
         for name, label in ABLATIONS[arch]:
