@@ -30,7 +30,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the working tree
 from models.glove_text import GloveEmbedding, SeedVocabulary  # noqa: E402
 from models.pack_text import TOKEN_FEATURES, PackTextEncoder, check_same_vocabulary, load_text_state, read_vocabulary  # noqa: E402
 from sentiscope_training.glove import load_glove, token_counts  # noqa: E402
-from models.pack_model import OOD_QUANTILE, ActiveFrames, ExpressionFrames, SeedPackModel  # noqa: E402
+from models.pack_model import OOD_QUANTILE, ActiveFrames, ExpressionFrames, SeedPackModel, unknown_share  # noqa: E402
 from sentiscope_training.data import CLASSES, FRAME_DIMS, MODALITY_INDEX, PROXY_SCORE, SeqSet, split_indices  # noqa: E402
 from sentiscope_training.export import PACK_INPUTS, PackExport, export_pack_onnx  # noqa: E402
 from sentiscope_training.metrics import (accuracy, balanced_accuracy, expected_calibration_error, largest_class_share,  # noqa: E402
@@ -233,7 +233,8 @@ def dev_classes(rows):
 def fit_temperature(model, dev):
     """[Note: seed temperature] The temperature minimising the negative log-likelihood of the dev
     sets' classes (MOSI 3-class view, MVSA, RAVDESS actors 17-20), by a grid over log T; written
-    into the model (inside the exported graph). Returns (T, logits before, after)."""
+    into the model (inside the exported graph). Returns (T, {dev set: logits at T = 1}): the
+    temperature is reset first, so a run loaded with --from-state is measured uncalibrated too."""
     model.log_temperature.zero_()
     logits = {n: predict(model, r)[1] for n, r in dev.items()}
     z = np.concatenate(list(logits.values()))
@@ -245,7 +246,7 @@ def fit_temperature(model, dev):
         if nll < best_nll:
             best, best_nll = log_t, nll
     model.log_temperature.fill_(float(best))
-    return float(np.exp(best))
+    return float(np.exp(best)), logits
 
 
 @torch.no_grad()
@@ -262,23 +263,18 @@ def fit_input_range(model, rows, sample=20000, seed=13):
         b = rows.batch(idx[start:start + 256])
         x, masks = model.inputs(b['text_ids'], b['audio'], b['visual'], b['audio_mask'], b['visual_mask'])
         for m in means:
-            means[m].append(model.range.row_mean(x[m], masks[m]).numpy())
-        ids = b['text_ids']
-        unknown.append(((ids == 1).sum(1).float() / (ids != 0).sum(1).clamp(min=1).float()).numpy())
+            means[m].append(model.range.row_mean(x[m], masks[m]))
+        unknown.append(unknown_share(b['text_ids']).numpy())
         pres.append(b['presence'].numpy())
     pres = np.concatenate(pres)
+    means = {m: torch.cat(v) for m, v in means.items()}
     for k, m in enumerate(('text', 'audio', 'visual')):
-        v = np.concatenate(means[m])[pres[:, k] > 0]
+        v = means[m][torch.from_numpy(pres[:, k] > 0)].numpy()
         std = v.std(0)
         std[std < 1e-6] = 1.0
         getattr(model.range, f'{m}_mean').copy_(torch.from_numpy(v.mean(0)))
         getattr(model.range, f'{m}_std').copy_(torch.from_numpy(std))
-    thresholds = []
-    for start in range(0, len(idx), 256):
-        b = rows.batch(idx[start:start + 256])
-        x, masks = model.inputs(b['text_ids'], b['audio'], b['visual'], b['audio_mask'], b['visual_mask'])
-        thresholds.append(model.range.distances(x, masks).numpy())
-    d = np.concatenate(thresholds)
+    d = model.range.distances_of_means(means).numpy()
     values = [float(np.quantile(d[pres[:, k] > 0, k], OOD_QUANTILE)) if (pres[:, k] > 0).any() else 1e9 for k in range(3)]
     model.range.threshold.copy_(torch.tensor(values))
     shares = np.concatenate(unknown)[pres[:, 0] > 0]
@@ -467,8 +463,8 @@ def main():
         model.set_normalization(normalization(train_rows))
         fit = train(model, train_rows, weights, args, args.steps, rng)
 
-    uncalibrated = {n: class_metrics_any(n, r, predict(model, r)[1])['ece'] for n, r in dev.items()}
-    temperature = fit_temperature(model, dev)
+    temperature, raw_logits = fit_temperature(model, dev)
+    uncalibrated = {n: class_metrics_any(n, dev[n], z)['ece'] for n, z in raw_logits.items()}
     scores, logits = predict(model, dev['mosi'])
     metrics = {'mosi-dev': mosi_metrics(dev['mosi'].score.tolist(), scores.tolist())}
     metrics['mosi-dev']['ece_non0'] = mosi_ece(dev['mosi'], logits)

@@ -102,6 +102,12 @@ class ExpressionFrames(nn.Module):
 OOD_QUANTILE = 0.99
 
 
+def unknown_share(text_ids):
+    """Share of a row's real tokens (id != 0) that are unknown (id 1) [B]."""
+    real = (text_ids != 0).to(torch.float32).sum(1)
+    return (text_ids == 1).to(torch.float32).sum(1) / real.clamp(min=1.0)
+
+
 class InputRange(nn.Module):
     """[Note: seed out-of-range] Per modality, whether a row's input lies outside what the pack
     was trained on, as late-fusion-v1 does it ([Note: out-of-range shrinkage], late_fusion.py):
@@ -125,19 +131,18 @@ class InputRange(nn.Module):
         m = mask.unsqueeze(-1)
         return (x * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
 
-    def distances(self, frames, masks):
-        """frames/masks: {modality: [B, L, D] / [B, L]} -> [B, 3]."""
+    def distances_of_means(self, means):
+        """means: {modality: [B, D] row-mean frames} -> [B, 3]."""
         out = []
         for m in ('text', 'audio', 'visual'):
-            z = (self.row_mean(frames[m], masks[m]) - getattr(self, f'{m}_mean')) / getattr(self, f'{m}_std')
+            z = (means[m] - getattr(self, f'{m}_mean')) / getattr(self, f'{m}_std')
             out.append((z * z).mean(dim=1))
         return torch.stack(out, dim=1)
 
     def forward(self, text_ids, frames, masks, presence):
-        real = (text_ids != 0).to(torch.float32).sum(1)
-        unknown = (text_ids == 1).to(torch.float32).sum(1) / real.clamp(min=1.0)
-        far = self.distances(frames, masks) > self.threshold
-        far = torch.cat([far[:, :1] | (unknown > self.unknown_threshold).unsqueeze(1), far[:, 1:]], dim=1)
+        far = self.distances_of_means({m: self.row_mean(frames[m], masks[m]) for m in frames}) > self.threshold
+        unknown = unknown_share(text_ids) > self.unknown_threshold
+        far = torch.cat([far[:, :1] | unknown.unsqueeze(1), far[:, 1:]], dim=1)
         return presence * far.to(torch.float32)
 
 
