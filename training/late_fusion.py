@@ -460,7 +460,7 @@ def losses(model, b, modality_dropout, word_dropout, training):
     return ce + l1, ce.item(), l1.item()
 
 
-def train_model(model, table, args, dataset_weights, log=True, epochs=None):
+def train_model(model, table, args, dataset_weights, log=True, epochs=None, encoder_lr_scale=1.0, seed_offset=0):
     epochs = epochs or args.epochs
     sizes = {}
     for d in table.dataset:
@@ -471,10 +471,16 @@ def train_model(model, table, args, dataset_weights, log=True, epochs=None):
     members = {d: np.asarray([i for i, x in enumerate(table.dataset) if x == d]) for d in names}
     p = np.array([dataset_weights[d] for d in names], dtype=np.float64)
     p /= p.sum()
-    rng = np.random.default_rng(args.seed)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    rng = np.random.default_rng(args.seed + seed_offset)
+    # [Note: English pretraining] after the SST-2 stage, the English encoder learns at a fraction
+    # of the rate, so the joint stage adapts what SST-2 taught it instead of overwriting it.
+    encoder = [p for p in model.text.encoders[0].parameters()] if encoder_lr_scale != 1.0 else []
+    rest = [p for p in model.parameters() if all(p is not q for q in encoder)]
+    groups = [{'params': rest, 'lr': args.lr}] + ([{'params': encoder, 'lr': args.lr * encoder_lr_scale}] if encoder else [])
+    optimizer = torch.optim.AdamW(groups, lr=args.lr, weight_decay=args.weight_decay)
     steps_per_epoch = max(1, args.epoch_size // args.batch)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=epochs * steps_per_epoch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[g['lr'] for g in groups],
+                                                   total_steps=epochs * steps_per_epoch)
     step = 0
     for epoch in range(epochs):
         model.train()
@@ -497,6 +503,17 @@ def train_model(model, table, args, dataset_weights, log=True, epochs=None):
             print(f'epoch {epoch + 1}/{epochs}: loss {t[0]:.3f} (ce {t[1]:.3f}, score l1 {t[2]:.3f}) {time.time() - started:.1f} s', flush=True)
     model.eval()
     return model
+
+
+def fit_joint(model, table, args, dataset_weights):
+    """[Note: English pretraining] With --sst2-pretrain-epochs, the model first learns SST-2 alone
+    (its 67k sentences and phrases are the one large English polarity set here), then every set
+    as before, the English encoder at --encoder-lr-scale of the rate."""
+    if args.sst2_pretrain_epochs > 0 and 'sst2' in set(table.dataset):
+        print(f'SST-2 stage: {args.sst2_pretrain_epochs} epochs', flush=True)
+        train_model(model, table, args, {'sst2': 1.0}, epochs=args.sst2_pretrain_epochs, seed_offset=1000)
+        return train_model(model, table, args, dataset_weights, encoder_lr_scale=args.encoder_lr_scale)
+    return train_model(model, table, args, dataset_weights)
 
 
 @torch.no_grad()
@@ -807,6 +824,10 @@ def main():
                         'late-fusion-v1.pt), then calibrate, evaluate and export as usual')
     parser.add_argument('--text-seeds', type=int, default=3, help='average the text branches of this many joint runs '
                         '(seeds seed, seed+1, ...; [Note: text ensemble])')
+    parser.add_argument('--sst2-pretrain-epochs', type=int, default=6, help='epochs of SST-2 alone before the joint '
+                        'training ([Note: English pretraining])')
+    parser.add_argument('--encoder-lr-scale', type=float, default=1.0, help='English encoder learning rate factor in '
+                        'the joint stage after --sst2-pretrain-epochs')
     parser.add_argument('--three-way-binary', action='store_true', help='3-way loss on binary sets too (3.0.0)')
     args = parser.parse_args()
     global THREE_WAY_BINARY
@@ -850,14 +871,14 @@ def main():
         model.log_temperature.zero_()
         model.eval()
     else:
-        train_model(model, train, args, dataset_weights)
+        fit_joint(model, train, args, dataset_weights)
         if args.text_seeds > 1:
             texts, priors = [model.text], [model.prior.detach().clone()]
             for k in range(1, args.text_seeds):
                 print(f'text ensemble: run {k + 1}/{args.text_seeds} (seed {args.seed + k})', flush=True)
                 run_args = argparse.Namespace(**{**vars(args), 'seed': args.seed + k})
                 torch.manual_seed(run_args.seed)
-                other = train_model(build_model(train, vocabulary, run_args), train, run_args, dataset_weights)
+                other = fit_joint(build_model(train, vocabulary, run_args), train, run_args, dataset_weights)
                 texts.append(other.text)
                 priors.append(other.prior.detach().clone())
             model.text = TextEnsemble(texts, priors, model.prior.detach().clone())

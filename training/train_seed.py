@@ -374,6 +374,12 @@ def parity_fixture(model, sets, vocab, args, info):
     return {'maxTokens': args.max_tokens, 'tolerance': 1e-4, 'inputNames': PACK_INPUTS, 'outputs': info['outputs'], 'cases': cases}
 
 
+def read_pack_version(vocab_path):
+    path = os.path.join(os.path.dirname(vocab_path), 'manifest.json')
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)['version']
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--arch', required=True)
@@ -435,7 +441,10 @@ def main():
         check_same_vocabulary(text_state, tokens)
         total = max(1, sum(counts.values()))
         summary = {'size': len(tokens), 'from': os.path.relpath(args.text_vocab, os.path.join(HERE, '..')),
-                   'coverage': {'vocabulary': sum(c for t, c in counts.items() if t in vocab) / total}}
+                   'coverage': {'vocabulary': sum(c for t, c in counts.items() if t in vocab) / total},
+                   # Which release the frozen encoder is: the state is the shipped default's run (step 0 of
+                   # the seed training in training/README.md), whose manifest sits beside the vocabulary.
+                   'encoder': f'late-fusion-v1 {read_pack_version(args.text_vocab)}'}
         text_dim = TOKEN_FEATURES
     else:
         glove_index, glove_vectors = load_glove(args.glove)

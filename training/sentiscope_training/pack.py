@@ -32,7 +32,7 @@ COMMANDS = [
     '/usr/bin/python3 training/prepare_data.py',
     *[f'npx sentiscope features --in training/data/{d}/input.csv --out training/data/{d}/features --base ../shared/data'
       for d in ['mosi', 'sst2', 'meld', 'zh', 'mvsa', 'emodb', 'ravdess']],
-    '/usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1 --epochs 8 --cv-epochs 6',
+    '/usr/bin/python3 training/late_fusion.py --data training/data --out resources/models/late-fusion-v1 --epochs 8 --cv-epochs 6 --sst2-pretrain-epochs 6',
 ]
 
 
@@ -100,7 +100,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
         'format': 'sentiscope-model-pack',
         'formatVersion': 1,
         'id': 'late-fusion-v1',
-        'version': '3.3.0',
+        'version': '3.4.0',
         'name': 'Late fusion v1 (GloVe text encoder for English, character encoder for Chinese, lexicon, '
                 'recording-invariant acoustic statistics, expression valence)',
         'default': True,
@@ -109,7 +109,7 @@ def write_pack(args, sets, rows, metrics, vocab, dims, calibration):
             'Per-modality branches (text: frozen GloVe 6B 100-d word vectors plus trained vectors for other tokens '
             '(Chinese characters, emoticons, emoji), an English and a Chinese convolutional encoder (widths 1-3, max + '
             'attention pooling) + VADER/AFINN lexicon features -> MLP, the mean of the text branches of '
-            f'{args.text_seeds} runs with different seeds; audio: gain- and pitch-range-normalised statistics of the active frames (within 30 dB of the loudest) -> MLP; '
+            f'{args.text_seeds} runs with different seeds, each of which learned SST-2 alone before every set together; audio: gain- and pitch-range-normalised statistics of the active frames (within 30 dB of the loudest) -> MLP; '
             'visual: a fixed mapping of the 7 expression probabilities to valence, weighted by the share of frames '
             'with a face, with fitted scales), added to a prior in logit and score space (per-modality temperatures '
             'fitted on dev, the audio one widened for corpora never heard); score = 3*tanh(prior + sum). Contributions are measured against the prior (no modality). '
@@ -179,7 +179,11 @@ def write_model_card(args, rows, metrics, vocabulary, dims, calibration, tokeniz
         'characters, ++ 11 VADER/AFINN lexicon features -> MLP. Tokenizer v3 keeps "!" and "?" as tokens (MELD dev: 54 % ->',
         '64 % with them, MELD alone); the lexicon features read the words only. The text branch is the mean of the text',
         f'branches of {args.text_seeds} joint runs that differ only in their seed (seeds {args.seed}-{args.seed + args.text_seeds - 1}; audio, visual and prior from the',
-        'first), which steadies what one seed gets by luck. Text in a language other than English or Chinese is',
+        'first), which steadies what one seed gets by luck. Each run first learns SST-2 alone '
+        f'({args.sst2_pretrain_epochs} epochs of {args.epoch_size:,} rows;',
+        'its 67k sentences and phrases are the one large English polarity set here), then every set together: trained',
+        'jointly from the start, the shared head held SST-2 dev at 79 % whatever its share of the batches (one seed each, 3.2.0 recipe vs this one:',
+        'MOSI 81.9 % -> 83.3 %, SST-2 78.9 % -> 81.8 % with the SST-2 stage). Text in a language other than English or Chinese is',
         '"text absent" with the reason (`inputs.text.languages`), never read as English.',
         f'Audio: the {dims["audio"]} utterance statistics (acoustic recipe v1: all frames, then the same over the active',
         'frames, those within 30 dB of the segment\'s loudest), turned INSIDE the graph into recording-invariant features',
