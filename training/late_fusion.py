@@ -474,8 +474,9 @@ def train_model(model, table, args, dataset_weights, log=True, epochs=None, enco
     rng = np.random.default_rng(args.seed + seed_offset)
     # [Note: English pretraining] after the SST-2 stage, the English encoder learns at a fraction
     # of the rate, so the joint stage adapts what SST-2 taught it instead of overwriting it.
-    encoder = [p for p in model.text.encoders[0].parameters()] if encoder_lr_scale != 1.0 else []
-    rest = [p for p in model.parameters() if all(p is not q for q in encoder)]
+    encoder = list(model.text.encoders[0].parameters()) if encoder_lr_scale != 1.0 else []
+    in_encoder = {id(q) for q in encoder}
+    rest = [q for q in model.parameters() if id(q) not in in_encoder]
     groups = [{'params': rest, 'lr': args.lr}] + ([{'params': encoder, 'lr': args.lr * encoder_lr_scale}] if encoder else [])
     optimizer = torch.optim.AdamW(groups, lr=args.lr, weight_decay=args.weight_decay)
     steps_per_epoch = max(1, args.epoch_size // args.batch)

@@ -78,6 +78,12 @@ def load_json(path):
         return json.load(f)
 
 
+def text_encoder_release(r):
+    """Which late-fusion-v1 release a run's frozen token encoder came from (train_seed records it;
+    runs from before that say only the pack)."""
+    return (r.get('vocabulary') or {}).get('encoder', 'late-fusion-v1')
+
+
 def numeric(metrics):
     return {split: {k: v for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != 'seconds'}
             for split, m in metrics.items()}
@@ -149,7 +155,7 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
         'architecture': architecture,
         'description': (f'{description} Inputs are the raw frame sequences Sentiscope extracts, turned inside the graph '
                         f'into what the architecture reads: tokenizer v{recipes["text"]["tokenizer"]["version"]} ids -> '
-                        f'the frozen token encoder of {r["vocabulary"].get("encoder", "late-fusion-v1")} (GloVe 6B 100-d vectors, convolutions of width 1-3: '
+                        f'the frozen token encoder of {text_encoder_release(r)} (GloVe 6B 100-d vectors, convolutions of width 1-3: '
                         '192 features per token); acoustic frames within 30 dB of the loudest, relative to their own '
                         f'utterance, average-pooled x{a["audio_pool"]}; visual frames as expression probabilities times face, '
                         'a neutral face equal to no face; plus the presence mask. Standardization and a dev-fitted '
@@ -185,7 +191,7 @@ def write_pack(arch, runs, models, recipes, columns, ablation_runs):
         'derivedFrom': [
             *[{'name': DATASET_INFO[n][0], 'license': DATASET_INFO[n][2], 'source': DATASET_INFO[n][3]} for n in sets],
             GLOVE,
-            *([{**TEXT_ENCODER, 'name': TEXT_ENCODER['name'].replace('late-fusion-v1', r['vocabulary'].get('encoder', 'late-fusion-v1'))}]
+            *([{**TEXT_ENCODER, 'name': TEXT_ENCODER['name'].replace('late-fusion-v1', text_encoder_release(r))}]
               if a.get('text_side') == 'pack' else []),
             {'name': 'BlazeFace (face detector, visual features)', 'license': face['licenses']['blazeface'],
              'source': 'resources/models/face/blazeface.onnx (@vladmandic/human)'},
@@ -280,7 +286,7 @@ def write_card(arch, pack_id, r, ablation_runs, out, tokenizer_version):
         '## Known limits', '',
         f'- Short-budget run ({a["steps"]} steps on a shared 2-core CPU): the numbers compare architectures at equal, '
         'small budget; they are not the papers\' numbers and not tuned (no search on dev).',
-        *([f'- Text: the frozen English token encoder of {r["vocabulary"].get("encoder", "late-fusion-v1")} (trained on MOSI, SST-2, MELD, MVSA and the '
+        *([f'- Text: the frozen English token encoder of {text_encoder_release(r)} (trained on MOSI, SST-2, MELD, MVSA and the '
            'Chinese reviews; GloVe 6B below it). English only: Chinese text gives "text absent" with this pack (the '
            'default pack reads it). The architecture above it trains here, for few steps.'] if a.get('text_side') == 'pack'
           else ['- Text: frozen GloVe vectors (2014, Wikipedia + Gigaword; English only); the encoder above them is trained '
